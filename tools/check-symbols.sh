@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# check-symbols.sh LIB.a: every global symbol that the library defines must
+# start with px_ (the idea of curl's test1167), so that linking parallax
+# never collides with a program's own names.
+set -euo pipefail
+lib=${1:?usage: check-symbols.sh libparallax.a}
+bad=$(nm -g --defined-only "$lib" | awk 'NF==3 {print $3}' | grep -v '^px_' || true)
+if [ -n "$bad" ]; then
+  echo "symbols without the px_ prefix:"; echo "$bad"; exit 1
+fi
+echo "check-symbols: all $(nm -g --defined-only "$lib" | awk 'NF==3' | wc -l) exported symbols start with px_"
