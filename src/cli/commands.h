@@ -19,7 +19,8 @@
   X(concordance)                                                               \
   X(stats)                                                                     \
   X(delete)                                                                    \
-  X(names)
+  X(names)                                                                     \
+  X(lexicon)
 
 #define PX_CLI_DECLARE(name) extern const cli_command cli_cmd_##name;
 PX_CLI_COMMANDS(PX_CLI_DECLARE)
