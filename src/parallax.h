@@ -293,7 +293,171 @@ const char *px_tm_default_path(void);
 /* ==== end tmx ========================================================== */
 
 /* ==== names ============================================================ */
-/* (names section: px_names_*) */
+/** @defgroup names Names: one house spelling per entity
+ *
+ * A names lexicon (dictionaries/names/names.tsv, format in its README) lists
+ * entities (people, groups, parties, agencies, places) with the house
+ * English spelling, known variants, banned spellings, former names and the
+ * Persian, Russian and Arabic source forms.  px_names_compile() turns it
+ * into a Hunspell .aff/.dic pair; px_names_open() loads the lexicon, that
+ * pair and Debian's en_US (two separate Hunspell handles) and builds the
+ * phrase indexes.  A check session (px_names_check) then scans documents,
+ * aligned pairs and memory units and collects findings; px_names_fix()
+ * applies the unambiguous ones to a copy of a document.
+ * @{ */
+
+/** An open names checker: lexicon, indexes and Hunspell handles. */
+typedef struct px_names px_names;
+/** A check session: findings over a batch of documents and pairs. */
+typedef struct px_names_check px_names_check;
+
+/** Options for px_names_open(). */
+typedef struct px_names_opts {
+  unsigned version;         /**< #PX_NAMES_OPTS_VERSION */
+  const char *lexicon_path; /**< the lexicon TSV; NULL: the shipped one */
+  const char *aff_path;     /**< compiled names .aff; NULL: the built one,
+                                 or compiled on the fly when lexicon_path
+                                 is given */
+  const char *dic_path;     /**< compiled names .dic (with aff_path) */
+  const char *en_aff_path;  /**< en_US .aff; NULL: $PARALLAX_EN_AFF or
+                                 /usr/share/hunspell/en_US.aff */
+  const char *en_dic_path;  /**< en_US .dic; NULL: likewise */
+  double close_threshold;   /**< Jaro-Winkler floor for unknown-close and
+                                 inconsistency (0: 0.88) */
+} px_names_opts;
+#define PX_NAMES_OPTS_VERSION 1
+#define PX_NAMES_OPTS_INIT {PX_NAMES_OPTS_VERSION, NULL, NULL, NULL, NULL, NULL, 0.0}
+
+/** @brief Compile the lexicon at @p lexicon_path into a Hunspell pair:
+ * house spellings with the possessive/plural flag, variants as `ph:`
+ * fields, banned spellings with FORBIDDENWORD, REP and MAP tables for the
+ * transliteration patterns.  Both files are written atomically.
+ * @param[in] lexicon_path the TSV lexicon
+ * @param[in] aff_path, dic_path where to write
+ * @return 0, #PX_EIO, #PX_EPARSE ("FILE:LINE: what"), #PX_EENCODING,
+ *         #PX_ENOMEM. */
+int px_names_compile(const char *lexicon_path, const char *aff_path,
+                     const char *dic_path);
+
+/** @brief Open a names checker.
+ * @param[out] out  the checker; free with px_names_free()
+ * @param[in]  opts NULL for the defaults
+ * @return 0; #PX_EDICT when a Hunspell dictionary is missing (the message
+ *         names both the .aff and the .dic path); #PX_EPARSE or
+ *         #PX_EENCODING for a bad lexicon (FILE:LINE); #PX_EIO; #PX_ENOMEM. */
+int px_names_open(px_names **out, const px_names_opts *opts);
+
+/** Free a checker (NULL is a no-op).  Its sessions must be freed first. */
+void px_names_free(px_names *n);
+
+/** Number of entities in the checker's lexicon. */
+size_t px_names_entity_count(const px_names *n);
+
+/** @brief Hunspell verdict of the compiled names dictionary on one word:
+ * 1 correct, 0 misspelt (unknown, variant or forbidden). */
+int px_names_spell(px_names *n, const char *word);
+
+/** @brief Hunspell suggestions of the names dictionary for @p word.
+ * @param[out] out   array of NUL-terminated strings; free each and the
+ *                   array with px_free()
+ * @param[out] count number of suggestions
+ * @return 0, #PX_ENOMEM. */
+int px_names_suggest(char ***out, size_t *count, px_names *n,
+                     const char *word);
+
+/** What a finding is. */
+typedef enum px_names_kind {
+  PX_NAMES_VARIANT = 1,  /**< a known variant of an entity's house spelling */
+  PX_NAMES_BANNED = 2,   /**< a spelling the house style forbids */
+  PX_NAMES_CLOSE = 3,    /**< an unknown name close to a known one (review) */
+  PX_NAMES_INCONSISTENT = 4, /**< one name spelt two ways (document, batch,
+                                  memory); house is the majority form */
+  PX_NAMES_MISSING = 5   /**< the source side names an entity the English
+                              side does not carry */
+} px_names_kind;
+
+/** A static name for @p kind: "variant", "banned", "unknown-close",
+ * "inconsistent", "missing". */
+const char *px_names_kind_name(px_names_kind kind);
+
+/** One finding.  Strings are owned by the session. */
+typedef struct px_names_finding {
+  px_names_kind kind;
+  size_t doc;          /**< index of the document (order of adding) */
+  size_t off, len;     /**< byte span of the found spelling in the document
+                            (for MISSING: the source-side mention) */
+  unsigned long line;  /**< 1-based line of off */
+  unsigned long col;   /**< 1-based column of off, in code points */
+  const char *entity;  /**< entity id, or "" for a name in no lexicon */
+  const char *found;   /**< the spelling found */
+  const char *house;   /**< the spelling to use */
+  int fixable;         /**< 1 if px_names_fix() replaces it */
+  int in_source;       /**< 1 if off/len point into the source side of a pair */
+} px_names_finding;
+
+/** @brief Start a check session.
+ * @param[out] out  free with px_names_check_free() before @p n
+ * @return 0, #PX_ENOMEM. */
+int px_names_check_new(px_names_check **out, px_names *n);
+
+/** Free a session (NULL is a no-op). */
+void px_names_check_free(px_names_check *c);
+
+/** @brief Check one English document: variants, banned spellings,
+ * unknown-close names and inconsistency within it.  The text is copied
+ * where findings need it; @p label (a file name) is copied.
+ * @param[out] doc_out if not NULL, the document's index
+ * @return 0, #PX_EENCODING ("LABEL: invalid UTF-8 at byte N"),
+ *         #PX_EUNICODE, #PX_ENOMEM. */
+int px_names_check_text(px_names_check *c, size_t *doc_out, const char *label,
+                        const char *s, size_t len);
+
+/** @brief Check an aligned pair: the English side as px_names_check_text()
+ * does, and every entity the source side names (by the lexicon's source
+ * forms; names in no lexicon by romanization, skeleton and Jaro-Winkler)
+ * must appear in the English side with the house spelling (else MISSING or
+ * VARIANT).  The source-to-English spellings seen feed cross-pair
+ * inconsistency and px_names_learn_write().
+ * @param[in] src_lang BCP-47 tag of the source (fa, ru, ar...); NULL: guessed
+ * @return as px_names_check_text(). */
+int px_names_check_pair(px_names_check *c, size_t *doc_out, const char *label,
+                        const char *src, size_t src_len, const char *src_lang,
+                        const char *en, size_t en_len);
+
+/** @brief Finish the batch: inconsistency across every document and pair
+ * added so far (names in no lexicon spelt two ways; the majority form is
+ * proposed).  Call once, after the last add; findings are then sorted by
+ * document and offset.
+ * @return 0, #PX_ENOMEM. */
+int px_names_check_finish(px_names_check *c);
+
+/** Number of findings so far. */
+size_t px_names_check_count(const px_names_check *c);
+
+/** The @p i th finding, borrowed until the session is freed; NULL when
+ * @p i is out of range. */
+const px_names_finding *px_names_check_get(const px_names_check *c, size_t i);
+
+/** The label of document @p doc, or NULL. */
+const char *px_names_check_label(const px_names_check *c, size_t doc);
+
+/** @brief Apply the fixable findings of document @p doc to @p s (the same
+ * bytes that were checked), preserving every other byte.
+ * @param[out] out     the corrected text; free with px_free()
+ * @param[out] out_len its length
+ * @param[out] nfixed  if not NULL, the number of replacements made
+ * @return 0, #PX_EINVALID if @p doc is unknown, #PX_ENOMEM. */
+int px_names_fix(char **out, size_t *out_len, size_t *nfixed,
+                 const px_names_check *c, size_t doc, const char *s,
+                 size_t len);
+
+/** @brief Write what the pairs checked so far teach: per source-language
+ * name, the English spellings seen and their counts, as lexicon lines
+ * (commented with the counts) a human edits and adds to the lexicon.
+ * @return 0, #PX_EIO. */
+int px_names_learn_write(const px_names_check *c, FILE *f);
+
+/** @} */
 /* ==== end names ======================================================== */
 
 #ifdef __cplusplus
