@@ -285,7 +285,407 @@ const char *px_tm_default_path(void);
 /* ==== end align ======================================================== */
 
 /* ==== tm =============================================================== */
-/* (tm section: px_tm_*, lookups) */
+/** @defgroup tm Translation memory (LMDB)
+ *
+ * A translation memory is a directory holding one LMDB environment
+ * (`data.mdb`, `lock.mdb`): units, their indexes and a schema record.  It
+ * may be copied with mdb_copy(1) and opened by many processes at once: one
+ * writer at a time, any number of readers that never block and are never
+ * blocked (MVCC).  The key layout is documented in tm/SCHEMA.md.
+ *
+ * @section tm_units Units
+ * A unit is multilingual, as a TMX `<tu>`: one variant per language tag.
+ * The English sentence aligned from the Persian and from the Russian
+ * version of one article is one unit with `fa`, `ru` and `en` variants.
+ * Variant text is stored NFC.  Inline markup (TMX `bpt`/`ept`/`ph`/`it`/
+ * `hi`) is kept as placeholders, see #px_variant.
+ *
+ * @section tm_adding Adding
+ * px_tm_add() never duplicates: a unit whose variants all equal (NFC,
+ * white space collapsed) variants of a stored unit updates that unit; a
+ * unit that shares at least one variant with a stored unit and has no
+ * @e conflicting variant (same language tag, other text) is merged into it
+ * (new languages added); otherwise a new unit is made.
+ *
+ * @section tm_txn Transactions and map growth
+ * Writes happen in a px_tm_txn; nothing is visible to readers (or survives
+ * a crash) before px_tm_txn_commit().  When the LMDB map is full the
+ * library grows it by itself: before a write transaction starts it doubles
+ * the map when less than a quarter is free, and if a write still hits
+ * MDB_MAP_FULL the transaction is aborted, the map doubled and the
+ * transaction's recorded operations replayed in a new LMDB transaction —
+ * the caller never sees MDB_MAP_FULL.  (If another process committed in
+ * between and a replayed add gives another id, the commit fails with
+ * #PX_ESTORE instead of returning stale ids.)  Other processes pick the new
+ * size up on their next transaction.
+ *
+ * @section tm_threads Threads and processes
+ * A px_tm handle and its transactions and iterators belong to one thread
+ * at a time.  Open a directory at most once per process (an LMDB rule);
+ * open it from as many processes as you like.
+ * @{ */
+
+/** A translation memory: an opaque handle from px_tm_open(). */
+typedef struct px_tm px_tm;
+/** A write transaction: from px_tm_txn_begin(). */
+typedef struct px_tm_txn px_tm_txn;
+/** An iterator over all units: from px_tm_iter_new(). */
+typedef struct px_tm_iter px_tm_iter;
+
+/** The schema version this library writes and reads (tm/SCHEMA.md). */
+#define PX_TM_SCHEMA_VERSION 1
+
+/** Limits: longer input is refused with #PX_ETOOBIG. */
+#define PX_TM_MAX_TEXT (64u * 1024u)   /**< bytes of one variant's text */
+#define PX_TM_MAX_FIELD (16u * 1024u)  /**< bytes of any other string */
+#define PX_TM_MAX_VARIANTS 64          /**< variants per unit */
+#define PX_TM_MAX_PROPS 256            /**< props (and notes) per unit */
+
+/** px_tm_opts.flags */
+enum px_tm_open_flags {
+  PX_TM_RDONLY = 1u << 0, /**< open read-only: writes fail #PX_EREADONLY;
+                               the directory must exist */
+  PX_TM_NOCREATE = 1u << 1 /**< fail with #PX_ENOTFOUND instead of
+                                creating a missing directory */
+};
+
+/** Options for px_tm_open(). */
+typedef struct px_tm_opts {
+  unsigned version;  /**< 1 */
+  unsigned flags;    /**< #px_tm_open_flags */
+  size_t map_size;   /**< initial LMDB map size in bytes; 0: 64 MiB.  Never
+                          shrinks an existing store's map. */
+  size_t max_map_size; /**< growth stops here (#PX_ESTORE "memory full");
+                            0: 1 TiB */
+} px_tm_opts;
+#define PX_TM_OPTS_INIT {1, 0, 0, 0}
+
+/** A (type, value) property, as TMX `<prop type="...">value</prop>`. */
+typedef struct px_prop {
+  const char *type;  /**< NUL-terminated */
+  const char *value; /**< NUL-terminated */
+} px_prop;
+
+/** One language variant of a unit, as TMX `<tuv>`.
+ *
+ * Inline markup: @p text holds the plain text with placeholder markers
+ * `{N}` (an opening code, TMX bpt or the start of hi), `{/N}` (its closing
+ * code, ept or the end of hi) and `{N/}` (a standalone code: ph, it), N =
+ * 1, 2, ... numbering the codes of this variant in order of first
+ * appearance.  @p codes holds the original markup of each code, one per
+ * line-free record, in the format tm/SCHEMA.md describes (opaque to the
+ * store).  Markers are placeholders only when @p codes is not empty;
+ * otherwise `{1}` is literal text.  Lookup scoring ignores markers and
+ * charges the documented tag penalty when they differ. */
+typedef struct px_variant {
+  const char *lang;  /**< BCP-47 tag, NUL-terminated; stored lower-case */
+  const char *text;  /**< UTF-8, need not be NUL-terminated when writing */
+  size_t len;        /**< bytes of text */
+  const char *codes; /**< inline-code markup or NULL */
+  size_t codes_len;
+  uint64_t prev_hash; /**< context: px_tm_context_hash() of the sentence
+                           before this one in its document; 0 unknown */
+  uint64_t next_hash; /**< ... of the sentence after it; 0 unknown */
+  int64_t created;   /**< TMX tuv creationdate (unix seconds), 0 unknown */
+  int64_t changed;   /**< TMX tuv changedate, 0 unknown */
+  const char *creator; /**< TMX tuv creationid, or NULL */
+  const px_prop *props; /**< tuv-level props */
+  size_t nprops;
+  const char *const *notes; /**< tuv-level notes */
+  size_t nnotes;
+} px_variant;
+
+/** A translation unit.  For writes the caller fills it (only @p variants
+ * is required; ids and counters it sets are ignored or used as documented
+ * per field); reads return one allocated by the library. */
+typedef struct px_unit {
+  uint64_t id;         /**< read: the unit's id (>= 1); write: ignored */
+  const char *tuid;    /**< TMX tuid or NULL */
+  const char *srclang; /**< TMX srclang or NULL */
+  int64_t created;     /**< unix seconds; write: 0 means now */
+  int64_t changed;     /**< unix seconds; write: 0 means now */
+  int64_t last_used;   /**< unix seconds of the last add/usage; 0 never */
+  uint32_t usage_count; /**< write: the count of a new unit (TMX
+                             usagecount); re-adding adds max(1, it) */
+  const char *creator; /**< creating user (TMX creationid) or NULL */
+  const char *changer; /**< TMX changeid or NULL */
+  const char *tool;    /**< creating tool (TMX creationtool) or NULL */
+  const char *doc_id;  /**< provenance: document id, or NULL */
+  uint32_t doc_pos;    /**< provenance: sentence index in that document */
+  double confidence;   /**< alignment confidence 0..1; < 0 unknown */
+  const px_variant *variants;
+  size_t nvariants;
+  const px_prop *props;     /**< unit-level props */
+  size_t nprops;
+  const char *const *notes; /**< unit-level notes */
+  size_t nnotes;
+} px_unit;
+
+/** @brief Open (or create) the translation memory in directory @p dir.
+ *
+ * The directory is created (mode 0777 & ~umask, parents not) on first
+ * open unless #PX_TM_RDONLY or #PX_TM_NOCREATE is set; a new store gets the
+ * schema record of #PX_TM_SCHEMA_VERSION.  Stale reader slots left by
+ * crashed processes are cleared (mdb_reader_check()).
+ * @param[out] out  the handle; close with px_tm_close()
+ * @param[in]  dir  the directory (NUL-terminated)
+ * @param[in]  opts options, or NULL for #PX_TM_OPTS_INIT
+ * @return 0; #PX_ENOTFOUND (no such directory with RDONLY/NOCREATE);
+ *   #PX_ESTORE (not a directory, not an LMDB store, corrupt or unreadable
+ *   files: the message names the path and LMDB's reason); #PX_ESCHEMA (a
+ *   store of another schema version, or not a parallax store); #PX_EIO,
+ *   #PX_ENOMEM, #PX_EINVALID. */
+int px_tm_open(px_tm **out, const char *dir, const px_tm_opts *opts);
+
+/** @brief Close the memory.  An open transaction is aborted and open
+ * iterators are invalid afterwards (free them first).  NULL is a no-op. */
+void px_tm_close(px_tm *tm);
+
+/** The directory @p tm was opened on; borrowed until px_tm_close(). */
+const char *px_tm_path(const px_tm *tm);
+
+/** @brief The context hash of a sentence, for px_variant.prev_hash /
+ * next_hash and px_lookup_opts: px_text_hash() of its #PX_NORM_KEY form
+ * with punctuation removed; never 0 for non-empty text.
+ * @param[out] out the hash; 0 when @p s is empty or white space only
+ * @return 0, #PX_EENCODING, #PX_EUNICODE, #PX_ENOMEM. */
+int px_tm_context_hash(uint64_t *out, const char *s, size_t len);
+
+/** @brief Begin a write transaction.  One per handle at a time; another
+ * process's writer makes this wait (LMDB's writer lock).
+ * @param[out] out the transaction; end it with px_tm_txn_commit() or
+ *             px_tm_txn_abort()
+ * @return 0, #PX_EREADONLY, #PX_EEXISTS (this handle has one open),
+ *         #PX_ESTORE, #PX_ENOMEM. */
+int px_tm_txn_begin(px_tm_txn **out, px_tm *tm);
+
+/** @brief Add @p u, merging as described in @ref tm_adding, and update the
+ * indexes.  Empty variants (white space only) are skipped; a unit with no
+ * non-empty variant is refused.
+ * @param[in]  u       read during the call only
+ * @param[out] id_out  if not NULL, the id of the unit stored or updated
+ * @param[out] was_new if not NULL, 1 if a new unit was made, else 0
+ * @return 0; #PX_EINVALID (no variant, bad language tag, two variants with
+ *   one tag); #PX_EENCODING (the message names the variant's language and
+ *   byte offset); #PX_ETOOBIG (a limit above); #PX_ESTORE; #PX_ENOMEM.
+ *   After a failure the transaction can still be committed: the failed add
+ *   changed nothing. */
+int px_tm_add(px_tm_txn *txn, const px_unit *u, uint64_t *id_out,
+              int *was_new);
+
+/** @brief Delete unit @p id and its index entries.
+ * @return 0, #PX_ENOTFOUND, #PX_ESTORE. */
+int px_tm_delete_unit(px_tm_txn *txn, uint64_t id);
+
+/** @brief Delete every unit document @p doc_id contributed to (a unit
+ * merged from several documents goes as a whole).
+ * @param[out] deleted if not NULL, the number of units deleted
+ * @return 0 (also when the document is unknown: *deleted = 0),
+ *         #PX_ESTORE. */
+int px_tm_delete_doc(px_tm_txn *txn, const char *doc_id, uint64_t *deleted);
+
+/** @brief Store a caller's value under @p key (up to 200 bytes) in the
+ * meta database, e.g. an importer's resumable checkpoint.  Committed with
+ * the transaction, so a checkpoint and the units it covers land together.
+ * @return 0, #PX_ETOOBIG (value over 64 KiB), #PX_ESTORE. */
+int px_tm_meta_put(px_tm_txn *txn, const char *key, const void *val,
+                   size_t len);
+
+/** @brief Read a caller's meta value (committed state; also sees this
+ * handle's open transaction when there is one).
+ * @param[out] out the value, NUL-terminated; free with px_free()
+ * @return 0, #PX_ENOTFOUND, #PX_ESTORE, #PX_ENOMEM. */
+int px_tm_meta_get(px_tm *tm, const char *key, char **out, size_t *len);
+
+/** @brief Commit: make the transaction's writes durable and visible.  The
+ * handle is freed whatever the result.
+ * @return 0, #PX_ESTORE (disk full, memory full at max_map_size, a
+ *         concurrent writer during a replay), #PX_ENOMEM. */
+int px_tm_txn_commit(px_tm_txn *txn);
+
+/** Abort: discard the transaction's writes; the handle is freed.  NULL is
+ * a no-op. */
+void px_tm_txn_abort(px_tm_txn *txn);
+
+/** @brief Read unit @p id (committed state).
+ * @param[out] out the unit, one allocation: free with px_unit_free()
+ * @return 0, #PX_ENOTFOUND, #PX_ESTORE (a corrupt record), #PX_ENOMEM. */
+int px_tm_get(px_unit **out, px_tm *tm, uint64_t id);
+
+/** Free a unit returned by the library.  NULL is a no-op. */
+void px_unit_free(px_unit *u);
+
+/** @brief The variant of @p u whose tag is @p lang, or failing that whose
+ * primary subtag equals @p lang's ("fa" finds "fa-IR"); NULL if none.
+ * Borrowed from @p u. */
+const px_variant *px_unit_variant(const px_unit *u, const char *lang);
+
+/** @brief Iterate over all units in id order, in a snapshot taken now
+ * (later commits are not seen).  A long-lived iterator keeps old pages
+ * alive: free it when done.
+ * @param[out] out the iterator; free with px_tm_iter_free()
+ * @return 0, #PX_ESTORE, #PX_ENOMEM. */
+int px_tm_iter_new(px_tm_iter **out, px_tm *tm);
+
+/** @brief The next unit.
+ * @param[out] out borrowed; valid until the next px_tm_iter_next() or
+ *             px_tm_iter_free()
+ * @return 0, #PX_ITEROVER at the end, #PX_ESTORE (a corrupt record; the
+ *         iterator then skips it on the next call), #PX_ENOMEM. */
+int px_tm_iter_next(px_tm_iter *it, const px_unit **out);
+
+/** Free an iterator.  NULL is a no-op. */
+void px_tm_iter_free(px_tm_iter *it);
+
+/** Counts of one language. */
+typedef struct px_tm_lang_count {
+  char lang[36];     /**< the tag, NUL-terminated */
+  uint64_t variants; /**< variants in that language */
+} px_tm_lang_count;
+
+/** What px_tm_stats() reports. */
+typedef struct px_tm_stats {
+  uint64_t units;        /**< units stored */
+  uint64_t variants;     /**< variants in all languages */
+  uint64_t text_bytes;   /**< UTF-8 bytes of all variant texts */
+  uint64_t docs;         /**< distinct document ids */
+  uint64_t store_bytes;  /**< pages in use x page size */
+  uint64_t map_bytes;    /**< the current map size */
+  uint64_t index_terms;  /**< distinct (language, word) index keys */
+  unsigned schema;       /**< the store's schema version */
+  unsigned readers;      /**< reader slots in use */
+  size_t nlangs;
+  px_tm_lang_count *langs; /**< sorted by tag; inside the same allocation */
+} px_tm_stats;
+
+/** @brief Counts and sizes of the memory (committed state).
+ * @param[out] out one allocation; free with px_free()
+ * @return 0, #PX_ESTORE, #PX_ENOMEM. */
+int px_tm_stats(px_tm_stats **out, px_tm *tm);
+
+/** Kinds of lookup match, best first. */
+typedef enum px_match_kind {
+  PX_MATCH_CONTEXT = 1, /**< 101: exact, and previous and next sentences
+                             match the stored context */
+  PX_MATCH_EXACT = 2,   /**< 100: identical text */
+  PX_MATCH_FUZZY = 3    /**< below 100 */
+} px_match_kind;
+
+/** What made a fuzzy score lower than the token distance alone:
+ * px_match.penalties.  The weights are documented in tm/SCHEMA.md
+ * ("Scoring"). */
+enum px_penalty_flags {
+  PX_PEN_CASE = 1u << 0,   /**< letters differ only in case */
+  PX_PEN_MARKS = 1u << 1,  /**< ... only in diacritics / harakat */
+  PX_PEN_PUNCT = 1u << 2,  /**< punctuation differs */
+  PX_PEN_SPACE = 1u << 3,  /**< white space differs */
+  PX_PEN_NUMBER = 1u << 4, /**< numbers differ */
+  PX_PEN_TAGS = 1u << 5    /**< inline tags differ */
+};
+
+/** A byte span. */
+typedef struct px_span {
+  size_t off, len;
+} px_span;
+
+/** One lookup result.  Everything is inside the result array's
+ * allocation (see px_tm_lookup()). */
+typedef struct px_match {
+  uint64_t unit_id;
+  int score;          /**< 101, 100 or the fuzzy percentage */
+  px_match_kind kind;
+  unsigned penalties; /**< #px_penalty_flags */
+  const char *source; /**< the stored from-language text, NUL-terminated */
+  size_t source_len;
+  const char *target; /**< the to-language text, numbers substituted when
+                           @p substituted; NUL-terminated */
+  size_t target_len;
+  int substituted;    /**< 1 if numbers in target were replaced by the
+                           query's (in the target's digit script) */
+  const px_span *subst; /**< the replaced spans in target */
+  size_t nsubst;
+  const px_unit *unit;  /**< the whole unit (provenance, dates, usage) */
+} px_match;
+
+/** px_lookup_opts.flags */
+enum px_lookup_flags {
+  PX_LOOKUP_NO_SUBST = 1u << 0, /**< never substitute numbers */
+  PX_LOOKUP_EXACT = 1u << 1     /**< exact and context matches only */
+};
+
+/** Options for px_tm_lookup(). */
+typedef struct px_lookup_opts {
+  unsigned version;  /**< 1 */
+  int min_score;     /**< lowest fuzzy score returned; default 75 */
+  size_t limit;      /**< most results; default 5 */
+  const char *prev;  /**< the query's previous sentence, or NULL */
+  size_t prev_len;
+  const char *next;  /**< the query's next sentence, or NULL */
+  size_t next_len;
+  unsigned flags;    /**< #px_lookup_flags */
+  size_t candidates; /**< fuzzy candidates scored exactly; default 300 */
+} px_lookup_opts;
+#define PX_LOOKUP_OPTS_INIT {1, 75, 5, NULL, 0, NULL, 0, 0, 0}
+
+/** @brief Look @p text (language @p from) up and return translations into
+ * @p to, best first: context matches (101), exact (100), then fuzzy
+ * matches down to opts->min_score; ties by last change, last use, usage
+ * count, id.  Reads the committed state and writes nothing.
+ *
+ * Fuzzy score: word-token Levenshtein distance LD over ICU word tokens
+ * (case folded, diacritics removed, punctuation, white space, numbers and
+ * inline tags set aside), 100*(max(|a|,|b|) - LD)/max(|a|,|b|) rounded
+ * down, minus penalties for differences in case, diacritics, punctuation,
+ * white space, numbers and tags (see tm/SCHEMA.md), so that 100 means
+ * identical.  When the query differs from the source only in numbers and
+ * the target holds those numbers, the target comes back with the query's
+ * numbers (in the target language's digits), @p substituted set.
+ * Candidates come from the word index within a length window, so a lookup
+ * never scans the memory.
+ * @param[out] out   results; free with px_tm_matches_free(); NULL when
+ *                   there are none
+ * @param[out] count number of results
+ * @param[in]  opts  NULL for #PX_LOOKUP_OPTS_INIT
+ * @return 0 (also with no match), #PX_EENCODING, #PX_ETOOBIG, #PX_EINVALID,
+ *         #PX_ESTORE, #PX_EUNICODE, #PX_ENOMEM. */
+int px_tm_lookup(px_match **out, size_t *count, px_tm *tm, const char *text,
+                 size_t len, const char *from, const char *to,
+                 const px_lookup_opts *opts);
+
+/** Free px_tm_lookup() results.  NULL is a no-op. */
+void px_tm_matches_free(px_match *m, size_t count);
+
+/** One concordance hit. */
+typedef struct px_concord_hit {
+  const px_unit *unit;      /**< the unit */
+  size_t variant;           /**< index of the matching variant in unit */
+  const px_span *spans;     /**< the phrase's occurrences in its text */
+  size_t nspans;
+} px_concord_hit;
+
+/** Options for px_tm_concordance(). */
+typedef struct px_concord_opts {
+  unsigned version; /**< 1 */
+  size_t limit;     /**< most hits; default 50 */
+  const char *to;   /**< only units that also have this language, or NULL */
+} px_concord_opts;
+#define PX_CONCORD_OPTS_INIT {1, 50, NULL}
+
+/** @brief Every unit whose @p lang variant contains the words of @p phrase
+ * consecutively, ignoring case, diacritics and punctuation between words
+ * (ICU folding), newest unit first, up to opts->limit.
+ * @param[out] out   hits; free with px_tm_concord_free(); NULL if none
+ * @param[out] count number of hits
+ * @return 0, #PX_EINVALID (a phrase with no word), #PX_EENCODING,
+ *         #PX_ETOOBIG, #PX_ESTORE, #PX_EUNICODE, #PX_ENOMEM. */
+int px_tm_concordance(px_concord_hit **out, size_t *count, px_tm *tm,
+                      const char *phrase, size_t len, const char *lang,
+                      const px_concord_opts *opts);
+
+/** Free px_tm_concordance() hits.  NULL is a no-op. */
+void px_tm_concord_free(px_concord_hit *hits, size_t count);
+
+/** @} */
 /* ==== end tm =========================================================== */
 
 /* ==== tmx ============================================================== */
