@@ -277,7 +277,188 @@ const char *px_tm_default_path(void);
 /* ==== end segment ====================================================== */
 
 /* ==== lexicon ========================================================== */
-/* (lexicon section: px_lexicon_*) */
+/** @defgroup lexicon Bilingual lexicons
+ *
+ * Word-translation lists that give the aligner its lexical anchors: our
+ * own TSV lexicons in `dictionaries/lexicons/` (fa-en, ur-en, and news
+ * supplements for ru-en and ar-en) and the FreeDict dictionaries that
+ * Debian installs in dictd format under /usr/share/dictd.
+ *
+ * A lexicon has a direction: source language -> target language (usually
+ * English).  Every word is stored @b normalized by
+ * px_lexicon_normalize_word(): px_text_normalize() with
+ * `PX_NORM_KEY | PX_NORM_MARKS` (NFC, case folded, spaces collapsed, digits
+ * made ASCII, combining marks such as Arabic harakat and tatweel removed),
+ * then Arabic-script letter variants folded (Arabic yeh and alef maksura to
+ * Persian yeh U+06CC, Arabic kaf to keheh U+06A9) and ZWNJ removed, so
+ * "می‌شود" and "میشود", "كتاب" and "کتاب" meet.  Lookups take a word
+ * normalized the same way: call px_lexicon_normalize_word() once per token
+ * and look the result up.
+ *
+ * What is kept of an entry (documented in dictionaries/lexicons/README.md):
+ * text in parentheses, brackets or braces is dropped ("(informal) guy" ->
+ * "guy"); alternatives separated by ',' or ';' become separate entries
+ * ("war, warfare" -> "war" and "warfare"); a leading English "to" and
+ * article ("to go" -> "go", "the state" -> "state"), German and French
+ * articles and reflexive pronouns are dropped; what remains may be a
+ * phrase of several words joined by single spaces ("prime minister"),
+ * which the aligner can match against token n-grams (see
+ * px_lexicon_max_words()).  A word longer than 255 bytes is not stored.
+ * Adding a pair that is already there keeps one entry with the larger
+ * weight.
+ *
+ * Weights are in (0, 1]: 1 for our curated TSV lexicons unless the file
+ * says otherwise, 0.8 for the first translation of a FreeDict entry and
+ * less for later senses.
+ *
+ * A lexicon is built by one thread; once loaded, lookups on a `const`
+ * lexicon may run from several threads at once (they do not write).
+ * @{ */
+
+/** A bilingual lexicon: an opaque handle from px_lexicon_new(). */
+typedef struct px_lexicon px_lexicon;
+
+/** One translation pair.  The strings are normalized (see above),
+ * NUL-terminated, and borrowed from the lexicon: valid until it is freed. */
+typedef struct px_lexicon_entry {
+  const char *src; /**< the source-language word or phrase */
+  const char *tgt; /**< one translation into the target language */
+  float weight;    /**< confidence in (0, 1] */
+} px_lexicon_entry;
+
+/** @brief Create an empty lexicon for translating @p src_lang into
+ * @p tgt_lang.
+ * @param[out] out      the new lexicon; free with px_lexicon_free()
+ * @param[in]  src_lang BCP-47 tag of the source side ("fa", "ru")
+ * @param[in]  tgt_lang BCP-47 tag of the target side ("en")
+ * @return 0, #PX_EINVALID (NULL or empty tag), #PX_ENOMEM. */
+int px_lexicon_new(px_lexicon **out, const char *src_lang,
+                   const char *tgt_lang);
+
+/** @brief Free a lexicon and every string and entry it lent out.  NULL is a
+ * no-op. */
+void px_lexicon_free(px_lexicon *lx);
+
+/** @brief Add one pair.  Both sides are cleaned and normalized as described
+ * above, so one call may add several entries ("war, warfare") or none (an
+ * empty or overlong side: not an error, nothing is added).
+ * @param[in] src,slen source-language word or phrase (UTF-8)
+ * @param[in] tgt,tlen its translation (UTF-8)
+ * @param[in] weight   confidence in (0, 1]
+ * @return 0, #PX_EINVALID (weight out of range, NULL text), #PX_EENCODING
+ *         (not UTF-8), #PX_EUNICODE, #PX_ENOMEM.  On failure the pairs
+ *         added before the failing one stay. */
+int px_lexicon_add(px_lexicon *lx, const char *src, size_t slen,
+                   const char *tgt, size_t tlen, float weight);
+
+/** @brief Load a TSV lexicon: one pair per line,
+ * `src<TAB>tgt[<TAB>weight]`; blank lines and lines starting with '#' are
+ * skipped; a UTF-8 BOM and CRLF line ends are accepted.  Lines are at most
+ * 4096 bytes.
+ * @param[in] path the file
+ * @return 0, #PX_EIO (cannot open or read; message names the path and the
+ *         reason), #PX_EPARSE ("path:line: ..." for a line without a tab, an
+ *         empty side or a bad weight), #PX_EENCODING ("path:line:col:
+ *         invalid UTF-8"), #PX_ETOOBIG (overlong line), #PX_ENOMEM,
+ *         #PX_EUNICODE.  On failure the lines before the bad one stay
+ *         loaded. */
+int px_lexicon_load_tsv(px_lexicon *lx, const char *path);
+
+/** @brief Load a FreeDict dictionary in dictd format: @p index_path is the
+ * `.index` file (headword TAB base64 offset TAB base64 length); the
+ * definitions are read from the file beside it with `.index` replaced by
+ * `.dict.dz` (dictzip, read by random access to its chunks) or, failing
+ * that, `.dict`.  Each definition's translations are parsed from the text
+ * that FreeDict 0.x and 2020+ editions produce (numbered senses, pronunciation
+ * in slashes, part of speech in angle brackets, "see:" and "Note:" lines and
+ * examples skipped).  The `00database*` entries are skipped.
+ * @param[in] index_path the `.index` file
+ * @param[in] reverse    0: headwords are source words (freedict-rus-eng for
+ *                       ru->en); 1: headwords are target words and their
+ *                       translations source words (freedict-eng-rus loaded
+ *                       into a ru->en lexicon)
+ * @return 0, #PX_EIO (missing index or dictionary), #PX_EPARSE ("path:line:
+ *         ..." for a malformed index line, or a dictzip header or offset
+ *         that is out of range), #PX_EENCODING, #PX_ENOMEM. */
+int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path,
+                          int reverse);
+
+/** @brief Load everything installed for the lexicon's language pair:
+ * - the shipped TSV files `px_dict_dir()/lexicons/<src>-<tgt>.tsv` and
+ *   `<src>-<tgt>-*.tsv`, and `<tgt>-<src>[-*].tsv` read in reverse;
+ * - the FreeDict dictionaries for the pair in either direction
+ *   (`freedict-<src3>-<tgt3>.index` forward, `freedict-<tgt3>-<src3>.index`
+ *   reversed, with ISO 639-3 codes) from `$PARALLAX_DICTD_DIR` if set, else
+ *   /usr/share/dictd.
+ * What is not installed is skipped silently; what was loaded is listed by
+ * px_lexicon_source_count() and px_lexicon_source_at().
+ * @return 0 (even when nothing was found: check px_lexicon_size()), or the
+ *         first error of a file that exists but cannot be loaded. */
+int px_lexicon_load_default(px_lexicon *lx);
+
+/** @brief The number of (src, tgt) entries. */
+size_t px_lexicon_size(const px_lexicon *lx);
+
+/** @brief The largest number of space-separated words in a source-side
+ * entry (1 for a lexicon of single words; 0 when empty).  The aligner looks
+ * up token n-grams up to this length. */
+size_t px_lexicon_max_words(const px_lexicon *lx);
+
+/** @brief Source and target language tags given to px_lexicon_new();
+ * borrowed until the lexicon is freed. */
+const char *px_lexicon_src_lang(const px_lexicon *lx);
+const char *px_lexicon_tgt_lang(const px_lexicon *lx);
+
+/** @brief Normalize a word or phrase exactly as lexicon entries are
+ * normalized (see the group comment).  Use it on every token before
+ * px_lexicon_lookup().
+ * @param[out] out the result, NUL-terminated; free with px_free()
+ * @param[out] len its length in bytes (may be NULL)
+ * @param[in]  w,n the word (UTF-8)
+ * @return 0, #PX_EENCODING, #PX_EUNICODE, #PX_ENOMEM. */
+int px_lexicon_normalize_word(char **out, size_t *len, const char *w,
+                              size_t n);
+
+/** @brief The translations of one source word or phrase.
+ * @param[in]  word,len the word, already normalized with
+ *             px_lexicon_normalize_word() (it is compared byte for byte)
+ * @param[out] out   the entries for that word (all with the same `src`),
+ *             in the order they were added; borrowed until the next
+ *             add/load call on @p lx or its free
+ * @param[out] count how many
+ * @return 0, or #PX_ENOTFOUND (no entry: *out = NULL, *count = 0).
+ *         Never sets an error message for #PX_ENOTFOUND (it is the common
+ *         case in an aligner's inner loop). */
+int px_lexicon_lookup(const px_lexicon *lx, const char *word, size_t len,
+                      const px_lexicon_entry **out, size_t *count);
+
+/** @brief Call @p cb for every entry, grouped by source word in the order
+ * the words were first added.  A non-zero return from @p cb stops the walk
+ * and is returned.  The entry is borrowed for the duration of the call.
+ * @return 0, or the callback's non-zero value. */
+int px_lexicon_foreach(const px_lexicon *lx,
+                       int (*cb)(const px_lexicon_entry *e, void *payload),
+                       void *payload);
+
+/** Where entries came from (one per file loaded). */
+typedef struct px_lexicon_source {
+  const char *path; /**< the file (for dictd: the .index) */
+  const char *kind; /**< "tsv" or "dictd" */
+  int reversed;     /**< 1 if read target -> source */
+  size_t records;   /**< lines or headwords read */
+  size_t added;     /**< entries it added (pairs already present excluded) */
+  double seconds;   /**< wall time spent loading it */
+} px_lexicon_source;
+
+/** @brief Number of files loaded so far into @p lx. */
+size_t px_lexicon_source_count(const px_lexicon *lx);
+
+/** @brief The @p i-th file loaded (0-based, in load order), or NULL if
+ * @p i is out of range.  Borrowed until the next load call or the free. */
+const px_lexicon_source *px_lexicon_source_at(const px_lexicon *lx,
+                                              size_t i);
+
+/** @} */
 /* ==== end lexicon ====================================================== */
 
 /* ==== align ============================================================ */

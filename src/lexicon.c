@@ -1,0 +1,1474 @@
+/*
+ * lexicon.c: bilingual lexicons for the aligner.  Reads our TSV word lists
+ * and FreeDict dictionaries in dictd format (.index + .dict or dictzip
+ * .dict.dz), cleans each entry down to the words an aligner can match
+ * (no parentheticals, one entry per alternative, no "to"/articles), stores
+ * them normalized, and answers "what may this source word translate to?"
+ * with one hash probe.
+ *
+ * Layout, chosen for load speed (the aligner loads a pair per process):
+ * every string lives once in an arena (interned, so equal targets share one
+ * pointer and duplicate pairs are found by pointer comparison); a source
+ * word is a key with a small vector of entries, also carved from the arena;
+ * two open-addressing tables (strings, keys) index them.  Nothing is freed
+ * until px_lexicon_free(), which drops the arena blocks in one sweep.
+ */
+#include "lexicon.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "buf.h"
+#include "error.h"
+#include "mem.h"
+#include "paths.h"
+
+#define LEX_MAX_WORD 255        /* longest stored word or phrase, bytes */
+#define LEX_MAX_LINE 4096       /* longest TSV line */
+#define LEX_MAX_FILE (1u << 30) /* largest file we read into memory */
+#define LEX_MAX_DICT (1u << 30) /* largest uncompressed dictd body */
+#define LEX_MAX_ITEMS 64        /* alternatives kept per side of a pair */
+#define LEX_TSV_WORDS 8         /* words per phrase in a TSV entry */
+#define LEX_DICTD_WORDS 3       /* words per phrase taken from FreeDict */
+#define LEX_DICTD_HEAD_WORDS 4  /* words per FreeDict headword */
+#define LEX_ARENA_BLOCK (256u * 1024u)
+
+/* ---- arena -------------------------------------------------------------- */
+
+typedef struct arena_block {
+  struct arena_block *next;
+  size_t used, cap;
+} arena_block;
+
+#define ARENA_HDR ((sizeof(arena_block) + 15u) & ~(size_t)15u)
+
+/* ---- the lexicon -------------------------------------------------------- */
+
+typedef struct istr { /* an interned string */
+  uint64_t hash;
+  const char *s;
+  size_t len;
+} istr;
+
+typedef struct lex_key { /* a source word and its entries */
+  uint64_t hash;
+  const char *s;
+  size_t len;
+  px_lexicon_entry *ents;
+  uint32_t n, cap;
+} lex_key;
+
+struct px_lexicon {
+  char src_lang[36], tgt_lang[36];
+  arena_block *arena;
+  istr *strs; /* open addressing; s == NULL is empty */
+  size_t nstrs, strcap;
+  lex_key *keys; /* in insertion order */
+  size_t nkeys, keycap;
+  uint32_t *kidx; /* open addressing over keys: index + 1, 0 empty */
+  size_t kidxcap;
+  size_t nentries, max_words;
+  px_lexicon_source *sources;
+  size_t nsources, srccap;
+};
+
+static void *arena_alloc(px_lexicon *lx, size_t n) {
+  n = (n + 7u) & ~(size_t)7u;
+  arena_block *b = lx->arena;
+  if (!b || b->cap - b->used < n) {
+    size_t cap = n > LEX_ARENA_BLOCK / 4 ? n : LEX_ARENA_BLOCK;
+    b = px_malloc(ARENA_HDR + cap);
+    if (!b)
+      return NULL;
+    b->cap = cap;
+    b->used = 0;
+    /* A big one-off allocation goes behind the current block so the
+     * current block's free space is not wasted. */
+    if (lx->arena && n > LEX_ARENA_BLOCK / 4) {
+      b->next = lx->arena->next;
+      lx->arena->next = b;
+    } else {
+      b->next = lx->arena;
+      lx->arena = b;
+    }
+  }
+  void *p = (char *)b + ARENA_HDR + b->used;
+  b->used += n;
+  return p;
+}
+
+static char *arena_strndup(px_lexicon *lx, const char *s, size_t n) {
+  char *d = arena_alloc(lx, n + 1);
+  if (!d)
+    return NULL;
+  memcpy(d, s, n);
+  d[n] = '\0';
+  return d;
+}
+
+static void copy_tag(char *dst, size_t cap, const char *src) {
+  size_t n = strlen(src);
+  if (n >= cap)
+    n = cap - 1;
+  memcpy(dst, src, n);
+  dst[n] = '\0';
+}
+
+int px_lexicon_new(px_lexicon **out, const char *src_lang,
+                   const char *tgt_lang) {
+  PX_ASSERT_ARG(out);
+  PX_ASSERT_ARG(src_lang && src_lang[0]);
+  PX_ASSERT_ARG(tgt_lang && tgt_lang[0]);
+  PX_ASSERT_ARG(strlen(src_lang) < 36 && strlen(tgt_lang) < 36);
+  px_lexicon *lx = px_calloc(1, sizeof *lx);
+  if (!lx)
+    return PX_ENOMEM;
+  copy_tag(lx->src_lang, sizeof lx->src_lang, src_lang);
+  copy_tag(lx->tgt_lang, sizeof lx->tgt_lang, tgt_lang);
+  *out = lx;
+  return 0;
+}
+
+void px_lexicon_free(px_lexicon *lx) {
+  if (!lx)
+    return;
+  arena_block *b = lx->arena;
+  while (b) {
+    arena_block *next = b->next;
+    px_free(b);
+    b = next;
+  }
+  px_free(lx->strs);
+  px_free(lx->keys);
+  px_free(lx->kidx);
+  px_free(lx->sources);
+  px_free(lx);
+}
+
+size_t px_lexicon_size(const px_lexicon *lx) { return lx ? lx->nentries : 0; }
+size_t px_lexicon_max_words(const px_lexicon *lx) {
+  return lx ? lx->max_words : 0;
+}
+const char *px_lexicon_src_lang(const px_lexicon *lx) {
+  return lx ? lx->src_lang : "";
+}
+const char *px_lexicon_tgt_lang(const px_lexicon *lx) {
+  return lx ? lx->tgt_lang : "";
+}
+size_t px_lexicon_source_count(const px_lexicon *lx) {
+  return lx ? lx->nsources : 0;
+}
+const px_lexicon_source *px_lexicon_source_at(const px_lexicon *lx, size_t i) {
+  return lx && i < lx->nsources ? &lx->sources[i] : NULL;
+}
+
+/* ---- interning and keys ------------------------------------------------- */
+
+static int strs_grow(px_lexicon *lx) {
+  size_t ncap = lx->strcap ? lx->strcap * 2 : 1024;
+  istr *t = px_calloc(ncap, sizeof *t);
+  if (!t)
+    return PX_ENOMEM;
+  for (size_t i = 0; i < lx->strcap; i++) {
+    if (!lx->strs[i].s)
+      continue;
+    size_t j = (size_t)lx->strs[i].hash & (ncap - 1);
+    while (t[j].s)
+      j = (j + 1) & (ncap - 1);
+    t[j] = lx->strs[i];
+  }
+  px_free(lx->strs);
+  lx->strs = t;
+  lx->strcap = ncap;
+  return 0;
+}
+
+/* The one stored copy of s, creating it if new. */
+static int intern(px_lexicon *lx, const char *s, size_t n, uint64_t h,
+                  const char **out) {
+  if ((lx->nstrs + 1) * 4 > lx->strcap * 3) {
+    int rc = strs_grow(lx);
+    if (rc < 0)
+      return rc;
+  }
+  size_t mask = lx->strcap - 1, j = (size_t)h & mask;
+  while (lx->strs[j].s) {
+    if (lx->strs[j].hash == h && lx->strs[j].len == n &&
+        memcmp(lx->strs[j].s, s, n) == 0) {
+      *out = lx->strs[j].s;
+      return 0;
+    }
+    j = (j + 1) & mask;
+  }
+  char *d = arena_strndup(lx, s, n);
+  if (!d)
+    return PX_ENOMEM;
+  lx->strs[j].hash = h;
+  lx->strs[j].s = d;
+  lx->strs[j].len = n;
+  lx->nstrs++;
+  *out = d;
+  return 0;
+}
+
+static const lex_key *key_find(const px_lexicon *lx, const char *s, size_t n,
+                               uint64_t h) {
+  if (!lx->kidxcap)
+    return NULL;
+  size_t mask = lx->kidxcap - 1, j = (size_t)h & mask;
+  while (lx->kidx[j]) {
+    const lex_key *k = &lx->keys[lx->kidx[j] - 1];
+    if (k->hash == h && k->len == n && memcmp(k->s, s, n) == 0)
+      return k;
+    j = (j + 1) & mask;
+  }
+  return NULL;
+}
+
+static int kidx_grow(px_lexicon *lx) {
+  size_t ncap = lx->kidxcap ? lx->kidxcap * 2 : 1024;
+  uint32_t *t = px_calloc(ncap, sizeof *t);
+  if (!t)
+    return PX_ENOMEM;
+  for (size_t i = 0; i < lx->nkeys; i++) {
+    size_t j = (size_t)lx->keys[i].hash & (ncap - 1);
+    while (t[j])
+      j = (j + 1) & (ncap - 1);
+    t[j] = (uint32_t)(i + 1);
+  }
+  px_free(lx->kidx);
+  lx->kidx = t;
+  lx->kidxcap = ncap;
+  return 0;
+}
+
+static int key_get(px_lexicon *lx, const char *s, size_t n, lex_key **out) {
+  uint64_t h = px_text_hash(s, n);
+  const lex_key *found = key_find(lx, s, n, h);
+  if (found) {
+    *out = (lex_key *)&lx->keys[found - lx->keys];
+    return 0;
+  }
+  if (lx->nkeys >= UINT32_MAX - 1)
+    return px_error_set(PX_ETOOBIG, PX_ERRCLASS_LEXICON, 0,
+                        "lexicon: too many source words");
+  int rc = 0;
+  if ((lx->nkeys + 1) * 4 > lx->kidxcap * 3 && (rc = kidx_grow(lx)) < 0)
+    return rc;
+  if ((rc = PX_GROW(lx->keys, lx->nkeys, lx->keycap)) < 0)
+    return rc;
+  const char *is = NULL;
+  if ((rc = intern(lx, s, n, h, &is)) < 0)
+    return rc;
+  lex_key *k = &lx->keys[lx->nkeys];
+  memset(k, 0, sizeof *k);
+  k->hash = h;
+  k->s = is;
+  k->len = n;
+  size_t mask = lx->kidxcap - 1, j = (size_t)h & mask;
+  while (lx->kidx[j])
+    j = (j + 1) & mask;
+  lx->kidx[j] = (uint32_t)(lx->nkeys + 1);
+  lx->nkeys++;
+  *out = k;
+  return 0;
+}
+
+static size_t count_words(const char *s, size_t n) {
+  size_t w = n ? 1 : 0;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] == ' ')
+      w++;
+  return w;
+}
+
+/* Add one normalized pair; a pair already present keeps the larger weight.
+ * *added is incremented when a new entry is made. */
+static int add_norm(px_lexicon *lx, const char *s, size_t sn, const char *t,
+                    size_t tn, float w, size_t *added) {
+  lex_key *k = NULL;
+  const char *it = NULL;
+  int rc = key_get(lx, s, sn, &k);
+  if (rc < 0)
+    return rc;
+  if ((rc = intern(lx, t, tn, px_text_hash(t, tn), &it)) < 0)
+    return rc;
+  for (uint32_t i = 0; i < k->n; i++)
+    if (k->ents[i].tgt == it) {
+      if (w > k->ents[i].weight)
+        k->ents[i].weight = w;
+      return 0;
+    }
+  if (k->n == k->cap) {
+    uint32_t ncap = k->cap ? k->cap * 2 : 2;
+    px_lexicon_entry *v = arena_alloc(lx, ncap * sizeof *v);
+    if (!v)
+      return PX_ENOMEM;
+    if (k->n)
+      memcpy(v, k->ents, k->n * sizeof *v);
+    k->ents = v; /* the old vector stays in the arena until free */
+    k->cap = ncap;
+  }
+  k->ents[k->n].src = k->s;
+  k->ents[k->n].tgt = it;
+  k->ents[k->n].weight = w;
+  k->n++;
+  lx->nentries++;
+  size_t words = count_words(s, sn);
+  if (words > lx->max_words)
+    lx->max_words = words;
+  if (added)
+    (*added)++;
+  return 0;
+}
+
+/* ---- normalization ------------------------------------------------------ */
+
+static int is_ascii_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+         c == '\f';
+}
+
+/* The ASCII case of PX_NORM_KEY | PX_NORM_MARKS done without a round trip
+ * through UTF-16 and ICU: NFC, marks and digit folding are the identity on
+ * ASCII, so what remains is lower case and white space.  Loading FreeDict's
+ * half-million English and German headwords is dominated by this call, and
+ * a test checks it against px_text_normalize() byte for byte. */
+static int normalize_ascii(char **out, size_t *len, const char *w, size_t n) {
+  char *d = px_malloc(n + 1);
+  if (!d)
+    return PX_ENOMEM;
+  size_t o = 0;
+  int pending_space = 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = w[i];
+    if (is_ascii_space(c)) {
+      pending_space = o > 0;
+      continue;
+    }
+    if (pending_space)
+      d[o++] = ' ';
+    pending_space = 0;
+    d[o++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+  }
+  d[o] = '\0';
+  *out = d;
+  if (len)
+    *len = o;
+  return 0;
+}
+
+/* Fold the Arabic-script spelling variants that writers of Persian, Arabic
+ * and Urdu mix (and that normalization leaves apart), and drop ZWNJ/ZWJ,
+ * in place.  Every replacement is two bytes for two bytes, or a removal. */
+static size_t fold_arabic_script(char *s, size_t n) {
+  size_t o = 0;
+  for (size_t i = 0; i < n;) {
+    unsigned char a = (unsigned char)s[i];
+    unsigned char b = i + 1 < n ? (unsigned char)s[i + 1] : 0;
+    if (a == 0xE2 && b == 0x80 && i + 2 < n &&
+        ((unsigned char)s[i + 2] == 0x8C || (unsigned char)s[i + 2] == 0x8D)) {
+      i += 3; /* U+200C ZWNJ, U+200D ZWJ */
+      continue;
+    }
+    if (a == 0xD9 && (b == 0x8A || b == 0x89)) { /* ي ى -> ی */
+      s[o++] = (char)0xDB;
+      s[o++] = (char)0x8C;
+      i += 2;
+    } else if (a == 0xD9 && b == 0x83) { /* ك -> ک */
+      s[o++] = (char)0xDA;
+      s[o++] = (char)0xA9;
+      i += 2;
+    } else if (a == 0xD8 && (b == 0xA2 || b == 0xA3 || b == 0xA5)) {
+      s[o++] = (char)0xD8; /* آ أ إ -> ا */
+      s[o++] = (char)0xA7;
+      i += 2;
+    } else if (a == 0xD9 && b == 0xB1) { /* ٱ -> ا */
+      s[o++] = (char)0xD8;
+      s[o++] = (char)0xA7;
+      i += 2;
+    } else if (a == 0xD8 && b == 0xA4) { /* ؤ -> و */
+      s[o++] = (char)0xD9;
+      s[o++] = (char)0x88;
+      i += 2;
+    } else if (a == 0xD8 && b == 0xA6) { /* ئ -> ی */
+      s[o++] = (char)0xDB;
+      s[o++] = (char)0x8C;
+      i += 2;
+    } else if (a == 0xDB && b == 0x80) { /* ۀ -> ه */
+      s[o++] = (char)0xD9;
+      s[o++] = (char)0x87;
+      i += 2;
+    } else {
+      s[o++] = s[i++];
+    }
+  }
+  s[o] = '\0';
+  return o;
+}
+
+int px_lexicon_normalize_word(char **out, size_t *len, const char *w,
+                              size_t n) {
+  PX_ASSERT_ARG(out);
+  PX_ASSERT_ARG(w || n == 0);
+  int ascii = 1;
+  for (size_t i = 0; i < n && ascii; i++)
+    if ((unsigned char)w[i] >= 0x80)
+      ascii = 0;
+  if (ascii)
+    return normalize_ascii(out, len, w ? w : "", n);
+  char *d = NULL;
+  size_t dn = 0;
+  int rc = px_text_normalize(&d, &dn, w, n, PX_NORM_KEY | PX_NORM_MARKS);
+  if (rc < 0)
+    return rc;
+  dn = fold_arabic_script(d, dn);
+  *out = d;
+  if (len)
+    *len = dn;
+  return 0;
+}
+
+/* ---- cleaning an entry side --------------------------------------------- */
+
+typedef struct item_list {
+  char *s[LEX_MAX_ITEMS];
+  size_t n[LEX_MAX_ITEMS];
+  size_t count;
+} item_list;
+
+static void items_dispose(item_list *l) {
+  for (size_t i = 0; i < l->count; i++)
+    px_free(l->s[i]);
+  l->count = 0;
+}
+
+/* Tokens that stand for "somebody/something" in dictionary phrases. */
+static int is_filler(const char *w, size_t n) {
+  static const char *const fill[] = {
+      "sb",      "sb.",   "sth",  "sth.", "sb's", "sth's", "smb",  "smb.",
+      "smth",    "smth.", "jdn.", "jdm.", "jds.", "etw.",  "jdn",  "jdm",
+      "jds",     "etw",   "qn",   "qch",  "qn.",  "qch.",  "o.s.", "one's",
+      "oneself", "etc",   "etc.", "…",    "..."};
+  for (size_t i = 0; i < sizeof fill / sizeof fill[0]; i++)
+    if (strlen(fill[i]) == n && memcmp(fill[i], w, n) == 0)
+      return 1;
+  return 0;
+}
+
+/* Leading words dropped for a language: English "to" and articles, German
+ * and French articles and reflexives. */
+static int is_lead_particle(const char *lang, const char *w, size_t n) {
+  static const char *const en[] = {"to", "the", "a", "an", NULL};
+  static const char *const de[] = {"der", "die",  "das", "den",  "dem",
+                                   "des", "sich", "ein", "eine", NULL};
+  static const char *const fr[] = {"le", "la", "les", "un", "une",
+                                   "se", "du", "des", NULL};
+  const char *const *list = NULL;
+  if (px_lang_is(lang, "en"))
+    list = en;
+  else if (px_lang_is(lang, "de"))
+    list = de;
+  else if (px_lang_is(lang, "fr"))
+    list = fr;
+  if (!list)
+    return 0;
+  for (size_t i = 0; list[i]; i++)
+    if (strlen(list[i]) == n && memcmp(list[i], w, n) == 0)
+      return 1;
+  return 0;
+}
+
+static int is_edge_punct(unsigned char c) {
+  return c == '.' || c == '!' || c == '?' || c == ':' || c == '"' ||
+         c == '\'' || c == '-' || c == '*' || c == '=' || c == '|' || c == '~';
+}
+
+/* One alternative (bytes [b, e) of normalized text, brackets already
+ * removed): drop filler and leading particles, collapse spaces, trim edge
+ * punctuation, and keep it if it is a reasonable word or phrase. */
+static int push_item(item_list *l, const char *b, const char *e,
+                     const char *lang, size_t max_words) {
+  char tmp[LEX_MAX_WORD * 4 + 8];
+  size_t o = 0, words = 0;
+  int leading = 1;
+  if (l->count >= LEX_MAX_ITEMS)
+    return 0;
+  while (b < e) {
+    while (b < e && *b == ' ')
+      b++;
+    const char *ws = b;
+    while (b < e && *b != ' ')
+      b++;
+    const char *we = b;
+    while (ws < we && is_edge_punct((unsigned char)*ws))
+      ws++;
+    /* "l'état" / "s'agir": the French elided article or reflexive. */
+    if (leading && px_lang_is(lang, "fr") && we - ws > 2 &&
+        (ws[0] == 'l' || ws[0] == 's' || ws[0] == 'd') && ws[1] == '\'')
+      ws += 2;
+    if (is_filler(ws, (size_t)(we - ws)))
+      continue;
+    while (we > ws && is_edge_punct((unsigned char)we[-1]))
+      we--;
+    if (we == ws)
+      continue;
+    if (leading && is_lead_particle(lang, ws, (size_t)(we - ws)) && b < e) {
+      /* Only when something follows: "a" alone stays "a". */
+      const char *rest = b;
+      while (rest < e && *rest == ' ')
+        rest++;
+      if (rest < e)
+        continue;
+    }
+    leading = 0;
+    size_t wn = (size_t)(we - ws);
+    if (o + wn + 1 > sizeof tmp)
+      return 0; /* overlong: not stored */
+    if (o)
+      tmp[o++] = ' ';
+    memcpy(tmp + o, ws, wn);
+    o += wn;
+    words++;
+  }
+  if (o == 0 || o > LEX_MAX_WORD || (max_words && words > max_words))
+    return 0;
+  for (size_t i = 0; i < l->count; i++)
+    if (l->n[i] == o && memcmp(l->s[i], tmp, o) == 0)
+      return 0;
+  char *d = px_strndup(tmp, o);
+  if (!d)
+    return PX_ENOMEM;
+  l->s[l->count] = d;
+  l->n[l->count] = o;
+  l->count++;
+  return 0;
+}
+
+/* Normalize one side of a pair and cut it into its alternatives. */
+static int side_items(item_list *l, const char *s, size_t n, const char *lang,
+                      size_t max_words) {
+  char *norm = NULL;
+  size_t nn = 0;
+  int rc = px_lexicon_normalize_word(&norm, &nn, s, n);
+  if (rc < 0)
+    return rc;
+  /* Brackets out: (informal), [mil.], {see x}, <n, masc>. */
+  size_t o = 0;
+  int depth = 0;
+  for (size_t i = 0; i < nn; i++) {
+    char c = norm[i];
+    if (c == '(' || c == '[' || c == '{' || c == '<') {
+      depth++;
+      continue;
+    }
+    if ((c == ')' || c == ']' || c == '}' || c == '>') && depth > 0) {
+      depth--;
+      if (o && norm[o - 1] != ' ')
+        norm[o++] = ' ';
+      continue;
+    }
+    if (depth == 0)
+      norm[o++] = c;
+  }
+  nn = o;
+  /* Alternatives: ',' ';' and the Arabic comma and semicolon. */
+  const char *p = norm, *end = norm + nn, *start = norm;
+  while (p <= end && rc == 0) {
+    size_t sep = 0;
+    if (p == end)
+      sep = 1;
+    else if (*p == ',' || *p == ';')
+      sep = 1;
+    else if (end - p >= 2 && (unsigned char)p[0] == 0xD8 &&
+             ((unsigned char)p[1] == 0x8C || (unsigned char)p[1] == 0x9B))
+      sep = 2;
+    if (sep) {
+      rc = push_item(l, start, p, lang, max_words);
+      p += sep;
+      start = p;
+    } else {
+      p++;
+    }
+  }
+  px_free(norm);
+  return rc;
+}
+
+/* Clean and add a raw pair: every source alternative times every target
+ * alternative. */
+static int add_raw(px_lexicon *lx, const char *s, size_t sn, const char *t,
+                   size_t tn, float w, size_t src_words, size_t tgt_words,
+                   size_t *added) {
+  item_list ls, lt;
+  ls.count = lt.count = 0;
+  int rc = side_items(&ls, s, sn, lx->src_lang, src_words);
+  if (rc >= 0)
+    rc = side_items(&lt, t, tn, lx->tgt_lang, tgt_words);
+  for (size_t i = 0; i < ls.count && rc >= 0; i++)
+    for (size_t j = 0; j < lt.count && rc >= 0; j++)
+      rc = add_norm(lx, ls.s[i], ls.n[i], lt.s[j], lt.n[j], w, added);
+  items_dispose(&ls);
+  items_dispose(&lt);
+  return rc < 0 ? rc : 0;
+}
+
+int px_lexicon_add(px_lexicon *lx, const char *src, size_t slen,
+                   const char *tgt, size_t tlen, float weight) {
+  PX_ASSERT_ARG(lx);
+  PX_ASSERT_ARG(src || slen == 0);
+  PX_ASSERT_ARG(tgt || tlen == 0);
+  PX_ASSERT_ARG(weight > 0.0f && weight <= 1.0f);
+  return add_raw(lx, src ? src : "", slen, tgt ? tgt : "", tlen, weight,
+                 LEX_TSV_WORDS, LEX_TSV_WORDS, NULL);
+}
+
+/* ---- lookup ------------------------------------------------------------- */
+
+int px_lexicon_lookup(const px_lexicon *lx, const char *word, size_t len,
+                      const px_lexicon_entry **out, size_t *count) {
+  PX_ASSERT_ARG(lx);
+  PX_ASSERT_ARG(word || len == 0);
+  PX_ASSERT_ARG(out && count);
+  const lex_key *k =
+      word ? key_find(lx, word, len, px_text_hash(word, len)) : NULL;
+  if (!k || k->n == 0) {
+    *out = NULL;
+    *count = 0;
+    return PX_ENOTFOUND;
+  }
+  *out = k->ents;
+  *count = k->n;
+  return 0;
+}
+
+int px_lexicon_foreach(const px_lexicon *lx,
+                       int (*cb)(const px_lexicon_entry *e, void *payload),
+                       void *payload) {
+  PX_ASSERT_ARG(lx);
+  PX_ASSERT_ARG(cb);
+  for (size_t i = 0; i < lx->nkeys; i++)
+    for (uint32_t j = 0; j < lx->keys[i].n; j++) {
+      int rc = cb(&lx->keys[i].ents[j], payload);
+      if (rc)
+        return rc;
+    }
+  return 0;
+}
+
+/* ---- files -------------------------------------------------------------- */
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Read a whole file into a px_malloc'd NUL-terminated buffer. */
+static int slurp(const char *path, size_t max, char **out, size_t *len) {
+  int rc = 0;
+  char *data = NULL;
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return px_error_set(PX_EIO, PX_ERRCLASS_OS, errno, "%s: %s", path,
+                        strerror(errno));
+  struct stat st;
+  if (fstat(fileno(f), &st) != 0) {
+    rc = px_error_set(PX_EIO, PX_ERRCLASS_OS, errno, "%s: %s", path,
+                      strerror(errno));
+    goto done;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    rc = px_error_set(PX_EIO, PX_ERRCLASS_OS, EISDIR, "%s: %s", path,
+                      strerror(EISDIR));
+    goto done;
+  }
+  if ((unsigned long long)st.st_size > max) {
+    rc = px_error_set(PX_ETOOBIG, PX_ERRCLASS_LEXICON, 0,
+                      "%s: larger than the limit of %zu bytes", path, max);
+    goto done;
+  }
+  size_t n = (size_t)st.st_size;
+  data = px_malloc(n + 1);
+  if (!data) {
+    rc = PX_ENOMEM;
+    goto done;
+  }
+  if (n && fread(data, 1, n, f) != n) {
+    rc = px_error_set(PX_EIO, PX_ERRCLASS_OS, errno, "%s: read failed: %s",
+                      path, ferror(f) ? strerror(errno) : "file shrank");
+    goto done;
+  }
+  data[n] = '\0';
+  *out = data;
+  *len = n;
+  data = NULL;
+done:
+  px_free(data);
+  fclose(f);
+  return rc;
+}
+
+static int add_source(px_lexicon *lx, const char *path, const char *kind,
+                      int reversed, size_t records, size_t added,
+                      double seconds) {
+  int rc = PX_GROW(lx->sources, lx->nsources, lx->srccap);
+  if (rc < 0)
+    return rc;
+  const char *p = arena_strndup(lx, path, strlen(path));
+  if (!p)
+    return PX_ENOMEM;
+  px_lexicon_source *s = &lx->sources[lx->nsources++];
+  s->path = p;
+  s->kind = kind;
+  s->reversed = reversed;
+  s->records = records;
+  s->added = added;
+  s->seconds = seconds;
+  return 0;
+}
+
+/* ---- TSV ---------------------------------------------------------------- */
+
+static int parse_weight(const char *s, size_t n, float *out) {
+  char tmp[32];
+  if (n == 0 || n >= sizeof tmp)
+    return -1;
+  memcpy(tmp, s, n);
+  tmp[n] = '\0';
+  char *end = NULL;
+  errno = 0;
+  double d = strtod(tmp, &end);
+  if (errno || end != tmp + n || !(d > 0.0 && d <= 1.0))
+    return -1;
+  *out = (float)d;
+  return 0;
+}
+
+int px_lexicon__load_tsv_dir(px_lexicon *lx, const char *path, int reverse) {
+  PX_ASSERT_ARG(lx);
+  PX_ASSERT_ARG(path);
+  char *data = NULL;
+  size_t len = 0, lineno = 0, records = 0, added = 0;
+  double t0 = now_seconds();
+  int rc = slurp(path, LEX_MAX_FILE, &data, &len);
+  if (rc < 0)
+    return rc;
+  const char *p = data, *end = data + len;
+  if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+    p += 3;
+  while (p < end) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *le = nl ? nl : end;
+    const char *next = nl ? nl + 1 : end;
+    lineno++;
+    if (le > p && le[-1] == '\r')
+      le--;
+    size_t ll = (size_t)(le - p);
+    if (ll > LEX_MAX_LINE) {
+      rc = px_error_set(PX_ETOOBIG, PX_ERRCLASS_LEXICON, 0,
+                        "%s:%zu: line longer than %d bytes", path, lineno,
+                        LEX_MAX_LINE);
+      goto done;
+    }
+    size_t bad = 0;
+    if (px_text_validate(p, ll, &bad) < 0) {
+      rc = px_error_set(PX_EENCODING, PX_ERRCLASS_LEXICON, 0,
+                        "%s:%zu:%zu: invalid UTF-8", path, lineno, bad + 1);
+      goto done;
+    }
+    /* Blank (white space only) and comment lines. */
+    const char *q = p;
+    while (q < le && (*q == ' ' || *q == '\t'))
+      q++;
+    if (q == le || *q == '#') {
+      p = next;
+      continue;
+    }
+    const char *f[3];
+    size_t fn[3];
+    int nf = 0;
+    const char *fs = p;
+    for (const char *c = p; c <= le && nf < 3; c++)
+      if (c == le || *c == '\t') {
+        f[nf] = fs;
+        fn[nf] = (size_t)(c - fs);
+        nf++;
+        fs = c + 1;
+      }
+    if (nf < 2) {
+      rc = px_error_set(PX_EPARSE, PX_ERRCLASS_LEXICON, 0,
+                        "%s:%zu: expected source<TAB>translation[<TAB>weight]",
+                        path, lineno);
+      goto done;
+    }
+    float w = 1.0f;
+    if (nf == 3 && fn[2] > 0 && parse_weight(f[2], fn[2], &w) < 0) {
+      rc = px_error_set(PX_EPARSE, PX_ERRCLASS_LEXICON, 0,
+                        "%s:%zu: weight '%.*s' is not a number in (0, 1]", path,
+                        lineno, (int)(fn[2] > 40 ? 40 : fn[2]), f[2]);
+      goto done;
+    }
+    const char *s = reverse ? f[1] : f[0], *t = reverse ? f[0] : f[1];
+    size_t sn = reverse ? fn[1] : fn[0], tn = reverse ? fn[0] : fn[1];
+    int blank_s = 1, blank_t = 1;
+    for (size_t i = 0; i < sn; i++)
+      blank_s &= s[i] == ' ';
+    for (size_t i = 0; i < tn; i++)
+      blank_t &= t[i] == ' ';
+    if (blank_s || blank_t) {
+      rc = px_error_set(PX_EPARSE, PX_ERRCLASS_LEXICON, 0,
+                        "%s:%zu: empty %s column", path, lineno,
+                        (blank_s ? !reverse : reverse) ? "first" : "second");
+      goto done;
+    }
+    rc = add_raw(lx, s, sn, t, tn, w, LEX_TSV_WORDS, LEX_TSV_WORDS, &added);
+    if (rc < 0) {
+      px_error_prefix("%s:%zu", path, lineno);
+      goto done;
+    }
+    records++;
+    p = next;
+  }
+  rc = add_source(lx, path, "tsv", reverse, records, added, now_seconds() - t0);
+done:
+  px_free(data);
+  return rc;
+}
+
+int px_lexicon_load_tsv(px_lexicon *lx, const char *path) {
+  return px_lexicon__load_tsv_dir(lx, path, 0);
+}
+
+/* ---- dictd: .dict, .dict.dz --------------------------------------------- */
+
+/* A dictd body: plain bytes, or dictzip chunks inflated on demand. */
+typedef struct dict_reader {
+  const char *path;
+  char *raw; /* the whole file as read */
+  size_t rawlen;
+  /* plain or fully inflated body */
+  const char *body;
+  size_t bodylen;
+  char *inflated;
+  /* dictzip */
+  int chunked;
+  size_t chlen, chcnt;
+  size_t *choff; /* compressed offset of each chunk, chcnt + 1 of them */
+  char *chunk;   /* the last chunk inflated */
+  size_t chunk_idx, chunk_len;
+  int have_chunk;
+  z_stream zs;
+  int zs_init;
+} dict_reader;
+
+static void dict_close(dict_reader *r) {
+  if (r->zs_init)
+    inflateEnd(&r->zs);
+  px_free(r->raw);
+  px_free(r->inflated);
+  px_free(r->choff);
+  px_free(r->chunk);
+  memset(r, 0, sizeof *r);
+}
+
+static int dz_bad(const dict_reader *r, const char *what) {
+  return px_error_set(PX_EPARSE, PX_ERRCLASS_LEXICON, 0,
+                      "%s: bad dictzip file: %s", r->path, what);
+}
+
+/* Inflate a whole gzip file (no dictzip index) into memory. */
+static int gz_inflate_all(dict_reader *r) {
+  z_stream zs;
+  memset(&zs, 0, sizeof zs);
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
+    return px_error_nomem();
+  px_buf out;
+  px_buf_init(&out, LEX_MAX_DICT);
+  int rc = 0;
+  zs.next_in = (Bytef *)r->raw;
+  zs.avail_in = (uInt)r->rawlen;
+  for (;;) {
+    if ((rc = px_buf_reserve(&out, 1 << 16)) < 0)
+      break;
+    zs.next_out = (Bytef *)out.ptr + out.len;
+    zs.avail_out = (uInt)(out.cap - out.len - 1);
+    size_t before = zs.avail_out;
+    int z = inflate(&zs, Z_NO_FLUSH);
+    out.len += before - zs.avail_out;
+    out.ptr[out.len] = '\0';
+    if (z == Z_STREAM_END)
+      break;
+    if (z != Z_OK && !(z == Z_BUF_ERROR && zs.avail_in > 0)) {
+      rc = px_error_set(PX_EPARSE, PX_ERRCLASS_LEXICON, z,
+                        "%s: corrupt gzip data near byte %lu", r->path,
+                        (unsigned long)zs.total_in);
+      break;
+    }
+  }
+  inflateEnd(&zs);
+  if (rc < 0) {
+    px_buf_dispose(&out);
+    return rc;
+  }
+  r->inflated = px_buf_detach(&out, &r->bodylen);
+  if (!r->inflated)
+    return PX_ENOMEM;
+  r->body = r->inflated;
+  return 0;
+}
+
+/* Parse the gzip header; with a dictzip "RA" field, set up chunk access,
+ * else inflate everything. */
+static int dz_open(dict_reader *r) {
+  const unsigned char *u = (const unsigned char *)r->raw;
+  size_t n = r->rawlen, pos = 10;
+  if (n < 18 || u[0] != 0x1f || u[1] != 0x8b || u[2] != 8)
+    return dz_bad(r, "not gzip");
+  unsigned flg = u[3];
+  size_t ra_at = 0, ra_len = 0;
+  if (flg & 4) {
+    size_t xlen = (size_t)u[10] | (size_t)u[11] << 8;
+    pos = 12;
+    if (pos + xlen > n)
+      return dz_bad(r, "extra field past the end");
+    size_t x = pos;
+    while (x + 4 <= pos + xlen) {
+      size_t sl = (size_t)u[x + 2] | (size_t)u[x + 3] << 8;
+      if (x + 4 + sl > pos + xlen)
+        return dz_bad(r, "extra subfield past the end");
+      if (u[x] == 'R' && u[x + 1] == 'A') {
+        ra_at = x + 4;
+        ra_len = sl;
+      }
+      x += 4 + sl;
+    }
+    pos += xlen;
+  }
+  if (flg & 8) { /* file name */
+    while (pos < n && u[pos])
+      pos++;
+    pos++;
+  }
+  if (flg & 16) { /* comment */
+    while (pos < n && u[pos])
+      pos++;
+    pos++;
+  }
+  if (flg & 2)
+    pos += 2;
+  if (pos >= n)
+    return dz_bad(r, "header past the end");
+  if (!ra_at)
+    return gz_inflate_all(r);
+  if (ra_len < 6)
+    return dz_bad(r, "short RA field");
+  size_t ver = (size_t)u[ra_at] | (size_t)u[ra_at + 1] << 8;
+  r->chlen = (size_t)u[ra_at + 2] | (size_t)u[ra_at + 3] << 8;
+  r->chcnt = (size_t)u[ra_at + 4] | (size_t)u[ra_at + 5] << 8;
+  if (ver != 1 || r->chlen == 0 || ra_len < 6 + 2 * r->chcnt)
+    return dz_bad(r, "unsupported RA field");
+  r->choff = px_malloc((r->chcnt + 1) * sizeof *r->choff);
+  r->chunk = px_malloc(r->chlen + 1);
+  if (!r->choff || !r->chunk)
+    return PX_ENOMEM;
+  size_t off = pos;
+  for (size_t i = 0; i < r->chcnt; i++) {
+    r->choff[i] = off;
+    off += (size_t)u[ra_at + 6 + 2 * i] | (size_t)u[ra_at + 7 + 2 * i] << 8;
+  }
+  r->choff[r->chcnt] = off;
+  if (off > n)
+    return dz_bad(r, "chunks past the end of the file");
+  if (inflateInit2(&r->zs, -15) != Z_OK)
+    return px_error_nomem();
+  r->zs_init = 1;
+  r->chunked = 1;
+  r->bodylen = r->chlen * r->chcnt; /* an upper bound; the last is short */
+  return 0;
+}
+
+static int dz_chunk(dict_reader *r, size_t idx) {
+  if (r->have_chunk && r->chunk_idx == idx)
+    return 0;
+  r->have_chunk = 0;
+  if (inflateReset(&r->zs) != Z_OK)
+    return dz_bad(r, "inflate reset");
+  r->zs.next_in = (Bytef *)r->raw + r->choff[idx];
+  r->zs.avail_in = (uInt)(r->choff[idx + 1] - r->choff[idx]);
+  r->zs.next_out = (Bytef *)r->chunk;
+  r->zs.avail_out = (uInt)r->chlen;
+  int z = inflate(&r->zs, Z_SYNC_FLUSH);
+  if (z != Z_OK && z != Z_STREAM_END && z != Z_BUF_ERROR)
+    return px_error_set(PX_EPARSE, PX_ERRCLASS_LEXICON, z,
+                        "%s: corrupt dictzip chunk %zu", r->path, idx);
+  r->chunk_len = r->chlen - r->zs.avail_out;
+  r->chunk_idx = idx;
+  r->have_chunk = 1;
+  return 0;
+}
+
+/* The bytes [off, off + len) of the body: a pointer into the body, or into
+ * tmp for a dictzip range. */
+static int dict_get(dict_reader *r, size_t off, size_t len, px_buf *tmp,
+                    const char **out) {
+  if (!r->chunked) {
+    if (off > r->bodylen || len > r->bodylen - off)
+      return px_error_set(PX_EPARSE, PX_ERRCLASS_LEXICON, 0,
+                          "%s: entry at bytes %zu+%zu is past the end "
+                          "(%zu bytes)",
+                          r->path, off, len, r->bodylen);
+    *out = r->body + off;
+    return 0;
+  }
+  px_buf_clear(tmp);
+  size_t pos = off, left = len;
+  while (left > 0) {
+    size_t idx = pos / r->chlen, in = pos % r->chlen;
+    if (idx >= r->chcnt)
+      return px_error_set(PX_EPARSE, PX_ERRCLASS_LEXICON, 0,
+                          "%s: entry at bytes %zu+%zu is past the end", r->path,
+                          off, len);
+    int rc = dz_chunk(r, idx);
+    if (rc < 0)
+      return rc;
+    if (in >= r->chunk_len)
+      return px_error_set(PX_EPARSE, PX_ERRCLASS_LEXICON, 0,
+                          "%s: entry at bytes %zu+%zu is past the end", r->path,
+                          off, len);
+    size_t take = r->chunk_len - in < left ? r->chunk_len - in : left;
+    if ((rc = px_buf_put(tmp, r->chunk + in, take)) < 0)
+      return rc;
+    pos += take;
+    left -= take;
+  }
+  *out = tmp->ptr ? tmp->ptr : "";
+  return 0;
+}
+
+static int ends_with(const char *s, const char *suf) {
+  size_t n = strlen(s), m = strlen(suf);
+  return n >= m && memcmp(s + n - m, suf, m) == 0;
+}
+
+static int file_exists(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int dict_open(dict_reader *r, const char *index_path, px_buf *name) {
+  size_t base = strlen(index_path);
+  if (ends_with(index_path, ".index"))
+    base -= 6;
+  int rc = 0;
+  px_buf_clear(name);
+  if ((rc = px_buf_put(name, index_path, base)) < 0 ||
+      (rc = px_buf_puts(name, ".dict.dz")) < 0)
+    return rc;
+  int dz = file_exists(name->ptr);
+  if (!dz) {
+    name->len -= 3;
+    name->ptr[name->len] = '\0';
+    if (!file_exists(name->ptr))
+      return px_error_set(PX_EIO, PX_ERRCLASS_OS, ENOENT,
+                          "%s: no %.*s.dict.dz or .dict beside it", index_path,
+                          (int)base, index_path);
+  }
+  r->path = name->ptr;
+  if ((rc = slurp(name->ptr, LEX_MAX_FILE, &r->raw, &r->rawlen)) < 0)
+    return rc;
+  if (dz)
+    return dz_open(r);
+  r->body = r->raw;
+  r->bodylen = r->rawlen;
+  return 0;
+}
+
+/* ---- dictd: the index --------------------------------------------------- */
+
+static int b64_value(const char *s, size_t n, size_t *out) {
+  size_t v = 0;
+  if (n == 0 || n > 10)
+    return -1;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    unsigned d;
+    if (c >= 'A' && c <= 'Z')
+      d = (unsigned)(c - 'A');
+    else if (c >= 'a' && c <= 'z')
+      d = (unsigned)(c - 'a') + 26;
+    else if (c >= '0' && c <= '9')
+      d = (unsigned)(c - '0') + 52;
+    else if (c == '+')
+      d = 62;
+    else if (c == '/')
+      d = 63;
+    else
+      return -1;
+    v = v * 64 + d;
+  }
+  *out = v;
+  return 0;
+}
+
+typedef struct idx_rec {
+  const char *hw;
+  size_t hwlen, off, len, line;
+} idx_rec;
+
+static int idx_cmp(const void *a, const void *b) {
+  const idx_rec *x = a, *y = b;
+  if (x->off != y->off)
+    return x->off < y->off ? -1 : 1;
+  return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* ---- dictd: definition bodies ------------------------------------------- */
+
+static int starts_with(const char *s, size_t n, const char *pre) {
+  size_t m = strlen(pre);
+  return n >= m && memcmp(s, pre, m) == 0;
+}
+
+int px_lexicon__dictd_items(const char *body, size_t len, int wikdict,
+                            int (*cb)(const char *s, size_t n, unsigned rank,
+                                      void *payload),
+                            void *payload) {
+  const char *p = body, *end = body + len;
+  unsigned rank = 0;
+  int first = 1;
+  while (p < end) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *le = nl ? nl : end;
+    const char *next = nl ? nl + 1 : end;
+    const char *s = p;
+    p = next;
+    if (first) { /* the headword line: "word /pron/ <pos>" */
+      first = 0;
+      continue;
+    }
+    size_t indent = 0;
+    while (s < le && (*s == ' ' || *s == '\t')) {
+      s++;
+      indent++;
+    }
+    size_t n = (size_t)(le - s);
+    if (n == 0)
+      continue;
+    /* Examples, notes and cross-references are not translations. */
+    if (indent >= 3 || *s == '"' || *s == '{' || starts_with(s, n, "see:") ||
+        starts_with(s, n, "See:") || starts_with(s, n, "Note:") ||
+        starts_with(s, n, "Synonym") || starts_with(s, n, "Antonym") ||
+        starts_with(s, n, "Syn:") || starts_with(s, n, "Example") ||
+        starts_with(s, n, "Usage") || starts_with(s, n, "Notes:"))
+      continue;
+    /* A sense number: "2. word". */
+    size_t d = 0;
+    while (d < n && s[d] >= '0' && s[d] <= '9')
+      d++;
+    if (d > 0 && d + 1 < n && s[d] == '.' && s[d + 1] == ' ') {
+      s += d + 2;
+      n -= d + 2;
+    } else if (d > 0 && d + 1 == n && s[d] == '.') {
+      continue; /* a bare sense marker line */
+    }
+    /* WikDict puts the next sense's number at the end of a line. */
+    if (wikdict) {
+      size_t e = n;
+      while (e > 0 && s[e - 1] == '.')
+        e--;
+      size_t k = e;
+      while (k > 0 && s[k - 1] >= '0' && s[k - 1] <= '9')
+        k--;
+      if (k < e && e < n && k > 0 && s[k - 1] == ' ')
+        n = k - 1;
+    }
+    /* A translation ends at the first sentence break; what follows is
+     * commentary ("ölmek üzere. anfractuosity ..."). */
+    for (size_t i = 0; i + 1 < n; i++)
+      if (s[i] == '.' && s[i + 1] == ' ') {
+        n = i;
+        break;
+      }
+    while (n > 0 && (s[n - 1] == '.' || s[n - 1] == ' '))
+      n--;
+    if (n > 0) {
+      int rc = cb(s, n, rank, payload);
+      if (rc)
+        return rc;
+      rank++;
+    }
+    /* WikDict: one translation line, then a gloss in the source language. */
+    if (wikdict)
+      break;
+  }
+  return 0;
+}
+
+typedef struct dictd_ctx {
+  px_lexicon *lx;
+  const char *hw;
+  size_t hwlen;
+  int reverse;
+  size_t added;
+} dictd_ctx;
+
+static int dictd_item(const char *s, size_t n, unsigned rank, void *payload) {
+  dictd_ctx *c = payload;
+  float w = 0.8f / (1.0f + 0.25f * (float)(rank > 20 ? 20 : rank));
+  int rc;
+  if (c->reverse)
+    rc = add_raw(c->lx, s, n, c->hw, c->hwlen, w, LEX_DICTD_WORDS,
+                 LEX_DICTD_HEAD_WORDS, &c->added);
+  else
+    rc = add_raw(c->lx, c->hw, c->hwlen, s, n, w, LEX_DICTD_HEAD_WORDS,
+                 LEX_DICTD_WORDS, &c->added);
+  /* A definition that is not text (a bad byte in one entry of a big
+   * dictionary) costs that entry, not the dictionary. */
+  if (rc == PX_EENCODING || rc == PX_EUNICODE)
+    rc = 0;
+  return rc;
+}
+
+static int has_wikdict(const char *s, size_t n) {
+  for (size_t i = 0; i + 7 <= n; i++)
+    if ((s[i] == 'W' || s[i] == 'w') && memcmp(s + i + 1, "ikDict", 6) == 0)
+      return 1;
+  return 0;
+}
+
+int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path, int reverse) {
+  PX_ASSERT_ARG(lx);
+  PX_ASSERT_ARG(index_path);
+  char *idx = NULL;
+  size_t idxlen = 0, nrec = 0, caprec = 0, records = 0;
+  idx_rec *recs = NULL;
+  dict_reader r;
+  memset(&r, 0, sizeof r);
+  px_buf name, tmp;
+  px_buf_init(&name, 4096);
+  px_buf_init(&tmp, LEX_MAX_DICT);
+  dictd_ctx ctx = {lx, NULL, 0, reverse, 0};
+  int wikdict = 0;
+  double t0 = now_seconds();
+  int rc = slurp(index_path, LEX_MAX_FILE, &idx, &idxlen);
+  if (rc < 0)
+    goto done;
+  /* Parse every line first, so a malformed index fails before anything
+   * is added, and the body is then read in offset order (one inflate per
+   * dictzip chunk). */
+  const char *p = idx, *end = idx + idxlen;
+  size_t lineno = 0;
+  while (p < end) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *le = nl ? nl : end;
+    const char *next = nl ? nl + 1 : end;
+    lineno++;
+    if (le > p && le[-1] == '\r')
+      le--;
+    if (le == p) {
+      p = next;
+      continue;
+    }
+    size_t bad = 0;
+    if (px_text_validate(p, (size_t)(le - p), &bad) < 0) {
+      rc = px_error_set(PX_EENCODING, PX_ERRCLASS_LEXICON, 0,
+                        "%s:%zu:%zu: invalid UTF-8", index_path, lineno,
+                        bad + 1);
+      goto done;
+    }
+    const char *t1 = memchr(p, '\t', (size_t)(le - p));
+    const char *t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(le - t1 - 1)) : NULL;
+    const char *t3 = t2 ? memchr(t2 + 1, '\t', (size_t)(le - t2 - 1)) : NULL;
+    if (!t3)
+      t3 = le;
+    size_t off = 0, len = 0;
+    if (!t1 || !t2 || t1 == p) {
+      rc = px_error_set(PX_EPARSE, PX_ERRCLASS_LEXICON, 0,
+                        "%s:%zu: expected headword<TAB>offset<TAB>length",
+                        index_path, lineno);
+      goto done;
+    }
+    if (b64_value(t1 + 1, (size_t)(t2 - t1 - 1), &off) < 0 ||
+        b64_value(t2 + 1, (size_t)(t3 - t2 - 1), &len) < 0) {
+      rc = px_error_set(PX_EPARSE, PX_ERRCLASS_LEXICON, 0,
+                        "%s:%zu: offset or length is not dictd base64",
+                        index_path, lineno);
+      goto done;
+    }
+    if ((rc = PX_GROW(recs, nrec, caprec)) < 0)
+      goto done;
+    recs[nrec].hw = p;
+    recs[nrec].hwlen = (size_t)(t1 - p);
+    recs[nrec].off = off;
+    recs[nrec].len = len;
+    recs[nrec].line = lineno;
+    nrec++;
+    p = next;
+  }
+  if ((rc = dict_open(&r, index_path, &name)) < 0)
+    goto done;
+  if (nrec > 1)
+    qsort(recs, nrec, sizeof *recs, idx_cmp);
+  /* The database's own description says whether it is WikDict-made. */
+  for (size_t i = 0; i < nrec; i++)
+    if (starts_with(recs[i].hw, recs[i].hwlen, "00database") ||
+        starts_with(recs[i].hw, recs[i].hwlen, "00-database")) {
+      const char *body = NULL;
+      if ((rc = dict_get(&r, recs[i].off, recs[i].len, &tmp, &body)) < 0)
+        goto done;
+      wikdict |= has_wikdict(body, recs[i].len);
+    }
+  for (size_t i = 0; i < nrec; i++) {
+    const idx_rec *e = &recs[i];
+    if (starts_with(e->hw, e->hwlen, "00database") ||
+        starts_with(e->hw, e->hwlen, "00-database"))
+      continue;
+    const char *body = NULL;
+    if ((rc = dict_get(&r, e->off, e->len, &tmp, &body)) < 0) {
+      px_error_prefix("%s:%zu", index_path, e->line);
+      goto done;
+    }
+    ctx.hw = e->hw;
+    ctx.hwlen = e->hwlen;
+    rc = px_lexicon__dictd_items(body, e->len, wikdict, dictd_item, &ctx);
+    if (rc < 0) {
+      px_error_prefix("%s:%zu", index_path, e->line);
+      goto done;
+    }
+    records++;
+  }
+  rc = add_source(lx, index_path, "dictd", reverse, records, ctx.added,
+                  now_seconds() - t0);
+done:
+  dict_close(&r);
+  px_buf_dispose(&name);
+  px_buf_dispose(&tmp);
+  px_free(recs);
+  px_free(idx);
+  return rc;
+}
+
+/* ---- what is installed -------------------------------------------------- */
+
+const char *px_lexicon__iso639_3(const char *lang) {
+  static const char *const map[][2] = {
+      {"en", "eng"}, {"ru", "rus"}, {"ar", "ara"}, {"tr", "tur"}, {"de", "deu"},
+      {"fr", "fra"}, {"fa", "fas"}, {"ur", "urd"}, {"es", "spa"}, {"it", "ita"},
+      {"pt", "por"}, {"nl", "nld"}, {"pl", "pol"}, {"el", "ell"}, {"sv", "swe"},
+      {"cs", "ces"}, {"hu", "hun"}, {"fi", "fin"}, {"da", "dan"}, {"ja", "jpn"},
+      {"zh", "zho"}, {"uk", "ukr"}, {"bg", "bul"}, {"hr", "hrv"}, {"sr", "srp"},
+      {"ro", "ron"}, {"sk", "slk"}, {"sl", "slv"}, {"lt", "lit"}, {"lv", "lav"},
+      {"he", "heb"}, {"hi", "hin"}, {"ko", "kor"}, {"id", "ind"}, {"ms", "msa"},
+      {"no", "nor"}, {"nb", "nob"}, {"is", "isl"}, {"ga", "gle"}, {"la", "lat"},
+      {"eo", "epo"}, {"ca", "cat"}, {"eu", "eus"}, {"sw", "swa"}, {"th", "tha"},
+      {"vi", "vie"}, {"af", "afr"}, {"ku", "kur"}, {"ps", "pus"}, {"az", "aze"},
+      {"ka", "kat"}, {"hy", "hye"}};
+  if (!lang)
+    return NULL;
+  for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+    if (px_lang_is(lang, map[i][0]))
+      return map[i][1];
+  return NULL;
+}
+
+/* The primary subtag of a BCP-47 tag, lower case, into out. */
+static void primary(char *out, size_t cap, const char *lang) {
+  size_t o = 0;
+  for (const char *c = lang; *c && *c != '-' && *c != '_' && o + 1 < cap; c++)
+    out[o++] = (*c >= 'A' && *c <= 'Z') ? (char)(*c - 'A' + 'a') : *c;
+  out[o] = '\0';
+}
+
+static int name_cmp(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "<a>-<b>.tsv" or "<a>-<b>-<anything>.tsv" */
+static int tsv_for(const char *name, const char *a, const char *b) {
+  size_t na = strlen(a), nb = strlen(b), n = strlen(name);
+  if (n < na + nb + 5 || !ends_with(name, ".tsv"))
+    return 0;
+  if (memcmp(name, a, na) != 0 || name[na] != '-' ||
+      memcmp(name + na + 1, b, nb) != 0)
+    return 0;
+  char c = name[na + 1 + nb];
+  return c == '.' ? n == na + nb + 5 : c == '-';
+}
+
+static int load_shipped_tsv(px_lexicon *lx, const char *s, const char *t) {
+  char dir[4096];
+  int rc = px_dict_path(dir, sizeof dir, "lexicons");
+  if (rc < 0)
+    return rc;
+  DIR *d = opendir(dir);
+  if (!d)
+    return 0; /* nothing shipped: not an error */
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  struct dirent *de;
+  while ((de = readdir(d)) != NULL) {
+    if (!tsv_for(de->d_name, s, t) && !tsv_for(de->d_name, t, s))
+      continue;
+    if ((rc = PX_GROW(names, n, cap)) < 0)
+      break;
+    if (!(names[n] = px_strndup(de->d_name, strlen(de->d_name)))) {
+      rc = PX_ENOMEM;
+      break;
+    }
+    n++;
+  }
+  closedir(d);
+  if (rc == 0 && n > 1)
+    qsort(names, n, sizeof *names, name_cmp);
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    char path[4096 + 256];
+    int w = snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    if (w < 0 || (size_t)w >= sizeof path)
+      continue;
+    rc = px_lexicon__load_tsv_dir(lx, path, !tsv_for(names[i], s, t));
+  }
+  for (size_t i = 0; i < n; i++)
+    px_free(names[i]);
+  px_free(names);
+  return rc;
+}
+
+static int load_installed_dictd(px_lexicon *lx, const char *s3,
+                                const char *t3) {
+  const char *dir = getenv("PARALLAX_DICTD_DIR");
+  if (!dir || !dir[0])
+    dir = "/usr/share/dictd";
+  for (int rev = 0; rev < 2; rev++) {
+    char path[4096];
+    int w = snprintf(path, sizeof path, "%s/freedict-%s-%s.index", dir,
+                     rev ? t3 : s3, rev ? s3 : t3);
+    if (w < 0 || (size_t)w >= sizeof path || !file_exists(path))
+      continue;
+    int rc = px_lexicon_load_dictd(lx, path, rev);
+    if (rc < 0)
+      return rc;
+  }
+  return 0;
+}
+
+int px_lexicon_load_default(px_lexicon *lx) {
+  PX_ASSERT_ARG(lx);
+  char s[16], t[16];
+  primary(s, sizeof s, lx->src_lang);
+  primary(t, sizeof t, lx->tgt_lang);
+  int rc = load_shipped_tsv(lx, s, t);
+  if (rc < 0)
+    return rc;
+  const char *s3 = px_lexicon__iso639_3(s), *t3 = px_lexicon__iso639_3(t);
+  if (s3 && t3)
+    rc = load_installed_dictd(lx, s3, t3);
+  return rc;
+}
