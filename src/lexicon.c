@@ -560,18 +560,31 @@ static int side_items(item_list *l, const char *s, size_t n, const char *lang,
   int rc = px_lexicon_normalize_word(&norm, &nn, s, n);
   if (rc < 0)
     return rc;
-  /* Brackets out: (informal), [mil.], {see x}, <n, masc>. */
+  /* Brackets out: (informal), [mil.], {see x}; a part-of-speech tag
+   * <n, masc> also ends an alternative ("government <n>Gov."); a
+   * pronunciation " /ɡˈoːf/ " goes, while "he/she" stays. */
   size_t o = 0;
   int depth = 0;
   for (size_t i = 0; i < nn; i++) {
     char c = norm[i];
+    if (depth == 0 && c == '/' && (i == 0 || norm[i - 1] == ' ')) {
+      const char *close = memchr(norm + i + 1, '/', nn - i - 1);
+      size_t j = close ? (size_t)(close - norm) : nn;
+      if (close && (j + 1 == nn || norm[j + 1] == ' ' || norm[j + 1] == ',' ||
+                    norm[j + 1] == ';')) {
+        i = j;
+        continue;
+      }
+    }
     if (c == '(' || c == '[' || c == '{' || c == '<') {
       depth++;
       continue;
     }
     if ((c == ')' || c == ']' || c == '}' || c == '>') && depth > 0) {
       depth--;
-      if (o && norm[o - 1] != ' ')
+      if (depth == 0 && c == '>')
+        norm[o++] = ',';
+      else if (o && norm[o - 1] != ' ')
         norm[o++] = ' ';
       continue;
     }
@@ -1152,6 +1165,11 @@ int px_lexicon__dictd_items(const char *body, size_t len, int wikdict,
     p = next;
     if (first) { /* the headword line: "word /pron/ <pos>" */
       first = 0;
+      /* Affixes ("-bar <suffix>") are not words a sentence contains. */
+      for (const char *q = s; q + 7 <= le; q++)
+        if (*q == '<' &&
+            (memcmp(q, "<suffix", 7) == 0 || memcmp(q, "<prefix", 7) == 0))
+          return 0;
       continue;
     }
     size_t indent = 0;
@@ -1290,7 +1308,7 @@ int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path, int reverse) {
     if (!t3)
       t3 = le;
     size_t off = 0, len = 0;
-    if (!t1 || !t2 || t1 == p) {
+    if (!t1 || !t2) {
       rc = px_error_set(PX_EPARSE, PX_ERRCLASS_LEXICON, 0,
                         "%s:%zu: expected headword<TAB>offset<TAB>length",
                         index_path, lineno);
@@ -1328,7 +1346,9 @@ int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path, int reverse) {
     }
   for (size_t i = 0; i < nrec; i++) {
     const idx_rec *e = &recs[i];
-    if (starts_with(e->hw, e->hwlen, "00database") ||
+    /* FreeDict has entries whose headword is empty in the index (the
+     * headword was all punctuation): nothing to match, skip. */
+    if (e->hwlen == 0 || starts_with(e->hw, e->hwlen, "00database") ||
         starts_with(e->hw, e->hwlen, "00-database"))
       continue;
     const char *body = NULL;
