@@ -1,0 +1,1455 @@
+/*
+ * text.c: the only door for bytes.  Strict UTF-8 validation, normalization
+ * (NFC, case folding, Unicode spaces, digits of every script, marks,
+ * punctuation, newlines), word tokens from ICU's word break iterator,
+ * transliteration, romanization and consonant skeletons for names, Jaro-
+ * Winkler similarity, a stable hash, and language-tag helpers.
+ *
+ * UTF-16 and UErrorCode stay inside this file (and segment.c, through
+ * text.h).  ICU objects that are expensive to open (word break iterators,
+ * transliterators) and the UTF-16 scratch buffers live in a per-thread
+ * cache, so the hot calls (normalize and tokenize once per sentence, a
+ * million times per run) neither reopen ICU services nor allocate per
+ * token.  Pure-ASCII input takes fast paths that give byte-identical
+ * results to the ICU path (tests compare the two).
+ */
+#include "text.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <string.h>
+
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/uloc.h>
+#include <unicode/unorm2.h>
+#include <unicode/uscript.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+#include <unicode/utrans.h>
+
+#include "error.h"
+#include "mem.h"
+
+/* ---- errors -------------------------------------------------------------- */
+
+int px_text__icu_error(UErrorCode status, const char *what) {
+  int code = status == U_MEMORY_ALLOCATION_ERROR ? PX_ENOMEM : PX_EUNICODE;
+  return px_error_set(code, PX_ERRCLASS_TEXT, (long)status, "%s: %s", what,
+                      u_errorName(status));
+}
+
+static int encoding_error(size_t off) {
+  return px_error_set(PX_EENCODING, PX_ERRCLASS_TEXT, 0,
+                      "invalid UTF-8 at byte %zu", off);
+}
+
+static int too_big(size_t len) {
+  return px_error_set(PX_ETOOBIG, PX_ERRCLASS_TEXT, 0,
+                      "text of %zu bytes is longer than the %zu-byte limit",
+                      len, PX_TEXT_MAX_ICU_LEN);
+}
+
+/* ---- UTF-8 validation ---------------------------------------------------- */
+
+/* Offset of the first ill-formed sequence in s (len when all is well); the
+ * offset is that of the sequence's first byte, so a truncated sequence is
+ * reported where it starts.  *ascii is set to 1 when every byte is < 0x80. */
+static size_t utf8_check(const unsigned char *s, size_t len, int *ascii) {
+  size_t i = 0;
+  int all_ascii = 1;
+  while (i < len) {
+    /* Fast path: eight ASCII bytes at a time. */
+    while (i + 8 <= len) {
+      uint64_t w;
+      memcpy(&w, s + i, 8);
+      if (w & UINT64_C(0x8080808080808080))
+        break;
+      i += 8;
+    }
+    if (i >= len)
+      break;
+    unsigned c = s[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    all_ascii = 0;
+    size_t need;
+    unsigned lo = 0x80, hi = 0xBF; /* range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF)
+      need = 1;
+    else if (c >= 0xE0 && c <= 0xEF) {
+      need = 2;
+      if (c == 0xE0)
+        lo = 0xA0; /* no overlongs */
+      else if (c == 0xED)
+        hi = 0x9F; /* no surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      need = 3;
+      if (c == 0xF0)
+        lo = 0x90; /* no overlongs */
+      else if (c == 0xF4)
+        hi = 0x8F; /* nothing above U+10FFFF */
+    } else {
+      *ascii = 0;
+      return i; /* continuation byte, C0, C1 or F5..FF as a lead */
+    }
+    if (len - i <= need) {
+      *ascii = 0;
+      return i; /* truncated at the end */
+    }
+    if (s[i + 1] < lo || s[i + 1] > hi) {
+      *ascii = 0;
+      return i;
+    }
+    for (size_t k = 2; k <= need; k++)
+      if ((s[i + k] & 0xC0) != 0x80) {
+        *ascii = 0;
+        return i;
+      }
+    i += need + 1;
+  }
+  *ascii = all_ascii;
+  return len;
+}
+
+int px_text_validate(const char *s, size_t len, size_t *bad_offset) {
+  PX_ASSERT_ARG(s || len == 0);
+  int ascii;
+  size_t off = utf8_check((const unsigned char *)s, len, &ascii);
+  if (off < len) {
+    if (bad_offset)
+      *bad_offset = off;
+    return encoding_error(off);
+  }
+  return 0;
+}
+
+/* Validate, and say whether the text is pure ASCII. */
+static int check_utf8(const char *s, size_t len, int *ascii) {
+  size_t off = utf8_check((const unsigned char *)s, len, ascii);
+  return off < len ? encoding_error(off) : 0;
+}
+
+/* ---- the per-thread cache ------------------------------------------------ */
+
+/* A growable UTF-16 buffer. */
+typedef struct ubuf {
+  UChar *p;
+  int32_t len;
+  int32_t cap;
+} ubuf;
+
+#define BRK_SLOTS 8
+#define TR_SLOTS 16
+/* Scratch buffers above this many units are given back after each call so a
+ * single huge input does not pin memory for the life of the thread. */
+#define SCRATCH_KEEP (1 << 20)
+
+typedef struct text_cache {
+  struct {
+    char lang[32];
+    UBreakIterator *bi;
+    unsigned long used;
+  } brk[BRK_SLOTS];
+  struct {
+    char *id;
+    UTransliterator *tr;
+    unsigned long used;
+  } tr[TR_SLOTS];
+  unsigned long tick;
+  ubuf a, b; /* UTF-16 scratch */
+  char *out; /* UTF-8 scratch */
+  size_t out_cap;
+  px_token *toks; /* token scratch */
+  size_t tok_cap;
+  int icu_only; /* tests: bypass the ASCII fast paths */
+} text_cache;
+
+static _Thread_local text_cache *tcache;
+static pthread_key_t tcache_key;
+static pthread_once_t tcache_once = PTHREAD_ONCE_INIT;
+
+static void cache_free(void *p) {
+  text_cache *c = p;
+  if (!c)
+    return;
+  for (int i = 0; i < BRK_SLOTS; i++)
+    if (c->brk[i].bi)
+      ubrk_close(c->brk[i].bi);
+  for (int i = 0; i < TR_SLOTS; i++) {
+    if (c->tr[i].tr)
+      utrans_close(c->tr[i].tr);
+    px_free(c->tr[i].id);
+  }
+  px_free(c->a.p);
+  px_free(c->b.p);
+  px_free(c->out);
+  px_free(c->toks);
+  px_free(c);
+}
+
+static void cache_key_create(void) {
+  /* Frees each thread's cache when the thread exits. */
+  (void)pthread_key_create(&tcache_key, cache_free);
+}
+
+static text_cache *cache_get(void) {
+  if (tcache)
+    return tcache;
+  pthread_once(&tcache_once, cache_key_create);
+  text_cache *c = px_calloc(1, sizeof *c);
+  if (!c)
+    return NULL;
+  tcache = c;
+  (void)pthread_setspecific(tcache_key, c);
+  return c;
+}
+
+void px_text__cache_release(void) {
+  text_cache *c = tcache;
+  if (!c)
+    return;
+  int icu_only = c->icu_only;
+  tcache = NULL;
+  pthread_once(&tcache_once, cache_key_create);
+  (void)pthread_setspecific(tcache_key, NULL);
+  cache_free(c);
+  if (icu_only)
+    px_text__set_ascii_fast_path(0);
+}
+
+void px_text__set_ascii_fast_path(int on) {
+  text_cache *c = cache_get();
+  if (c)
+    c->icu_only = !on;
+}
+
+/* Make room for n units (content kept).  0 or PX_ENOMEM. */
+static int ubuf_reserve(ubuf *b, int32_t n) {
+  if (n <= b->cap)
+    return 0;
+  int32_t cap = b->cap ? b->cap : 256;
+  while (cap < n)
+    cap = cap > INT32_MAX / 2 ? n : cap * 2;
+  UChar *p = px_realloc(b->p, (size_t)cap * sizeof *p);
+  if (!p)
+    return PX_ENOMEM;
+  b->p = p;
+  b->cap = cap;
+  return 0;
+}
+
+static int out_reserve(text_cache *c, size_t n) {
+  if (n <= c->out_cap)
+    return 0;
+  size_t cap = c->out_cap ? c->out_cap : 1024;
+  while (cap < n)
+    cap *= 2;
+  char *p = px_realloc(c->out, cap);
+  if (!p)
+    return PX_ENOMEM;
+  c->out = p;
+  c->out_cap = cap;
+  return 0;
+}
+
+/* Give back scratch memory that a large input inflated. */
+static void cache_trim(text_cache *c) {
+  if (c->a.cap > SCRATCH_KEEP) {
+    px_free(c->a.p);
+    c->a.p = NULL;
+    c->a.cap = 0;
+  }
+  if (c->b.cap > SCRATCH_KEEP) {
+    px_free(c->b.p);
+    c->b.p = NULL;
+    c->b.cap = 0;
+  }
+  if (c->out_cap > 4 * (size_t)SCRATCH_KEEP) {
+    px_free(c->out);
+    c->out = NULL;
+    c->out_cap = 0;
+  }
+  if (c->tok_cap > SCRATCH_KEEP / 4) {
+    px_free(c->toks);
+    c->toks = NULL;
+    c->tok_cap = 0;
+  }
+}
+
+/* ---- conversions ----------------------------------------------------------
+ */
+
+/* Valid UTF-8 (len <= PX_TEXT_MAX_ICU_LEN) into b. */
+static int utf8_to_ubuf(ubuf *b, const char *s, size_t len) {
+  int rc = ubuf_reserve(b, (int32_t)len + 1);
+  if (rc < 0)
+    return rc;
+  UErrorCode st = U_ZERO_ERROR;
+  int32_t n = 0;
+  u_strFromUTF8(b->p, b->cap, &n, s ? s : "", (int32_t)len, &st);
+  if (U_FAILURE(st))
+    return px_text__icu_error(st, "UTF-8 to UTF-16 conversion");
+  b->len = n;
+  return 0;
+}
+
+/* Append code point cp as UTF-8 at p; returns the new end. */
+static inline char *put_utf8(char *p, UChar32 cp) {
+  if (cp < 0x80) {
+    *p++ = (char)cp;
+  } else if (cp < 0x800) {
+    *p++ = (char)(0xC0 | (cp >> 6));
+    *p++ = (char)(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    *p++ = (char)(0xE0 | (cp >> 12));
+    *p++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+    *p++ = (char)(0x80 | (cp & 0x3F));
+  } else {
+    *p++ = (char)(0xF0 | (cp >> 18));
+    *p++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+    *p++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+    *p++ = (char)(0x80 | (cp & 0x3F));
+  }
+  return p;
+}
+
+int px_text__to_utf16(UChar **out, int32_t *out_len, int32_t **u16_to_u8,
+                      const char *s, size_t len) {
+  PX_ASSERT_ARG(out);
+  PX_ASSERT_ARG(out_len);
+  PX_ASSERT_ARG(s || len == 0);
+  int ascii, rc;
+  if (len > PX_TEXT_MAX_ICU_LEN)
+    return too_big(len);
+  if ((rc = check_utf8(s, len, &ascii)) < 0)
+    return rc;
+  UChar *u = px_malloc((len + 1) * sizeof *u);
+  int32_t *map = NULL;
+  if (!u)
+    return PX_ENOMEM;
+  if (u16_to_u8 && !(map = px_malloc((len + 1) * sizeof *map))) {
+    px_free(u);
+    return PX_ENOMEM;
+  }
+  int32_t n = 0;
+  size_t i = 0;
+  while (i < len) {
+    UChar32 c;
+    size_t start = i;
+    U8_NEXT_UNSAFE((const uint8_t *)s, i, c);
+    if (c < 0x10000) {
+      if (map)
+        map[n] = (int32_t)start;
+      u[n++] = (UChar)c;
+    } else {
+      if (map)
+        map[n] = map[n + 1] = (int32_t)start;
+      u[n++] = U16_LEAD(c);
+      u[n++] = U16_TRAIL(c);
+    }
+  }
+  u[n] = 0;
+  if (map)
+    map[n] = (int32_t)len;
+  *out = u;
+  *out_len = n;
+  if (u16_to_u8)
+    *u16_to_u8 = map;
+  return 0;
+}
+
+int px_text__from_utf16(char **out, size_t *out_len, const UChar *s,
+                        int32_t len) {
+  PX_ASSERT_ARG(out);
+  PX_ASSERT_ARG(s || len == 0);
+  PX_ASSERT_ARG(len >= 0);
+  char *r = px_malloc((size_t)len * 3 + 1);
+  if (!r)
+    return PX_ENOMEM;
+  char *p = r;
+  int32_t i = 0;
+  while (i < len) {
+    UChar32 c;
+    U16_NEXT(s, i, len, c);
+    if (U_IS_SURROGATE(c))
+      c = 0xFFFD;
+    p = put_utf8(p, c);
+  }
+  *p = '\0';
+  *out = r;
+  if (out_len)
+    *out_len = (size_t)(p - r);
+  return 0;
+}
+
+/* Hand a copy of n bytes at p to the caller. */
+static int give(char **out, size_t *out_len, const char *p, size_t n) {
+  char *r = px_malloc(n + 1);
+  if (!r)
+    return PX_ENOMEM;
+  if (n)
+    memcpy(r, p, n);
+  r[n] = '\0';
+  *out = r;
+  if (out_len)
+    *out_len = n;
+  return 0;
+}
+
+/* ---- language tags --------------------------------------------------------
+ */
+
+static inline int ascii_lower(int c) {
+  return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+int px_lang_equal(const char *a, const char *b) {
+  if (!a || !b)
+    return 0;
+  for (;; a++, b++) {
+    int x = ascii_lower((unsigned char)*a), y = ascii_lower((unsigned char)*b);
+    if (x == '_')
+      x = '-';
+    if (y == '_')
+      y = '-';
+    if (x != y)
+      return 0;
+    if (!x)
+      return 1;
+  }
+}
+
+int px_lang_is(const char *lang, const char *primary) {
+  if (!lang || !primary || !*primary)
+    return 0;
+  size_t i = 0;
+  for (; primary[i]; i++)
+    if (ascii_lower((unsigned char)lang[i]) !=
+        ascii_lower((unsigned char)primary[i]))
+      return 0;
+  return lang[i] == '\0' || lang[i] == '-' || lang[i] == '_';
+}
+
+void px_text__locale(char *buf, size_t cap, const char *lang) {
+  if (!cap)
+    return;
+  buf[0] = '\0';
+  if (!lang || !*lang || cap < 2)
+    return;
+  UErrorCode st = U_ZERO_ERROR;
+  int32_t parsed = 0;
+  int32_t n = uloc_forLanguageTag(lang, buf, (int32_t)cap, &parsed, &st);
+  if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING ||
+      n >= (int32_t)cap) {
+    /* Not a tag ICU can read: fall back to its own locale-ID parsing of the
+     * text with '-' as '_', which ICU accepts for simple tags. */
+    size_t i = 0;
+    for (; lang[i] && i + 1 < cap; i++)
+      buf[i] = lang[i] == '-' ? '_' : lang[i];
+    buf[i] = '\0';
+  }
+}
+
+/* ---- the ASCII class table ---------------------------------------------- */
+
+/* What the filter stage of normalize does with each ASCII byte, computed
+ * once from ICU so the fast path cannot drift from the ICU path. */
+enum {
+  AC_SPACE = 1, /* White_Space */
+  AC_PUNCT = 2, /* general category P* */
+  AC_DASH = 4,  /* punctuation that separates words: Pd and '/' */
+  AC_UPPER = 8  /* A-Z */
+};
+static unsigned char ascii_class[128];
+static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
+
+static void ascii_class_init(void) {
+  for (int c = 0; c < 128; c++) {
+    unsigned char k = 0;
+    if (u_isUWhiteSpace(c))
+      k |= AC_SPACE;
+    if (U_GET_GC_MASK(c) & U_GC_P_MASK)
+      k |= AC_PUNCT;
+    if (u_charType(c) == U_DASH_PUNCTUATION || c == '/')
+      k |= AC_DASH;
+    if (c >= 'A' && c <= 'Z')
+      k |= AC_UPPER;
+    ascii_class[c] = k;
+  }
+}
+
+/* ---- normalization --------------------------------------------------------
+ */
+
+/* Normalize cur with n2 (result in cur; tmp is scratch). */
+static int apply_norm2(const UNormalizer2 *n2, ubuf *cur, ubuf *tmp) {
+  UErrorCode st = U_ZERO_ERROR;
+  int32_t span = unorm2_spanQuickCheckYes(n2, cur->p, cur->len, &st);
+  if (U_FAILURE(st))
+    return px_text__icu_error(st, "normalization check");
+  if (span == cur->len)
+    return 0;
+  int32_t want = cur->len + cur->len / 2 + 16;
+  for (int attempt = 0; attempt < 3; attempt++) {
+    int rc = ubuf_reserve(tmp, want);
+    if (rc < 0)
+      return rc;
+    memcpy(tmp->p, cur->p, (size_t)span * sizeof(UChar));
+    st = U_ZERO_ERROR;
+    int32_t n = unorm2_normalizeSecondAndAppend(
+        n2, tmp->p, span, tmp->cap, cur->p + span, cur->len - span, &st);
+    if (st == U_BUFFER_OVERFLOW_ERROR) {
+      want = n + 1;
+      continue;
+    }
+    if (U_FAILURE(st))
+      return px_text__icu_error(st, "normalization");
+    tmp->len = n;
+    ubuf t = *cur;
+    *cur = *tmp;
+    *tmp = t;
+    return 0;
+  }
+  return px_text__icu_error(U_BUFFER_OVERFLOW_ERROR, "normalization");
+}
+
+static int apply_fold(ubuf *cur, ubuf *tmp) {
+  int32_t want = cur->len + 16;
+  for (int attempt = 0; attempt < 3; attempt++) {
+    int rc = ubuf_reserve(tmp, want);
+    if (rc < 0)
+      return rc;
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t n = u_strFoldCase(tmp->p, tmp->cap, cur->p, cur->len,
+                              U_FOLD_CASE_DEFAULT, &st);
+    if (st == U_BUFFER_OVERFLOW_ERROR) {
+      want = n + 1;
+      continue;
+    }
+    if (U_FAILURE(st))
+      return px_text__icu_error(st, "case folding");
+    tmp->len = n;
+    ubuf t = *cur;
+    *cur = *tmp;
+    *tmp = t;
+    return 0;
+  }
+  return px_text__icu_error(U_BUFFER_OVERFLOW_ERROR, "case folding");
+}
+
+/* Drop nonspacing and enclosing marks in place. */
+static void drop_marks(ubuf *b) {
+  int32_t i = 0, o = 0;
+  while (i < b->len) {
+    int32_t s = i;
+    UChar32 c;
+    U16_NEXT(b->p, i, b->len, c);
+    if (U_GET_GC_MASK(c) & (U_GC_MN_MASK | U_GC_ME_MASK))
+      continue;
+    while (s < i)
+      b->p[o++] = b->p[s++];
+  }
+  b->len = o;
+}
+
+/* The ASCII fast path: the same result as the ICU path for ASCII input. */
+static int normalize_ascii(char **out, size_t *out_len, const char *s,
+                           size_t len, unsigned flags) {
+  pthread_once(&ascii_once, ascii_class_init);
+  char *r = px_malloc(len + 1);
+  if (!r)
+    return PX_ENOMEM;
+  char *p = r;
+  int pending = 0; /* a collapsed space waits for the next character */
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    unsigned k = ascii_class[c];
+    if ((flags & PX_NORM_NEWLINES) && c == '\r') {
+      if (i + 1 < len && s[i + 1] == '\n')
+        continue;
+      c = '\n';
+      k = ascii_class[c];
+    }
+    if ((flags & PX_NORM_PUNCT) && (k & AC_PUNCT)) {
+      if (!(k & AC_DASH))
+        continue;
+      c = ' ';
+      k = AC_SPACE;
+    }
+    if ((flags & PX_NORM_SPACES) && (k & AC_SPACE)) {
+      pending = 1;
+      continue;
+    }
+    if (pending) {
+      if (p > r)
+        *p++ = ' ';
+      pending = 0;
+    }
+    if ((flags & PX_NORM_FOLD) && (k & AC_UPPER))
+      c = (unsigned char)(c + 32);
+    *p++ = (char)c;
+  }
+  *p = '\0';
+  *out = r;
+  if (out_len)
+    *out_len = (size_t)(p - r);
+  return 0;
+}
+
+/* The filter stage of the ICU path: UTF-16 in b -> UTF-8 in c->out. */
+static int normalize_filter(text_cache *c, const ubuf *b, unsigned flags,
+                            size_t *n_out) {
+  int rc = out_reserve(c, (size_t)b->len * 3 + 1);
+  if (rc < 0)
+    return rc;
+  char *r = c->out, *p = r;
+  int pending = 0;
+  int32_t i = 0;
+  if ((flags & PX_NORM_NEWLINES) && b->len > 0 && b->p[0] == 0xFEFF)
+    i = 1;
+  while (i < b->len) {
+    UChar32 ch;
+    U16_NEXT(b->p, i, b->len, ch);
+    if ((flags & PX_NORM_NEWLINES) && ch == '\r') {
+      if (i < b->len && b->p[i] == '\n')
+        continue;
+      ch = '\n';
+    }
+    if ((flags & PX_NORM_MARKS) && ch == 0x0640) /* tatweel */
+      continue;
+    if ((flags & PX_NORM_SPACES) && (ch == 0xFEFF || ch == 0x200B))
+      continue; /* invisible: a stray BOM, a zero-width space */
+    uint32_t gc = U_GET_GC_MASK(ch);
+    int space = 0;
+    if ((flags & PX_NORM_PUNCT) && (gc & U_GC_P_MASK)) {
+      if (!(gc & U_GC_PD_MASK) && ch != '/')
+        continue;
+      space = 1;
+    }
+    if (space || ((flags & PX_NORM_SPACES) && u_isUWhiteSpace(ch))) {
+      if (flags & PX_NORM_SPACES) {
+        pending = 1;
+        continue;
+      }
+      ch = space ? ' ' : ch;
+    }
+    if (pending) {
+      if (p > r)
+        *p++ = ' ';
+      pending = 0;
+    }
+    if ((flags & PX_NORM_DIGITS) && ch >= 0x80 && (gc & U_GC_ND_MASK)) {
+      int32_t v = u_charDigitValue(ch);
+      if (v >= 0 && v <= 9)
+        ch = '0' + v;
+    }
+    p = put_utf8(p, ch);
+  }
+  *p = '\0';
+  *n_out = (size_t)(p - r);
+  return 0;
+}
+
+int px_text_normalize(char **out, size_t *out_len, const char *s, size_t len,
+                      unsigned flags) {
+  PX_ASSERT_ARG(out);
+  PX_ASSERT_ARG(s || len == 0);
+  int ascii, rc;
+  if ((rc = check_utf8(s, len, &ascii)) < 0)
+    return rc;
+  text_cache *c = tcache;
+  if (ascii && !(c && c->icu_only))
+    return normalize_ascii(out, out_len, s ? s : "", len, flags);
+  if (len > PX_TEXT_MAX_ICU_LEN)
+    return too_big(len);
+  if (!(c = cache_get()))
+    return PX_ENOMEM;
+  UErrorCode st = U_ZERO_ERROR;
+  const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
+  const UNormalizer2 *nfd = U_SUCCESS(st) ? unorm2_getNFDInstance(&st) : NULL;
+  if (U_FAILURE(st))
+    return px_text__icu_error(st, "loading the normalization data");
+  size_t n = 0;
+  if ((rc = utf8_to_ubuf(&c->a, s, len)) < 0)
+    goto done;
+  if (flags & PX_NORM_MARKS) {
+    /* Marks come apart from their base letters only in NFD ("é" is one
+     * character in NFC); compose again afterwards. */
+    if ((rc = apply_norm2(nfd, &c->a, &c->b)) < 0)
+      goto done;
+    drop_marks(&c->a);
+    if ((rc = apply_norm2(nfc, &c->a, &c->b)) < 0)
+      goto done;
+  } else if (flags & PX_NORM_NFC) {
+    if ((rc = apply_norm2(nfc, &c->a, &c->b)) < 0)
+      goto done;
+  }
+  if (flags & PX_NORM_FOLD) {
+    if ((rc = apply_fold(&c->a, &c->b)) < 0)
+      goto done;
+    /* Folding can leave text that is not NFC (U+0345 -> U+03B9 after a
+     * base); re-check, which costs one quick scan when nothing changed. */
+    if (flags & PX_NORM_MARKS)
+      drop_marks(&c->a);
+    if ((flags & (PX_NORM_NFC | PX_NORM_MARKS)) &&
+        (rc = apply_norm2(nfc, &c->a, &c->b)) < 0)
+      goto done;
+  }
+  if ((rc = normalize_filter(c, &c->a, flags, &n)) < 0)
+    goto done;
+  rc = give(out, out_len, c->out, n);
+done:
+  cache_trim(c);
+  return rc;
+}
+
+/* ---- tokens -------------------------------------------------------------- */
+
+/* This thread's word break iterator for lang (opened on first use). */
+static int get_word_breaker(text_cache *c, const char *lang,
+                            UBreakIterator **out) {
+  char key[32];
+  size_t n = 0;
+  if (lang)
+    for (; lang[n] && n + 1 < sizeof key; n++)
+      key[n] = (char)ascii_lower((unsigned char)lang[n]);
+  key[n] = '\0';
+  int victim;
+  for (int i = 0; i < BRK_SLOTS; i++)
+    if (c->brk[i].bi && strcmp(c->brk[i].lang, key) == 0) {
+      c->brk[i].used = ++c->tick;
+      *out = c->brk[i].bi;
+      return 0;
+    }
+  /* An empty slot, else the least recently used one. */
+  victim = 0;
+  for (int i = 0; i < BRK_SLOTS; i++) {
+    if (!c->brk[i].bi) {
+      victim = i;
+      break;
+    }
+    if (c->brk[i].used < c->brk[victim].used)
+      victim = i;
+  }
+  char loc[64];
+  px_text__locale(loc, sizeof loc, lang);
+  UErrorCode st = U_ZERO_ERROR;
+  UBreakIterator *bi = ubrk_open(UBRK_WORD, loc, NULL, 0, &st);
+  if (U_FAILURE(st))
+    return px_text__icu_error(st, "opening the word break iterator");
+  if (c->brk[victim].bi)
+    ubrk_close(c->brk[victim].bi);
+  memcpy(c->brk[victim].lang, key, n + 1);
+  c->brk[victim].bi = bi;
+  c->brk[victim].used = ++c->tick;
+  *out = bi;
+  return 0;
+}
+
+/* Characters that extend the token before them (combining marks, joiners,
+ * variation selectors, emoji modifiers). */
+static int is_extender(UChar32 ch, uint32_t gc) {
+  return (gc & U_GC_M_MASK) || ch == 0x200C || ch == 0x200D ||
+         (ch >= 0xFE00 && ch <= 0xFE0F) || (ch >= 0xE0100 && ch <= 0xE01EF) ||
+         (ch >= 0x1F3FB && ch <= 0x1F3FF);
+}
+
+typedef struct tok_sink {
+  text_cache *c;
+  size_t n;
+} tok_sink;
+
+static int tok_push(tok_sink *k, size_t off, size_t len, px_token_kind kind) {
+  text_cache *c = k->c;
+  if (k->n == c->tok_cap) {
+    size_t cap = c->tok_cap ? c->tok_cap * 2 : 256;
+    px_token *t = px_realloc(c->toks, cap * sizeof *t);
+    if (!t)
+      return PX_ENOMEM;
+    c->toks = t;
+    c->tok_cap = cap;
+  }
+  c->toks[k->n].off = off;
+  c->toks[k->n].len = len;
+  c->toks[k->n].kind = kind;
+  k->n++;
+  return 0;
+}
+
+/* Split a segment ICU gave no word status (spaces, punctuation, symbols,
+ * stray marks) into tokens: one per punctuation or symbol character, runs
+ * of letters/digits together, white space and invisible controls dropped,
+ * extenders glued to the token before them. */
+static int split_other(tok_sink *k, const UChar *u, int32_t from, int32_t to,
+                       size_t u8off) {
+  int32_t i = from;
+  size_t off = u8off;
+  int open = 0;       /* the last token ends where this character starts */
+  int pending_ri = 0; /* the last token is a lone regional indicator */
+  while (i < to) {
+    UChar32 ch;
+    U16_NEXT(u, i, to, ch);
+    size_t clen = U8_LENGTH(ch);
+    uint32_t gc = U_GET_GC_MASK(ch);
+    px_token *last = k->n ? &k->c->toks[k->n - 1] : NULL;
+    int rc = 0, ri = ch >= 0x1F1E6 && ch <= 0x1F1FF;
+    if (is_extender(ch, gc)) {
+      if (open && last)
+        last->len += clen;
+    } else if (ch >= 0x1F1E6 && ch <= 0x1F1FF && open && last &&
+               last->kind == PX_TOK_SYMBOL && last->len == 4 && pending_ri) {
+      last->len += clen; /* a flag is a pair of regional indicators */
+      ri = 0;
+    } else if (u_isUWhiteSpace(ch) || (gc & (U_GC_CC_MASK | U_GC_CF_MASK))) {
+      open = 0;
+    } else if (gc & U_GC_P_MASK) {
+      rc = tok_push(k, off, clen, PX_TOK_PUNCT);
+      open = 1;
+    } else if (gc & (U_GC_L_MASK | U_GC_N_MASK)) {
+      px_token_kind kind = (gc & U_GC_L_MASK) ? PX_TOK_WORD : PX_TOK_NUMBER;
+      if (open && last &&
+          (last->kind == PX_TOK_WORD || last->kind == PX_TOK_NUMBER)) {
+        last->len += clen;
+        if (kind == PX_TOK_WORD)
+          last->kind = PX_TOK_WORD;
+      } else {
+        rc = tok_push(k, off, clen, kind);
+      }
+      open = 1;
+    } else {
+      rc = tok_push(k, off, clen, PX_TOK_SYMBOL);
+      open = 1;
+    }
+    if (rc < 0)
+      return rc;
+    pending_ri = ri;
+    off += clen;
+  }
+  return 0;
+}
+
+int px_text_tokenize(px_token **out, size_t *count, const char *s, size_t len,
+                     const char *lang) {
+  PX_ASSERT_ARG(out);
+  PX_ASSERT_ARG(count);
+  PX_ASSERT_ARG(s || len == 0);
+  int ascii, rc;
+  if ((rc = check_utf8(s, len, &ascii)) < 0)
+    return rc;
+  if (len > PX_TEXT_MAX_ICU_LEN)
+    return too_big(len);
+  text_cache *c = cache_get();
+  if (!c)
+    return PX_ENOMEM;
+  UBreakIterator *bi;
+  tok_sink k = {c, 0};
+  if ((rc = get_word_breaker(c, lang, &bi)) < 0)
+    goto done;
+  if ((rc = utf8_to_ubuf(&c->a, s, len)) < 0)
+    goto done;
+  UErrorCode st = U_ZERO_ERROR;
+  ubrk_setText(bi, c->a.p, c->a.len, &st);
+  if (U_FAILURE(st)) {
+    rc = px_text__icu_error(st, "word break iteration");
+    goto done;
+  }
+  const uint8_t *b = (const uint8_t *)s;
+  int32_t u16 = 0; /* UTF-16 position matching byte position u8 */
+  size_t u8 = 0;
+  int32_t start = ubrk_first(bi);
+  for (int32_t end = ubrk_next(bi); end != UBRK_DONE;
+       start = end, end = ubrk_next(bi)) {
+    int32_t status = ubrk_getRuleStatus(bi);
+    size_t seg_off = u8;
+    /* Walk the UTF-8 alongside: the text is valid, so lead bytes give the
+     * UTF-16 length of each character. */
+    while (u16 < end) {
+      uint8_t lead = b[u8];
+      if (lead < 0x80) {
+        u8 += 1;
+        u16 += 1;
+      } else if (lead < 0xE0) {
+        u8 += 2;
+        u16 += 1;
+      } else if (lead < 0xF0) {
+        u8 += 3;
+        u16 += 1;
+      } else {
+        u8 += 4;
+        u16 += 2;
+      }
+    }
+    if (status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT)
+      rc = tok_push(&k, seg_off, u8 - seg_off, PX_TOK_NUMBER);
+    else if (status >= UBRK_WORD_LETTER && status < UBRK_WORD_LETTER_LIMIT)
+      rc = tok_push(&k, seg_off, u8 - seg_off, PX_TOK_WORD);
+    else if (status >= UBRK_WORD_KANA && status < UBRK_WORD_IDEO_LIMIT)
+      rc = tok_push(&k, seg_off, u8 - seg_off, PX_TOK_IDEO);
+    else
+      rc = split_other(&k, c->a.p, start, end, seg_off);
+    if (rc < 0)
+      goto done;
+  }
+  px_token *r = px_malloc((k.n ? k.n : 1) * sizeof *r);
+  if (!r) {
+    rc = PX_ENOMEM;
+    goto done;
+  }
+  if (k.n)
+    memcpy(r, c->toks, k.n * sizeof *r);
+  *out = r;
+  *count = k.n;
+done:
+  cache_trim(c);
+  return rc;
+}
+
+/* ---- transliteration ----------------------------------------------------- */
+
+/* This thread's transliterator for id (opened on first use). */
+static int get_translit(text_cache *c, const char *id, UTransliterator **out) {
+  int victim = 0;
+  for (int i = 0; i < TR_SLOTS; i++) {
+    if (c->tr[i].tr && strcmp(c->tr[i].id, id) == 0) {
+      c->tr[i].used = ++c->tick;
+      *out = c->tr[i].tr;
+      return 0;
+    }
+    if (!c->tr[i].tr) {
+      victim = i;
+      break;
+    }
+    if (c->tr[i].used < c->tr[victim].used)
+      victim = i;
+  }
+  UChar uid[256];
+  size_t n = strlen(id);
+  if (n == 0 || n >= sizeof uid / sizeof uid[0])
+    return px_error_set(PX_EINVALID, PX_ERRCLASS_TEXT, 0,
+                        "bad transliterator id (empty or too long)");
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)id[i];
+    if (ch < 0x20 || ch > 0x7E)
+      return px_error_set(PX_EINVALID, PX_ERRCLASS_TEXT, 0,
+                          "bad transliterator id: byte %zu is not printable "
+                          "ASCII",
+                          i);
+    uid[i] = ch;
+  }
+  char *idcopy = px_strndup(id, n);
+  if (!idcopy)
+    return PX_ENOMEM;
+  UErrorCode st = U_ZERO_ERROR;
+  UParseError pe;
+  UTransliterator *tr =
+      utrans_openU(uid, (int32_t)n, UTRANS_FORWARD, NULL, 0, &pe, &st);
+  if (U_FAILURE(st)) {
+    px_free(idcopy);
+    if (st == U_MEMORY_ALLOCATION_ERROR)
+      return px_text__icu_error(st, "opening a transliterator");
+    return px_error_set(PX_EINVALID, PX_ERRCLASS_TEXT, (long)st,
+                        "unknown transliterator id \"%s\": %s", id,
+                        u_errorName(st));
+  }
+  if (c->tr[victim].tr)
+    utrans_close(c->tr[victim].tr);
+  px_free(c->tr[victim].id);
+  c->tr[victim].id = idcopy;
+  c->tr[victim].tr = tr;
+  c->tr[victim].used = ++c->tick;
+  *out = tr;
+  return 0;
+}
+
+/* Transliterate c->a in place (c->b is scratch for the retry copy). */
+static int translit_ubuf(text_cache *c, UTransliterator *tr) {
+  int rc;
+  int32_t want = c->a.len * 2 + 32;
+  /* transUChars works in place and leaves the text undefined when it runs
+   * out of room, so keep the input in b for a retry. */
+  if ((rc = ubuf_reserve(&c->b, c->a.len + 1)) < 0)
+    return rc;
+  memcpy(c->b.p, c->a.p, (size_t)c->a.len * sizeof(UChar));
+  c->b.len = c->a.len;
+  for (int attempt = 0; attempt < 6; attempt++) {
+    if ((rc = ubuf_reserve(&c->a, want)) < 0)
+      return rc;
+    if (attempt)
+      memcpy(c->a.p, c->b.p, (size_t)c->b.len * sizeof(UChar));
+    int32_t n = c->b.len, limit = c->b.len;
+    UErrorCode st = U_ZERO_ERROR;
+    utrans_transUChars(tr, c->a.p, &n, c->a.cap, 0, &limit, &st);
+    if (st == U_BUFFER_OVERFLOW_ERROR) {
+      if (want > INT32_MAX / 4)
+        return too_big((size_t)want);
+      want = (n > want ? n : want) * 2;
+      continue;
+    }
+    if (U_FAILURE(st))
+      return px_text__icu_error(st, "transliteration");
+    c->a.len = n;
+    return 0;
+  }
+  return px_text__icu_error(U_BUFFER_OVERFLOW_ERROR, "transliteration");
+}
+
+/* Load valid UTF-8 into c->a as NFC, ready for transforms. */
+static int load_nfc(text_cache *c, const char *s, size_t len) {
+  int rc = utf8_to_ubuf(&c->a, s, len);
+  if (rc < 0)
+    return rc;
+  UErrorCode st = U_ZERO_ERROR;
+  const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
+  if (U_FAILURE(st))
+    return px_text__icu_error(st, "loading the normalization data");
+  return apply_norm2(nfc, &c->a, &c->b);
+}
+
+int px_text_translit(char **out, size_t *out_len, const char *s, size_t len,
+                     const char *id) {
+  PX_ASSERT_ARG(out);
+  PX_ASSERT_ARG(s || len == 0);
+  PX_ASSERT_ARG(id);
+  int ascii, rc;
+  if ((rc = check_utf8(s, len, &ascii)) < 0)
+    return rc;
+  if (len > PX_TEXT_MAX_ICU_LEN)
+    return too_big(len);
+  text_cache *c = cache_get();
+  if (!c)
+    return PX_ENOMEM;
+  UTransliterator *tr;
+  if ((rc = get_translit(c, id, &tr)) < 0)
+    goto done;
+  if ((rc = utf8_to_ubuf(&c->a, s, len)) < 0)
+    goto done;
+  if ((rc = translit_ubuf(c, tr)) < 0)
+    goto done;
+  rc = px_text__from_utf16(out, out_len, c->a.p, c->a.len);
+done:
+  cache_trim(c);
+  return rc;
+}
+
+/* The transform that romanizes text in language lang. */
+static const char *romanizer_for(const char *lang) {
+  static const struct {
+    const char *lang, *id;
+  } bgn[] = {
+      {"ru", "Russian-Latin/BGN; Any-Latin; Latin-ASCII"},
+      {"uk", "Ukrainian-Latin/BGN; Any-Latin; Latin-ASCII"},
+      {"be", "Belarusian-Latin/BGN; Any-Latin; Latin-ASCII"},
+      {"bg", "Bulgarian-Latin/BGN; Any-Latin; Latin-ASCII"},
+  };
+  for (size_t i = 0; i < sizeof bgn / sizeof bgn[0]; i++)
+    if (px_lang_is(lang, bgn[i].lang))
+      return bgn[i].id;
+  /* Persian-Latin/BGN and Arabic-Latin/BGN leave letters such as alef
+   * untouched (ICU 72), so Arabic script goes through Any-Latin. */
+  return "Any-Latin; Latin-ASCII";
+}
+
+int px_text_romanize(char **out, size_t *out_len, const char *s, size_t len,
+                     const char *lang) {
+  PX_ASSERT_ARG(out);
+  PX_ASSERT_ARG(s || len == 0);
+  int ascii, rc;
+  if ((rc = check_utf8(s, len, &ascii)) < 0)
+    return rc;
+  if (len > PX_TEXT_MAX_ICU_LEN)
+    return too_big(len);
+  text_cache *c = cache_get();
+  if (!c)
+    return PX_ENOMEM;
+  if (!lang)
+    lang = px_text_guess_lang(s, len, "en");
+  if (!ascii) {
+    UTransliterator *tr;
+    if ((rc = get_translit(c, romanizer_for(lang), &tr)) < 0)
+      goto done;
+    if ((rc = load_nfc(c, s, len)) < 0)
+      goto done;
+    if ((rc = translit_ubuf(c, tr)) < 0)
+      goto done;
+  } else if ((rc = utf8_to_ubuf(&c->a, s, len)) < 0) {
+    goto done;
+  }
+  /* Keep a-z (lower-cased), one space between words, inner hyphens.  An
+   * ayn or hamza sign (ʿ ʾ) that opens a word stands for its vowel: علی is
+   * "ʿly", which must compare with "Ali". */
+  if ((rc = out_reserve(c, (size_t)c->a.len + 1)) < 0)
+    goto done;
+  char *p = c->out;
+  int sep = 0; /* 0 none, 1 space, 2 hyphen pending */
+  int in_word = 0;
+  for (int32_t i = 0; i < c->a.len;) {
+    UChar32 ch;
+    U16_NEXT(c->a.p, i, c->a.len, ch);
+    int letter = 0;
+    if (ch >= 'A' && ch <= 'Z')
+      ch += 32;
+    if (ch >= 'a' && ch <= 'z')
+      letter = 1;
+    else if ((ch == 0x02BF || ch == 0x02BE) && !in_word && i < c->a.len &&
+             u_isalpha(c->a.p[i])) {
+      ch = 'a';
+      letter = 1;
+    }
+    if (letter) {
+      if (sep && p > c->out)
+        *p++ = sep == 2 ? '-' : ' ';
+      sep = 0;
+      *p++ = (char)ch;
+      in_word = 1;
+    } else if (u_isUWhiteSpace(ch) || ch == '_' ||
+               (U_GET_GC_MASK(ch) & U_GC_PD_MASK)) {
+      if (u_isUWhiteSpace(ch) || ch == '_')
+        sep = 1;
+      else if (!sep && in_word)
+        sep = 2;
+      in_word = 0;
+    }
+    /* everything else (digits, apostrophes, ZWNJ, left-over non-ASCII) is
+     * dropped without breaking the word */
+  }
+  rc = give(out, out_len, c->out, (size_t)(p - c->out));
+done:
+  cache_trim(c);
+  return rc;
+}
+
+/* ---- skeletons ------------------------------------------------------------
+ */
+
+/* Skeleton of one word of lower-case ASCII letters w[0..n) appended at p. */
+static char *skeleton_word(char *p, const char *w, size_t n) {
+  char last = 0;
+  for (size_t i = 0; i < n;) {
+    char ch = w[i], nx = i + 1 < n ? w[i + 1] : 0,
+         nx2 = i + 2 < n ? w[i + 2] : 0;
+    int first = i == 0;
+    char sym = 0, sym2 = 0; /* 0: a vowel, dropped unless first */
+    size_t adv = 1;
+    if (ch == 'k' && nx == 'h') {
+      sym = first ? 'h' : 0; /* kh is h: Роухани "Roukhani" is Rouhani */
+      adv = 2;
+    } else if (ch == 'd' && nx == 'z' && nx2 == 'h') {
+      sym = 'j';
+      adv = 3;
+    } else if (ch == 'd' && nx == 'j') {
+      sym = 'j';
+      adv = 2;
+    } else if (nx == 'h' && strchr("csztdgp", ch)) {
+      /* sh->s, ch->c, zh->z, th->t, dh->z, gh->k, ph->f */
+      sym = ch == 'd' ? 'z' : ch == 'g' ? 'k' : ch == 'p' ? 'f' : ch;
+      adv = 2;
+    } else if (ch == 'c' && nx == 'k') {
+      sym = 'k';
+      adv = 2;
+    } else if (ch == 'c' || ch == 'q' || ch == 'g') {
+      sym = 'k';
+    } else if (ch == 'x') {
+      sym = 'k';
+      sym2 = 's';
+    } else if (ch == 'w') {
+      sym = first ? 'v' : 0;
+    } else if (ch == 'a' || ch == 'e' || ch == 'i' || ch == 'o' || ch == 'u') {
+      sym = first ? 'a' : 0;
+    } else if (ch == 'y' || ch == 'h') {
+      sym = first ? ch : 0;
+    } else {
+      sym = ch;
+    }
+    i += adv;
+    if (!sym)
+      continue;
+    if (sym != last)
+      *p++ = sym;
+    last = sym;
+    if (sym2) {
+      *p++ = sym2;
+      last = sym2;
+    }
+  }
+  return p;
+}
+
+int px_text_skeleton(char **out, size_t *out_len, const char *s, size_t len) {
+  PX_ASSERT_ARG(out);
+  PX_ASSERT_ARG(s || len == 0);
+  int ascii, rc;
+  if ((rc = check_utf8(s, len, &ascii)) < 0)
+    return rc;
+  /* Each input letter gives at most two output letters ("x" -> "ks"). */
+  char *r = px_malloc(2 * len + 1);
+  if (!r)
+    return PX_ENOMEM;
+  char *p = r;
+  char word[256];
+  size_t wn = 0;
+  for (size_t i = 0; i <= len; i++) {
+    int ch = i < len ? ascii_lower((unsigned char)s[i]) : 0;
+    if (ch >= 'a' && ch <= 'z' && wn < sizeof word) {
+      word[wn++] = (char)ch;
+      continue;
+    }
+    if (ch >= 'a' && ch <= 'z')
+      continue; /* a word longer than 256 letters: the rest is ignored */
+    if (wn) {
+      char *before = p;
+      if (p > r)
+        *p++ = ' ';
+      char *q = skeleton_word(p, word, wn);
+      p = q > p ? q : before;
+      wn = 0;
+    }
+  }
+  *p = '\0';
+  *out = r;
+  if (out_len)
+    *out_len = (size_t)(p - r);
+  return 0;
+}
+
+/* ---- digits ---------------------------------------------------------------
+ */
+
+int px_text_digits_for_lang(char **out, size_t *out_len, const char *s,
+                            size_t len, const char *lang) {
+  PX_ASSERT_ARG(out);
+  PX_ASSERT_ARG(s || len == 0);
+  int ascii, rc;
+  if ((rc = check_utf8(s, len, &ascii)) < 0)
+    return rc;
+  unsigned zero = 0; /* the code point of the language's digit zero */
+  if (px_lang_is(lang, "fa") || px_lang_is(lang, "ur") ||
+      px_lang_is(lang, "ps"))
+    zero = 0x06F0; /* extended Arabic-Indic */
+  else if (px_lang_is(lang, "ar") || px_lang_is(lang, "ckb"))
+    zero = 0x0660; /* Arabic-Indic */
+  if (!zero)
+    return give(out, out_len, s ? s : "", len);
+  if (len > SIZE_MAX / 2 - 1)
+    return too_big(len);
+  char *r = px_malloc(2 * len + 1);
+  if (!r)
+    return PX_ENOMEM;
+  char *p = r;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if (ch >= '0' && ch <= '9')
+      p = put_utf8(p, (UChar32)(zero + (ch - '0')));
+    else
+      *p++ = (char)ch;
+  }
+  *p = '\0';
+  *out = r;
+  if (out_len)
+    *out_len = (size_t)(p - r);
+  return 0;
+}
+
+/* ---- language guessing ----------------------------------------------------
+ */
+
+const char *px_text_guess_lang(const char *s, size_t len,
+                               const char *fallback) {
+  if (!s)
+    return fallback;
+  if (len > 65536)
+    len = 65536;
+  enum {
+    S_LATIN,
+    S_CYRL,
+    S_ARAB,
+    S_GREK,
+    S_HEBR,
+    S_HAN,
+    S_KANA,
+    S_HANG,
+    S_DEVA,
+    S_THAI,
+    S_ARMN,
+    S_GEOR,
+    S_OTHER,
+    S_N
+  };
+  size_t count[S_N] = {0};
+  size_t persian = 0, urdu = 0;
+  const uint8_t *b = (const uint8_t *)s;
+  int32_t n = (int32_t)len, i = 0;
+  while (i < n) {
+    if (b[i] < 0x80) {
+      unsigned ch = b[i++];
+      if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z')
+        count[S_LATIN]++;
+      continue;
+    }
+    UChar32 ch;
+    U8_NEXT(b, i, n, ch);
+    if (ch < 0 || !u_isalpha(ch))
+      continue;
+    UErrorCode st = U_ZERO_ERROR;
+    UScriptCode sc = uscript_getScript(ch, &st);
+    if (U_FAILURE(st))
+      continue;
+    switch (sc) {
+    case USCRIPT_COMMON:
+    case USCRIPT_INHERITED: break;
+    case USCRIPT_LATIN: count[S_LATIN]++; break;
+    case USCRIPT_CYRILLIC: count[S_CYRL]++; break;
+    case USCRIPT_ARABIC:
+      count[S_ARAB]++;
+      if (ch == 0x067E || ch == 0x0686 || ch == 0x0698 || ch == 0x06AF ||
+          ch == 0x06A9 || ch == 0x06CC)
+        persian++;
+      else if (ch == 0x0679 || ch == 0x0688 || ch == 0x0691 || ch == 0x06BA ||
+               ch == 0x06C1 || ch == 0x06D2)
+        urdu++;
+      break;
+    case USCRIPT_GREEK: count[S_GREK]++; break;
+    case USCRIPT_HEBREW: count[S_HEBR]++; break;
+    case USCRIPT_HAN: count[S_HAN]++; break;
+    case USCRIPT_HIRAGANA:
+    case USCRIPT_KATAKANA: count[S_KANA]++; break;
+    case USCRIPT_HANGUL: count[S_HANG]++; break;
+    case USCRIPT_DEVANAGARI: count[S_DEVA]++; break;
+    case USCRIPT_THAI: count[S_THAI]++; break;
+    case USCRIPT_ARMENIAN: count[S_ARMN]++; break;
+    case USCRIPT_GEORGIAN: count[S_GEOR]++; break;
+    default: count[S_OTHER]++; break;
+    }
+  }
+  /* Han and kana compete as one group: Japanese mixes both. */
+  size_t cjk = count[S_HAN] + count[S_KANA];
+  int best = S_LATIN;
+  size_t best_n = count[S_LATIN];
+  for (int k = S_CYRL; k < S_N; k++) {
+    size_t v = (k == S_HAN || k == S_KANA) ? cjk : count[k];
+    if (v > best_n) {
+      best = k;
+      best_n = v;
+    }
+  }
+  if (best_n == 0)
+    return fallback;
+  switch (best) {
+  case S_CYRL: return "ru";
+  case S_ARAB:
+    /* Persian text is full of ی and ک; an Arabic article may carry a few
+     * typed on a Persian keyboard, hence the 1% threshold. */
+    if (urdu * 100 >= count[S_ARAB] && urdu > persian / 4)
+      return "ur";
+    return persian * 100 >= count[S_ARAB] ? "fa" : "ar";
+  case S_GREK: return "el";
+  case S_HEBR: return "he";
+  case S_HAN:
+  case S_KANA: return count[S_KANA] * 20 >= cjk ? "ja" : "zh";
+  case S_HANG: return "ko";
+  case S_DEVA: return "hi";
+  case S_THAI: return "th";
+  case S_ARMN: return "hy";
+  case S_GEOR: return "ka";
+  default: return fallback;
+  }
+}
+
+/* ---- similarity and hashing ---------------------------------------------- */
+
+/* Decode s into code points (or bytes when it is not UTF-8). */
+static size_t to_code_points(int32_t *dst, const char *s, size_t len) {
+  int ascii;
+  size_t n = 0;
+  if (utf8_check((const unsigned char *)s, len, &ascii) < len || ascii) {
+    for (size_t i = 0; i < len; i++)
+      dst[n++] = (unsigned char)s[i];
+    return n;
+  }
+  size_t i = 0;
+  while (i < len) {
+    UChar32 ch;
+    U8_NEXT_UNSAFE((const uint8_t *)s, i, ch);
+    dst[n++] = ch;
+  }
+  return n;
+}
+
+double px_text_jaro_winkler(const char *a, size_t alen, const char *b,
+                            size_t blen) {
+  if (!a)
+    alen = 0;
+  if (!b)
+    blen = 0;
+  if (alen == 0 && blen == 0)
+    return 1.0;
+  if (alen == 0 || blen == 0)
+    return 0.0;
+  int32_t sa[64], sb[64];
+  unsigned char ma[64], mb[64];
+  int32_t *x = sa, *y = sb;
+  unsigned char *fx = ma, *fy = mb;
+  void *heap = NULL;
+  if (alen > 64 || blen > 64) {
+    size_t need = (alen + blen) * (sizeof(int32_t) + 1);
+    heap = px_malloc(need);
+    if (!heap)
+      return 0.0; /* documented: out of memory compares as different */
+    x = heap;
+    y = x + alen;
+    fx = (unsigned char *)(y + blen);
+    fy = fx + alen;
+  }
+  size_t n = to_code_points(x, a ? a : "", alen);
+  size_t m = to_code_points(y, b ? b : "", blen);
+  memset(fx, 0, n);
+  memset(fy, 0, m);
+  size_t window = (n > m ? n : m) / 2;
+  window = window > 0 ? window - 1 : 0;
+  size_t matches = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t lo = i > window ? i - window : 0;
+    size_t hi = i + window + 1 < m ? i + window + 1 : m;
+    for (size_t j = lo; j < hi; j++)
+      if (!fy[j] && x[i] == y[j]) {
+        fx[i] = fy[j] = 1;
+        matches++;
+        break;
+      }
+  }
+  double r = 0.0;
+  if (matches) {
+    size_t t = 0, j = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (!fx[i])
+        continue;
+      while (!fy[j])
+        j++;
+      if (x[i] != y[j])
+        t++;
+      j++;
+    }
+    double md = (double)matches;
+    double jaro =
+        (md / (double)n + md / (double)m + (md - (double)t / 2) / md) / 3;
+    size_t prefix = 0;
+    while (prefix < 4 && prefix < n && prefix < m && x[prefix] == y[prefix])
+      prefix++;
+    r = jaro > 0.7 ? jaro + (double)prefix * 0.1 * (1 - jaro) : jaro;
+  }
+  px_free(heap);
+  return r;
+}
+
+uint64_t px_text_hash(const char *s, size_t len) {
+  uint64_t h = UINT64_C(14695981039346656037);
+  const unsigned char *p = (const unsigned char *)s;
+  for (size_t i = 0; s && i < len; i++) {
+    h ^= p[i];
+    h *= UINT64_C(1099511628211);
+  }
+  return h;
+}
