@@ -472,11 +472,13 @@ static int is_lead_particle(const char *lang, const char *w, size_t n) {
   static const char *const fr[] = {"le", "la", "les", "un", "une",
                                    "se", "du", "des", NULL};
   const char *const *list = NULL;
-  if (px_lang_is(lang, "en"))
+  /* Two- and three-letter tags: `lexicon import` names a dictionary's
+   * languages as FreeDict does (eng, deu, fra). */
+  if (px_lang_is(lang, "en") || px_lang_is(lang, "eng"))
     list = en;
-  else if (px_lang_is(lang, "de"))
+  else if (px_lang_is(lang, "de") || px_lang_is(lang, "deu"))
     list = de;
-  else if (px_lang_is(lang, "fr"))
+  else if (px_lang_is(lang, "fr") || px_lang_is(lang, "fra"))
     list = fr;
   if (!list)
     return 0;
@@ -511,8 +513,9 @@ static int push_item(item_list *l, const char *b, const char *e,
     while (ws < we && is_edge_punct((unsigned char)*ws))
       ws++;
     /* "l'état" / "s'agir": the French elided article or reflexive. */
-    if (leading && px_lang_is(lang, "fr") && we - ws > 2 &&
-        (ws[0] == 'l' || ws[0] == 's' || ws[0] == 'd') && ws[1] == '\'')
+    if (leading && (px_lang_is(lang, "fr") || px_lang_is(lang, "fra")) &&
+        we - ws > 2 && (ws[0] == 'l' || ws[0] == 's' || ws[0] == 'd') &&
+        ws[1] == '\'')
       ws += 2;
     if (is_filler(ws, (size_t)(we - ws)))
       continue;
