@@ -142,37 +142,67 @@ char *px_strndup(const char *s, size_t len);
  * other module takes its text, tokens and keys from here, so a sentence is
  * tokenized the same way when it is aligned, stored, looked up and
  * name-checked.
+ *
+ * All calls are thread-safe.  ICU objects (word break iterators per
+ * language, transliterators per id) and scratch buffers are cached per
+ * thread and freed when the thread exits.  ICU failures come back as
+ * #PX_EUNICODE with the UErrorCode as the error's cause.  Inputs longer
+ * than 512 MiB give #PX_ETOOBIG (ICU counts in int32_t).
  * @{ */
 
 /** @brief Check that @p s is valid UTF-8 (no overlongs, no surrogates, no
- * code point above U+10FFFF).
+ * code point above U+10FFFF, no truncated sequence).
  * @param[out] bad_offset if not NULL, receives the byte offset of the first
- *             invalid byte when the text is invalid
+ *             byte of the first ill-formed sequence when the text is
+ *             invalid (a truncated sequence is reported where it starts)
  * @return 0, or #PX_EENCODING (message: "invalid UTF-8 at byte N"). */
 int px_text_validate(const char *s, size_t len, size_t *bad_offset);
 
-/** Normalization steps for px_text_normalize(); combine with `|`. */
+/** @brief Decode the code point at byte @p *pos of @p s and advance
+ * @p *pos past it.  The caller checks `*pos < len` first.
+ * @return the code point, or -1 for an ill-formed sequence (then @p *pos
+ *         advances by one byte). */
+int32_t px_text_next(const char *s, size_t len, size_t *pos);
+
+/** Normalization steps for px_text_normalize(); combine with `|`.  They
+ * apply in this order: NEWLINES, MARKS (via NFD) and NFC, FOLD (then NFC
+ * again), then SPACES, DIGITS and PUNCT character by character. */
 enum px_norm_flags {
   PX_NORM_NFC = 1u << 0,    /**< Unicode NFC */
-  PX_NORM_FOLD = 1u << 1,   /**< full Unicode case folding */
-  PX_NORM_SPACES = 1u << 2, /**< Unicode spaces (NBSP, thin...) and runs of
-                                 white space become one ' '; trimmed */
-  PX_NORM_DIGITS = 1u << 3, /**< decimal digits of any script become ASCII */
-  PX_NORM_MARKS = 1u << 4,  /**< remove combining marks (diacritics, Arabic
-                                 harakat) and tatweel */
-  PX_NORM_PUNCT = 1u << 5,  /**< remove punctuation */
+  PX_NORM_FOLD = 1u << 1,   /**< full Unicode case folding (default, not
+                                 Turkic: "İ" folds to "i" + U+0307, which
+                                 PX_NORM_MARKS then drops) */
+  PX_NORM_SPACES = 1u << 2, /**< White_Space characters (NBSP, thin space,
+                                 tabs, line breaks...) and runs of them
+                                 become one ' '; trimmed at both ends; a
+                                 stray U+FEFF or U+200B is dropped */
+  PX_NORM_DIGITS = 1u << 3, /**< decimal digits (Nd) of any script become
+                                 ASCII 0-9 */
+  PX_NORM_MARKS = 1u << 4,  /**< remove nonspacing and enclosing marks
+                                 (diacritics, Arabic harakat, hamza and
+                                 madda above: "é"->"e", "أ"->"ا") and tatweel;
+                                 the result is NFC */
+  PX_NORM_PUNCT = 1u << 5,  /**< remove punctuation (P*): dashes and '/'
+                                 become a space ("Tehran-Moscow" is two
+                                 words), the rest goes ("U.S." -> "US") */
   PX_NORM_NEWLINES = 1u << 6 /**< CRLF and CR become LF; a leading BOM goes */
 };
 /** The normalization of keys (exact-match hashes, index terms): NFC, case
  * fold, spaces collapsed, digits kept but made ASCII. */
 #define PX_NORM_KEY (PX_NORM_NFC | PX_NORM_FOLD | PX_NORM_SPACES | PX_NORM_DIGITS)
 
-/** @brief Normalize @p s according to @p flags.
+/** @brief Normalize @p s according to @p flags (see #px_norm_flags).
+ * Pure-ASCII input takes a fast path with the same result.
  * @param[out] out     the result, NUL-terminated; free with px_free()
  * @param[out] out_len its length in bytes (may be NULL)
- * @return 0, #PX_EENCODING if @p s is not UTF-8, #PX_EUNICODE, #PX_ENOMEM. */
+ * @return 0, #PX_EENCODING if @p s is not UTF-8, #PX_ETOOBIG,
+ *         #PX_EUNICODE, #PX_ENOMEM. */
 int px_text_normalize(char **out, size_t *out_len, const char *s, size_t len,
                       unsigned flags);
+
+/** @brief px_text_normalize() with #PX_NORM_KEY: the one key form used for
+ * exact-match hashes and index terms everywhere. */
+int px_text_key(char **out, size_t *out_len, const char *s, size_t len);
 
 /** What a token is. */
 typedef enum px_token_kind {
@@ -191,67 +221,126 @@ typedef struct px_token {
 } px_token;
 
 /** @brief Split @p s into word, number and punctuation tokens with ICU's
- * word break iterator; white space is dropped.
- * @param[out] out   array of tokens; free with px_free()
+ * word break iterator (UAX #29 plus ICU's dictionaries for Thai, CJK...);
+ * white space and invisible controls are dropped.
+ *
+ * Words keep inner apostrophes and ZWNJ ("don't", "می‌خواهم"); numbers
+ * keep inner separators ("3.5", "1,000", "۳٫۵") but a hyphen splits them
+ * ("14-15" gives "14" "-" "15"); every punctuation character is its own
+ * token ("U.S." gives "U.S" "."); combining marks, ZWJ sequences, emoji
+ * modifiers and flag pairs stay with the character they extend.  The text
+ * is not normalized first: offsets are into @p s as given.
+ * @param[out] out   array of tokens, never NULL on success (even when
+ *                   @p count is 0); free with px_free()
  * @param[out] count number of tokens
  * @param[in]  lang  BCP-47 tag for the break rules (NULL: root)
- * @return 0, #PX_EENCODING, #PX_EUNICODE, #PX_ENOMEM. */
+ * @return 0, #PX_EENCODING, #PX_ETOOBIG, #PX_EUNICODE, #PX_ENOMEM. */
 int px_text_tokenize(px_token **out, size_t *count, const char *s, size_t len,
                      const char *lang);
 
 /** @brief Transliterate with an ICU transform (e.g. "Russian-Latin/BGN",
- * "Any-Latin; Latin-ASCII").  Transliterators are cached per thread.
+ * "Any-Latin; Latin-ASCII"); compound ids with ';' work.  Transliterators
+ * are cached per thread (16 ids).
  * @param[out] out result, NUL-terminated; free with px_free()
- * @return 0, #PX_EINVALID for an unknown transform id, #PX_EENCODING,
- *         #PX_EUNICODE, #PX_ENOMEM. */
+ * @param[out] out_len its length (may be NULL)
+ * @return 0, #PX_EINVALID for an unknown or malformed transform id,
+ *         #PX_EENCODING, #PX_ETOOBIG, #PX_EUNICODE, #PX_ENOMEM. */
 int px_text_translit(char **out, size_t *out_len, const char *s, size_t len,
                      const char *id);
 
 /** @brief Romanize @p s to lower-case ASCII the way names are compared:
- * Russian with `Russian-Latin/BGN`, other scripts with `Any-Latin`, then
- * `Latin-ASCII` and lower case.  Persian and Arabic letters that BGN leaves
- * alone go through `Any-Latin`.  @p lang may be NULL (guessed from script).
- * @param[out] out result; free with px_free(). */
+ * NFC; Russian (and uk, be, bg) with `<Language>-Latin/BGN`; anything else
+ * with `Any-Latin`; then `Latin-ASCII` and lower case.  (ICU's Persian and
+ * Arabic BGN transforms leave letters such as alef alone, so Arabic script
+ * always goes through `Any-Latin`: روحانی gives "rwhany".)
+ *
+ * The result holds only a-z, single spaces between words and hyphens
+ * inside words; digits, apostrophes, ZWNJ and anything left non-ASCII are
+ * dropped without splitting the word.  An ayn or hamza sign that opens a
+ * word becomes "a" (علی -> "ʿly" -> "aly", to meet "Ali").  Articles (al-,
+ * ال) are kept: strip them yourself if you compare without them.
+ * @param[in] lang BCP-47 tag choosing the transform; NULL: guessed with
+ *                 px_text_guess_lang() (fallback "en")
+ * @param[out] out result; free with px_free()
+ * @return 0, #PX_EENCODING, #PX_ETOOBIG, #PX_EUNICODE, #PX_ENOMEM. */
 int px_text_romanize(char **out, size_t *out_len, const char *s, size_t len,
                      const char *lang);
 
-/** @brief The consonant skeleton of romanized text: lower-case ASCII
- * letters only, vowels (a e i o u y w h ' `) removed except at the start of
- * a word, look-alike consonants merged (q/k/c->k, z/dh->z, v/w->v), runs of
- * one letter collapsed.  "Rouhani" and "Rohani" give "rn"; "Daesh" and
- * "Daish" give "dsh" -> "ds".  @p s should come from px_text_romanize().
- * @param[out] out result; free with px_free(). */
+/** @brief The consonant skeleton of romanized text, for matching names
+ * across scripts and transliteration variants.  Per word (a run of ASCII
+ * letters, case-insensitive; anything else separates words):
+ * - digraphs first: kh->h, sh->s, ch->c, zh->z, th->t, dh->z, gh->k,
+ *   ph->f, dzh/dj->j, ck->k; then c/q/g->k, x->ks;
+ * - the first letter of a word is always kept: a vowel as "a", w as "v",
+ *   y and h as themselves;
+ * - elsewhere vowels a e i o u, and y w h (also from kh) are dropped;
+ * - a letter equal to the one kept before it is dropped (runs collapse).
+ * Word skeletons are joined with one space.  So Rouhani, Rohani, Rowhani,
+ * روحانی ("rwhany") and Роухани ("roukhani") all give "rn"; Daesh, داعش
+ * and ДАИШ give "ds"; Khamenei, خامنه‌ای and Хаменеи give "hmn".
+ * @p s should come from px_text_romanize().
+ * @param[out] out result; free with px_free()
+ * @return 0, #PX_EENCODING, #PX_ENOMEM. */
 int px_text_skeleton(char **out, size_t *out_len, const char *s, size_t len);
 
 /** @brief Rewrite ASCII digits 0-9 in @p s into the digit script that
- * @p lang uses in news (fa: ۰-۹, ar: ٠-٩, others: unchanged).
- * @param[out] out result; free with px_free(). */
+ * @p lang uses in news (fa, ur, ps: ۰-۹; ar, ckb: ٠-٩; others: unchanged).
+ * @param[out] out result; free with px_free()
+ * @return 0, #PX_EENCODING, #PX_ENOMEM. */
 int px_text_digits_for_lang(char **out, size_t *out_len, const char *s,
                             size_t len, const char *lang);
 
-/** @brief Guess a language tag from the dominant script of @p s: Cyrillic
- * "ru", Arabic script "fa" when Persian-only letters (پ چ ژ گ ک ی) occur,
- * else "ar"; Greek "el", Hebrew "he", Han "zh", Kana "ja", Hangul "ko",
- * Devanagari "hi", Thai "th", Armenian "hy", Georgian "ka"; Latin and
- * anything else @p fallback.  Returns a static string or @p fallback.
- * Stops reading after the first 64 KiB. */
+/** @brief Guess a language tag from the dominant script of the letters of
+ * @p s (Common and Inherited characters do not count): Cyrillic "ru";
+ * Arabic script "fa" when Persian-only letters (پ چ ژ گ ک ی) make up at
+ * least 1% of it, "ur" for Urdu-only letters, else "ar"; Greek "el", Hebrew
+ * "he", Han "zh", Han with kana "ja", Hangul "ko", Devanagari "hi", Thai
+ * "th", Armenian "hy", Georgian "ka"; Latin, anything else and no letters
+ * at all @p fallback.  Returns a static string or @p fallback.  Reads at
+ * most the first 64 KiB; invalid bytes are skipped. */
 const char *px_text_guess_lang(const char *s, size_t len, const char *fallback);
 
 /** @brief Jaro-Winkler similarity (0..1) of two UTF-8 strings, by code
- * point.  Invalid UTF-8 compares byte-wise. */
+ * point (prefix scale 0.1, up to 4 characters, applied above 0.7).  Two
+ * empty strings give 1.  Invalid UTF-8 compares byte-wise.  Strings over
+ * 64 code points need memory: out of memory gives 0. */
 double px_text_jaro_winkler(const char *a, size_t alen, const char *b,
                             size_t blen);
+
+/** @brief Levenshtein distance between two UTF-8 strings, by code point
+ * (invalid UTF-8: by byte).
+ * @param[out] out the number of insertions, deletions and substitutions
+ * @return 0, #PX_ENOMEM. */
+int px_text_levenshtein(size_t *out, const char *a, size_t alen,
+                        const char *b, size_t blen);
+
+/** @brief Levenshtein distance between two sequences of 64-bit values
+ * (e.g. px_text_hash() of each token's key), for word-level fuzzy scores.
+ * @param[out] out the number of insertions, deletions and substitutions
+ * @return 0, #PX_ENOMEM. */
+int px_text_edit_distance(size_t *out, const uint64_t *a, size_t n,
+                          const uint64_t *b, size_t m);
 
 /** @brief A stable 64-bit hash (FNV-1a) of bytes: the same on every
  * machine and version, so it can be stored. */
 uint64_t px_text_hash(const char *s, size_t len);
 
+/** @brief Character classes for code points (other modules must not use
+ * <ctype.h>): White_Space; alphabetic; general category P*.  Negative
+ * values (from px_text_next()) give 0. */
+int px_text_is_space(int32_t cp);
+int px_text_is_letter(int32_t cp);
+int px_text_is_punct(int32_t cp);
+/** The value 0-9 of a decimal digit of any script, else -1. */
+int px_text_digit_value(int32_t cp);
+
 /** @brief Case-insensitive comparison of BCP-47 language tags ("pt-BR" ==
- * "pt-br"); also treats '_' as '-'.  1 if equal, else 0. */
+ * "pt-br"); also treats '_' as '-'.  1 if equal, else 0 (also when either
+ * is NULL). */
 int px_lang_equal(const char *a, const char *b);
 
 /** @brief 1 if tag @p lang has the primary subtag @p primary ("fa-IR"
- * matches "fa"), else 0. */
+ * matches "fa", "fas" does not), else 0. */
 int px_lang_is(const char *lang, const char *primary);
 
 /** @} */

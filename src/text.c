@@ -1453,3 +1453,146 @@ uint64_t px_text_hash(const char *s, size_t len) {
   }
   return h;
 }
+
+/* ---- edit distances -------------------------------------------------------
+ */
+
+/* Levenshtein over two arrays of 64-bit values with one row of memory. */
+static int levenshtein64(size_t *out, const uint64_t *a, size_t n,
+                         const uint64_t *b, size_t m) {
+  if (n < m) { /* keep the row short */
+    const uint64_t *t = a;
+    a = b;
+    b = t;
+    size_t tn = n;
+    n = m;
+    m = tn;
+  }
+  if (m == 0) {
+    *out = n;
+    return 0;
+  }
+  size_t stack[128];
+  size_t *row = stack;
+  if (m + 1 > sizeof stack / sizeof stack[0]) {
+    if (m + 1 > SIZE_MAX / sizeof *row)
+      return px_error_nomem();
+    if (!(row = px_malloc((m + 1) * sizeof *row)))
+      return PX_ENOMEM;
+  }
+  for (size_t j = 0; j <= m; j++)
+    row[j] = j;
+  for (size_t i = 1; i <= n; i++) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= m; j++) {
+      size_t up = row[j];
+      size_t best = diag + (a[i - 1] != b[j - 1]);
+      if (up + 1 < best)
+        best = up + 1;
+      if (row[j - 1] + 1 < best)
+        best = row[j - 1] + 1;
+      row[j] = best;
+      diag = up;
+    }
+  }
+  *out = row[m];
+  if (row != stack)
+    px_free(row);
+  return 0;
+}
+
+int px_text_edit_distance(size_t *out, const uint64_t *a, size_t n,
+                          const uint64_t *b, size_t m) {
+  PX_ASSERT_ARG(out);
+  PX_ASSERT_ARG(a || n == 0);
+  PX_ASSERT_ARG(b || m == 0);
+  return levenshtein64(out, a, n, b, m);
+}
+
+/* Decode into 64-bit values (code points, or bytes for invalid UTF-8). */
+static size_t to_values(uint64_t *dst, const char *s, size_t len) {
+  int ascii;
+  size_t n = 0;
+  if (utf8_check((const unsigned char *)s, len, &ascii) < len || ascii) {
+    for (size_t i = 0; i < len; i++)
+      dst[n++] = (unsigned char)s[i];
+    return n;
+  }
+  for (size_t i = 0; i < len;) {
+    UChar32 ch;
+    U8_NEXT_UNSAFE((const uint8_t *)s, i, ch);
+    dst[n++] = (uint64_t)ch;
+  }
+  return n;
+}
+
+int px_text_levenshtein(size_t *out, const char *a, size_t alen, const char *b,
+                        size_t blen) {
+  PX_ASSERT_ARG(out);
+  PX_ASSERT_ARG(a || alen == 0);
+  PX_ASSERT_ARG(b || blen == 0);
+  uint64_t stack[256];
+  uint64_t *x = stack;
+  if (alen + blen > sizeof stack / sizeof stack[0]) {
+    if (alen + blen > SIZE_MAX / sizeof *x)
+      return px_error_nomem();
+    if (!(x = px_malloc((alen + blen) * sizeof *x)))
+      return PX_ENOMEM;
+  }
+  size_t n = to_values(x, a ? a : "", alen);
+  size_t m = to_values(x + n, b ? b : "", blen);
+  size_t d = 0;
+  int rc = levenshtein64(&d, x, n, x + n, m);
+  if (x != stack)
+    px_free(x);
+  if (rc == 0)
+    *out = d;
+  return rc;
+}
+
+/* ---- small helpers --------------------------------------------------------
+ */
+
+int32_t px_text_next(const char *s, size_t len, size_t *pos) {
+  if (!s || !pos || *pos >= len) {
+    if (pos)
+      (*pos)++;
+    return -1;
+  }
+  const unsigned char *p = (const unsigned char *)s + *pos;
+  size_t rest = len - *pos;
+  if (p[0] < 0x80) {
+    (*pos)++;
+    return p[0];
+  }
+  int ascii;
+  size_t n = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : 2;
+  if (n > rest || utf8_check(p, n, &ascii) != n) {
+    (*pos)++;
+    return -1;
+  }
+  size_t i = 0;
+  UChar32 ch;
+  U8_NEXT_UNSAFE(p, i, ch);
+  *pos += n;
+  return ch;
+}
+
+int px_text_key(char **out, size_t *out_len, const char *s, size_t len) {
+  return px_text_normalize(out, out_len, s, len, PX_NORM_KEY);
+}
+
+int px_text_is_space(int32_t cp) { return cp >= 0 && u_isUWhiteSpace(cp); }
+
+int px_text_is_letter(int32_t cp) { return cp >= 0 && u_isUAlphabetic(cp); }
+
+int px_text_is_punct(int32_t cp) {
+  return cp >= 0 && (U_GET_GC_MASK(cp) & U_GC_P_MASK) != 0;
+}
+
+int px_text_digit_value(int32_t cp) {
+  if (cp < 0 || u_charType(cp) != U_DECIMAL_DIGIT_NUMBER)
+    return -1;
+  return u_charDigitValue(cp);
+}
