@@ -67,6 +67,7 @@ typedef struct lex_key { /* a source word and its entries */
 
 struct px_lexicon {
   char src_lang[36], tgt_lang[36];
+  int src_rules, tgt_rules; /* a LANG_RULES_* per side */
   arena_block *arena;
   istr *strs; /* open addressing; s == NULL is empty */
   size_t nstrs, strcap;
@@ -78,6 +79,8 @@ struct px_lexicon {
   px_lexicon_source *sources;
   size_t nsources, srccap;
 };
+
+static int lang_rules(const char *lang);
 
 static void *arena_alloc(px_lexicon *lx, size_t n) {
   n = (n + 7u) & ~(size_t)7u;
@@ -132,6 +135,8 @@ int px_lexicon_new(px_lexicon **out, const char *src_lang,
     return PX_ENOMEM;
   copy_tag(lx->src_lang, sizeof lx->src_lang, src_lang);
   copy_tag(lx->tgt_lang, sizeof lx->tgt_lang, tgt_lang);
+  lx->src_rules = lang_rules(src_lang);
+  lx->tgt_rules = lang_rules(tgt_lang);
   *out = lx;
   return 0;
 }
@@ -331,40 +336,6 @@ static int add_norm(px_lexicon *lx, const char *s, size_t sn, const char *t,
 
 /* ---- normalization ------------------------------------------------------ */
 
-static int is_ascii_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-         c == '\f';
-}
-
-/* The ASCII case of PX_NORM_KEY | PX_NORM_MARKS done without a round trip
- * through UTF-16 and ICU: NFC, marks and digit folding are the identity on
- * ASCII, so what remains is lower case and white space.  Loading FreeDict's
- * half-million English and German headwords is dominated by this call, and
- * a test checks it against px_text_normalize() byte for byte. */
-static int normalize_ascii(char **out, size_t *len, const char *w, size_t n) {
-  char *d = px_malloc(n + 1);
-  if (!d)
-    return PX_ENOMEM;
-  size_t o = 0;
-  int pending_space = 0;
-  for (size_t i = 0; i < n; i++) {
-    char c = w[i];
-    if (is_ascii_space(c)) {
-      pending_space = o > 0;
-      continue;
-    }
-    if (pending_space)
-      d[o++] = ' ';
-    pending_space = 0;
-    d[o++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-  }
-  d[o] = '\0';
-  *out = d;
-  if (len)
-    *len = o;
-  return 0;
-}
-
 /* Fold the Arabic-script spelling variants that writers of Persian, Arabic
  * and Urdu mix (and that normalization leaves apart), and drop ZWNJ/ZWJ,
  * in place.  Every replacement is two bytes for two bytes, or a removal. */
@@ -418,12 +389,6 @@ int px_lexicon_normalize_word(char **out, size_t *len, const char *w,
                               size_t n) {
   PX_ASSERT_ARG(out);
   PX_ASSERT_ARG(w || n == 0);
-  int ascii = 1;
-  for (size_t i = 0; i < n && ascii; i++)
-    if ((unsigned char)w[i] >= 0x80)
-      ascii = 0;
-  if (ascii)
-    return normalize_ascii(out, len, w ? w : "", n);
   char *d = NULL;
   size_t dn = 0;
   int rc = px_text_normalize(&d, &dn, w, n, PX_NORM_KEY | PX_NORM_MARKS);
@@ -457,30 +422,41 @@ static int is_filler(const char *w, size_t n) {
       "smth",    "smth.", "jdn.", "jdm.", "jds.", "etw.",  "jdn",  "jdm",
       "jds",     "etw",   "qn",   "qch",  "qn.",  "qch.",  "o.s.", "one's",
       "oneself", "etc",   "etc.", "…",    "..."};
+  if (n < 2 || n > 7)
+    return 0;
   for (size_t i = 0; i < sizeof fill / sizeof fill[0]; i++)
     if (strlen(fill[i]) == n && memcmp(fill[i], w, n) == 0)
       return 1;
   return 0;
 }
 
-/* Leading words dropped for a language: English "to" and articles, German
- * and French articles and reflexives. */
-static int is_lead_particle(const char *lang, const char *w, size_t n) {
+/* Which cleaning rules a language gets: English "to" and articles,
+ * German and French articles and reflexives.  Two- and three-letter tags
+ * both count: `lexicon import` names a dictionary's languages as FreeDict
+ * does (eng, deu, fra). */
+enum { LANG_RULES_NONE, LANG_RULES_EN, LANG_RULES_DE, LANG_RULES_FR };
+
+static int lang_rules(const char *lang) {
+  if (px_lang_is(lang, "en") || px_lang_is(lang, "eng"))
+    return LANG_RULES_EN;
+  if (px_lang_is(lang, "de") || px_lang_is(lang, "deu"))
+    return LANG_RULES_DE;
+  if (px_lang_is(lang, "fr") || px_lang_is(lang, "fra"))
+    return LANG_RULES_FR;
+  return LANG_RULES_NONE;
+}
+
+static int is_lead_particle(int rules, const char *w, size_t n) {
   static const char *const en[] = {"to", "the", "a", "an", NULL};
   static const char *const de[] = {"der", "die",  "das", "den",  "dem",
                                    "des", "sich", "ein", "eine", NULL};
   static const char *const fr[] = {"le", "la", "les", "un", "une",
                                    "se", "du", "des", NULL};
-  const char *const *list = NULL;
-  /* Two- and three-letter tags: `lexicon import` names a dictionary's
-   * languages as FreeDict does (eng, deu, fra). */
-  if (px_lang_is(lang, "en") || px_lang_is(lang, "eng"))
-    list = en;
-  else if (px_lang_is(lang, "de") || px_lang_is(lang, "deu"))
-    list = de;
-  else if (px_lang_is(lang, "fr") || px_lang_is(lang, "fra"))
-    list = fr;
-  if (!list)
+  const char *const *list = rules == LANG_RULES_EN   ? en
+                            : rules == LANG_RULES_DE ? de
+                            : rules == LANG_RULES_FR ? fr
+                                                     : NULL;
+  if (!list || n > 4)
     return 0;
   for (size_t i = 0; list[i]; i++)
     if (strlen(list[i]) == n && memcmp(list[i], w, n) == 0)
@@ -496,8 +472,8 @@ static int is_edge_punct(unsigned char c) {
 /* One alternative (bytes [b, e) of normalized text, brackets already
  * removed): drop filler and leading particles, collapse spaces, trim edge
  * punctuation, and keep it if it is a reasonable word or phrase. */
-static int push_item(item_list *l, const char *b, const char *e,
-                     const char *lang, size_t max_words) {
+static int push_item(item_list *l, const char *b, const char *e, int rules,
+                     size_t max_words) {
   char tmp[LEX_MAX_WORD * 4 + 8];
   size_t o = 0, words = 0;
   int leading = 1;
@@ -513,9 +489,8 @@ static int push_item(item_list *l, const char *b, const char *e,
     while (ws < we && is_edge_punct((unsigned char)*ws))
       ws++;
     /* "l'état" / "s'agir": the French elided article or reflexive. */
-    if (leading && (px_lang_is(lang, "fr") || px_lang_is(lang, "fra")) &&
-        we - ws > 2 && (ws[0] == 'l' || ws[0] == 's' || ws[0] == 'd') &&
-        ws[1] == '\'')
+    if (leading && rules == LANG_RULES_FR && we - ws > 2 &&
+        (ws[0] == 'l' || ws[0] == 's' || ws[0] == 'd') && ws[1] == '\'')
       ws += 2;
     if (is_filler(ws, (size_t)(we - ws)))
       continue;
@@ -523,7 +498,7 @@ static int push_item(item_list *l, const char *b, const char *e,
       we--;
     if (we == ws)
       continue;
-    if (leading && is_lead_particle(lang, ws, (size_t)(we - ws)) && b < e) {
+    if (leading && is_lead_particle(rules, ws, (size_t)(we - ws)) && b < e) {
       /* Only when something follows: "a" alone stays "a". */
       const char *rest = b;
       while (rest < e && *rest == ' ')
@@ -556,7 +531,7 @@ static int push_item(item_list *l, const char *b, const char *e,
 }
 
 /* Normalize one side of a pair and cut it into its alternatives. */
-static int side_items(item_list *l, const char *s, size_t n, const char *lang,
+static int side_items(item_list *l, const char *s, size_t n, int rules,
                       size_t max_words) {
   char *norm = NULL;
   size_t nn = 0;
@@ -607,7 +582,7 @@ static int side_items(item_list *l, const char *s, size_t n, const char *lang,
              ((unsigned char)p[1] == 0x8C || (unsigned char)p[1] == 0x9B))
       sep = 2;
     if (sep) {
-      rc = push_item(l, start, p, lang, max_words);
+      rc = push_item(l, start, p, rules, max_words);
       p += sep;
       start = p;
     } else {
@@ -625,9 +600,9 @@ static int add_raw(px_lexicon *lx, const char *s, size_t sn, const char *t,
                    size_t *added) {
   item_list ls, lt;
   ls.count = lt.count = 0;
-  int rc = side_items(&ls, s, sn, lx->src_lang, src_words);
+  int rc = side_items(&ls, s, sn, lx->src_rules, src_words);
   if (rc >= 0)
-    rc = side_items(&lt, t, tn, lx->tgt_lang, tgt_words);
+    rc = side_items(&lt, t, tn, lx->tgt_rules, tgt_words);
   for (size_t i = 0; i < ls.count && rc >= 0; i++)
     for (size_t j = 0; j < lt.count && rc >= 0; j++)
       rc = add_norm(lx, ls.s[i], ls.n[i], lt.s[j], lt.n[j], w, added);
