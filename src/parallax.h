@@ -814,7 +814,7 @@ typedef struct px_tm_lang_count {
 } px_tm_lang_count;
 
 /** What px_tm_stats() reports. */
-typedef struct px_tm_stats {
+typedef struct px_tm_stat {
   uint64_t units;        /**< units stored */
   uint64_t variants;     /**< variants in all languages */
   uint64_t text_bytes;   /**< UTF-8 bytes of all variant texts */
@@ -826,12 +826,12 @@ typedef struct px_tm_stats {
   unsigned readers;      /**< reader slots in use */
   size_t nlangs;
   px_tm_lang_count *langs; /**< sorted by tag; inside the same allocation */
-} px_tm_stats;
+} px_tm_stat;
 
 /** @brief Counts and sizes of the memory (committed state).
  * @param[out] out one allocation; free with px_free()
  * @return 0, #PX_ESTORE, #PX_ENOMEM. */
-int px_tm_stats(px_tm_stats **out, px_tm *tm);
+int px_tm_stats(px_tm_stat **out, px_tm *tm);
 
 /** Kinds of lookup match, best first. */
 typedef enum px_match_kind {

@@ -1,0 +1,1752 @@
+/*
+ * tm.c: the translation memory's store: the LMDB environment, its named
+ * databases and schema record, write transactions that grow the map by
+ * themselves, adding units with de-duplication and merging of language
+ * variants, deleting, reading, iterating and statistics.  Lookups live in
+ * lookup.c and concord.c and read through the helpers at the end of this
+ * file.  MDB_ return codes are translated here and nowhere else.  The key
+ * layout is documented in tm/SCHEMA.md.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "error.h"
+#include "mem.h"
+#include "tm.h"
+
+#define DEFAULT_MAP (64u * 1024u * 1024u)
+#define DEFAULT_MAX_MAP ((size_t)1 << 40)
+#define META_MAX (64u * 1024u)
+#define MAX_REPLAYS 40
+
+/* Internal: an operation hit MDB_MAP_FULL and must be replayed after the
+ * map grows.  Never returned to callers. */
+#define GROW_AND_REPLAY (-1000)
+
+/* ---- small helpers ------------------------------------------------------ */
+
+uint32_t px_tm__get_u32(const void *p) {
+  const unsigned char *b = p;
+  return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 |
+         b[3];
+}
+void px_tm__put_u32(void *p, uint32_t v) {
+  unsigned char *b = p;
+  b[0] = (unsigned char)(v >> 24);
+  b[1] = (unsigned char)(v >> 16);
+  b[2] = (unsigned char)(v >> 8);
+  b[3] = (unsigned char)v;
+}
+static uint64_t get_u64(const void *p) {
+  const unsigned char *b = p;
+  uint64_t v = 0;
+  for (int i = 0; i < 8; i++)
+    v = v << 8 | b[i];
+  return v;
+}
+static void put_u64(void *p, uint64_t v) {
+  unsigned char *b = p;
+  for (int i = 7; i >= 0; i--, v >>= 8)
+    b[i] = (unsigned char)v;
+}
+
+int px_tm__mdb_error(int rc, const char *what) {
+  if (rc == MDB_NOTFOUND)
+    return px_error_set(PX_ENOTFOUND, PX_ERRCLASS_TM, rc, "%s: not found",
+                        what);
+  if (rc == ENOMEM)
+    return px_error_nomem();
+  return px_error_set(PX_ESTORE, PX_ERRCLASS_TM, rc, "%s: %s", what,
+                      mdb_strerror(rc));
+}
+
+static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c; }
+
+int px_tm__lang_norm(char *out, size_t n, const char *lang) {
+  size_t i = 0;
+  if (!lang || !lang[0])
+    return px_error_set(PX_EINVALID, PX_ERRCLASS_TM, 0,
+                        "a variant has no language tag");
+  for (; lang[i]; i++) {
+    char c = lang[i];
+    int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+             (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!ok || i + 1 >= n || i >= PX_TM__LANG_MAX)
+      return px_error_set(PX_EINVALID, PX_ERRCLASS_TM, 0,
+                          "'%.40s' is not a language tag", lang);
+    out[i] = c == '_' ? '-' : lower(c);
+  }
+  out[i] = '\0';
+  if (out[0] == '-')
+    return px_error_set(PX_EINVALID, PX_ERRCLASS_TM, 0,
+                        "'%.40s' is not a language tag", lang);
+  return 0;
+}
+
+int px_tm__lang_key(char *out, size_t n, const char *lang) {
+  int rc = px_tm__lang_norm(out, n, lang);
+  if (rc < 0)
+    return rc;
+  char *dash = strchr(out, '-');
+  if (dash)
+    *dash = '\0';
+  return 0;
+}
+
+int px_tm__strip_markers(char **out, size_t *out_len, px_buf *tags,
+                         const char *s, size_t len) {
+  px_buf b = PX_BUF_INIT;
+  int rc = px_buf_reserve(&b, len + 1);
+  size_t i = 0;
+  while (rc == 0 && i < len) {
+    if (s[i] == '{') {
+      size_t j = i + 1;
+      int close = 0, alone = 0;
+      if (j < len && s[j] == '/')
+        close = 1, j++;
+      size_t d0 = j;
+      while (j < len && j - d0 < 4 && s[j] >= '0' && s[j] <= '9')
+        j++;
+      size_t nd = j - d0;
+      if (!close && j < len && s[j] == '/')
+        alone = 1, j++;
+      if (nd >= 1 && nd <= 3 && j < len && s[j] == '}') {
+        if (tags) {
+          char k = close ? 'c' : alone ? 's' : 'o';
+          if ((rc = px_buf_putc(tags, k)) < 0 ||
+              (rc = px_buf_put(tags, s + d0, nd)) < 0 ||
+              (rc = px_buf_putc(tags, ';')) < 0)
+            break;
+        }
+        /* a marker between two words stands for a space in neither text */
+        i = j + 1;
+        continue;
+      }
+    }
+    rc = px_buf_putc(&b, s[i]);
+    i++;
+  }
+  if (rc < 0) {
+    px_buf_dispose(&b);
+    return rc;
+  }
+  *out = px_buf_detach(&b, out_len);
+  return *out ? 0 : PX_ENOMEM;
+}
+
+int px_tm__keytext(char **out, size_t *out_len, const char *s, size_t len,
+                   int has_codes) {
+  unsigned flags = PX_NORM_NFC | PX_NORM_FOLD | PX_NORM_MARKS | PX_NORM_DIGITS |
+                   PX_NORM_SPACES;
+  if (!has_codes)
+    return px_text_normalize(out, out_len, s, len, flags);
+  char *plain = NULL;
+  size_t plen = 0;
+  int rc = px_tm__strip_markers(&plain, &plen, NULL, s, len);
+  if (rc == 0)
+    rc = px_text_normalize(out, out_len, plain, plen, flags);
+  px_free(plain);
+  return rc;
+}
+
+int px_tm__exact_hash(uint64_t *out, const char *s, size_t len, int has_codes) {
+  unsigned flags = PX_NORM_KEY | PX_NORM_MARKS | PX_NORM_PUNCT;
+  char *plain = NULL, *k = NULL;
+  size_t plen = len, klen = 0;
+  int rc = 0;
+  if (has_codes && (rc = px_tm__strip_markers(&plain, &plen, NULL, s, len)) < 0)
+    return rc;
+  rc = px_text_normalize(&k, &klen, plain ? plain : s, plen, flags);
+  if (rc == 0)
+    *out = px_text_hash(k, klen);
+  px_free(plain);
+  px_free(k);
+  return rc;
+}
+
+int px_tm__core_token(const px_token *t) { return t->kind != PX_TOK_PUNCT; }
+
+int px_tm_context_hash(uint64_t *out, const char *s, size_t len) {
+  PX_ASSERT_ARG(out && (s || !len));
+  char *k = NULL;
+  size_t klen = 0;
+  int rc = px_text_normalize(&k, &klen, s ? s : "", len,
+                             PX_NORM_KEY | PX_NORM_PUNCT);
+  if (rc < 0)
+    return rc;
+  uint64_t h = 0;
+  if (klen) {
+    h = px_text_hash(k, klen);
+    if (h == 0)
+      h = 1;
+  }
+  px_free(k);
+  *out = h;
+  return 0;
+}
+
+/* ---- open / close ------------------------------------------------------- */
+
+static int dbi_open(px_tm *tm, MDB_txn *t, const char *name, unsigned fl,
+                    MDB_dbi *dbi) {
+  int rc = mdb_dbi_open(t, name, fl, dbi);
+  if (rc == MDB_NOTFOUND)
+    return px_error_set(PX_ESCHEMA, PX_ERRCLASS_TM, rc,
+                        "%s: not a parallax translation memory (no '%s' "
+                        "database)",
+                        tm->path, name);
+  if (rc == MDB_INCOMPATIBLE || rc == MDB_CORRUPTED || rc == MDB_INVALID)
+    return px_error_set(PX_ESTORE, PX_ERRCLASS_TM, rc,
+                        "%s: not a parallax translation memory (%s)", tm->path,
+                        mdb_strerror(rc));
+  if (rc)
+    return px_error_set(PX_ESTORE, PX_ERRCLASS_TM, rc, "%s: %s", tm->path,
+                        mdb_strerror(rc));
+  return 0;
+}
+
+/* Opens the databases and checks (or, for a new store, writes) the schema
+ * record. */
+static int open_dbs(px_tm *tm) {
+  int rdonly = (tm->flags & PX_TM_RDONLY) != 0;
+  MDB_txn *t = NULL;
+  int rc = mdb_txn_begin(tm->env, NULL, rdonly ? MDB_RDONLY : 0, &t);
+  if (rc)
+    return px_error_set(PX_ESTORE, PX_ERRCLASS_TM, rc, "%s: %s", tm->path,
+                        mdb_strerror(rc));
+  unsigned c = rdonly ? 0 : MDB_CREATE;
+  unsigned dup = MDB_DUPSORT | MDB_DUPFIXED;
+  /* A store that has databases but no 'meta' is someone else's LMDB. */
+  MDB_dbi main_dbi;
+  MDB_stat st;
+  int fresh = 0;
+  if ((rc = mdb_dbi_open(t, NULL, 0, &main_dbi)) == 0 &&
+      (rc = mdb_stat(t, main_dbi, &st)) == 0)
+    fresh = st.ms_entries == 0;
+  if (rc) {
+    rc = px_error_set(PX_ESTORE, PX_ERRCLASS_TM, rc, "%s: %s", tm->path,
+                      mdb_strerror(rc));
+    goto done;
+  }
+  if (!fresh) {
+    MDB_val k = {4, (void *)"meta"}, v;
+    MDB_cursor *cur;
+    int found = 0;
+    if (mdb_cursor_open(t, main_dbi, &cur) == 0) {
+      found = mdb_cursor_get(cur, &k, &v, MDB_SET) == 0;
+      mdb_cursor_close(cur);
+    }
+    if (!found) {
+      rc = px_error_set(PX_ESCHEMA, PX_ERRCLASS_TM, 0,
+                        "%s: an LMDB store but not a parallax translation "
+                        "memory (no 'meta' database)",
+                        tm->path);
+      goto done;
+    }
+  }
+  if (fresh && rdonly) {
+    rc = px_error_set(PX_ENOTFOUND, PX_ERRCLASS_TM, 0,
+                      "%s: the translation memory is empty (never written)",
+                      tm->path);
+    goto done;
+  }
+  if ((rc = dbi_open(tm, t, "meta", c, &tm->meta)) < 0 ||
+      (rc = dbi_open(tm, t, "units", c, &tm->units)) < 0 ||
+      (rc = dbi_open(tm, t, "exact", c | dup, &tm->exact)) < 0 ||
+      (rc = dbi_open(tm, t, "words", c | dup, &tm->words)) < 0 ||
+      (rc = dbi_open(tm, t, "docs", c | dup, &tm->docs)) < 0)
+    goto done;
+  MDB_val k = {6, (void *)"schema"}, v;
+  rc = mdb_get(t, tm->meta, &k, &v);
+  if (rc == MDB_NOTFOUND && fresh && !rdonly) {
+    unsigned char b[4];
+    px_tm__put_u32(b, PX_TM_SCHEMA_VERSION);
+    v.mv_size = 4;
+    v.mv_data = b;
+    rc = mdb_put(t, tm->meta, &k, &v, 0);
+    if (rc) {
+      rc = px_tm__mdb_error(rc, tm->path);
+      goto done;
+    }
+  } else if (rc) {
+    rc = px_error_set(PX_ESCHEMA, PX_ERRCLASS_TM, rc,
+                      "%s: no schema record: not a parallax translation "
+                      "memory",
+                      tm->path);
+    goto done;
+  } else {
+    uint32_t ver = v.mv_size == 4 ? px_tm__get_u32(v.mv_data) : 0;
+    if (ver != PX_TM_SCHEMA_VERSION) {
+      rc = px_error_set(PX_ESCHEMA, PX_ERRCLASS_TM, 0,
+                        "%s: written with schema version %u; this parallax "
+                        "reads version %u (export it to TMX with the parallax "
+                        "that wrote it, then import)",
+                        tm->path, (unsigned)ver, PX_TM_SCHEMA_VERSION);
+      goto done;
+    }
+  }
+  rc = mdb_txn_commit(t);
+  t = NULL;
+  if (rc)
+    rc = px_tm__mdb_error(rc, tm->path);
+done:
+  if (t)
+    mdb_txn_abort(t);
+  return rc;
+}
+
+int px_tm_open(px_tm **out, const char *dir, const px_tm_opts *opts) {
+  PX_ASSERT_ARG(out && dir && dir[0]);
+  px_tm_opts o = PX_TM_OPTS_INIT;
+  if (opts)
+    o = *opts;
+  int rc = 0;
+  px_tm *tm = px_calloc(1, sizeof *tm);
+  if (!tm)
+    return PX_ENOMEM;
+  tm->flags = o.flags;
+  tm->max_map = o.max_map_size ? o.max_map_size : DEFAULT_MAX_MAP;
+  if (!(tm->path = px_strndup(dir, strlen(dir)))) {
+    rc = PX_ENOMEM;
+    goto done;
+  }
+  struct stat sb;
+  if (stat(dir, &sb) != 0) {
+    if (errno != ENOENT) {
+      rc = px_error_set(PX_EIO, PX_ERRCLASS_OS, errno, "%s: %s", dir,
+                        strerror(errno));
+      goto done;
+    }
+    if (o.flags & (PX_TM_RDONLY | PX_TM_NOCREATE)) {
+      rc = px_error_set(PX_ENOTFOUND, PX_ERRCLASS_TM, ENOENT,
+                        "%s: no translation memory there (no such directory)",
+                        dir);
+      goto done;
+    }
+    if (mkdir(dir, 0777) != 0) {
+      rc = px_error_set(PX_EIO, PX_ERRCLASS_OS, errno,
+                        "%s: cannot create the memory's directory: %s", dir,
+                        strerror(errno));
+      goto done;
+    }
+  } else if (!S_ISDIR(sb.st_mode)) {
+    rc = px_error_set(PX_ESTORE, PX_ERRCLASS_TM, ENOTDIR,
+                      "%s: not a translation memory (a file, not a "
+                      "directory)",
+                      dir);
+    goto done;
+  }
+  int mrc = mdb_env_create(&tm->env);
+  if (!mrc)
+    mrc = mdb_env_set_maxdbs(tm->env, 8);
+  if (!mrc)
+    mrc = mdb_env_set_maxreaders(tm->env, 254);
+  if (!mrc)
+    mrc = mdb_env_set_mapsize(tm->env, o.map_size ? o.map_size : DEFAULT_MAP);
+  if (mrc) {
+    rc = px_tm__mdb_error(mrc, dir);
+    goto done;
+  }
+  unsigned eflags = MDB_NOTLS;
+  if (o.flags & PX_TM_RDONLY)
+    eflags |= MDB_RDONLY;
+  mrc = mdb_env_open(tm->env, dir, eflags, 0666);
+  if (mrc) {
+    if (mrc == MDB_INVALID || mrc == MDB_VERSION_MISMATCH ||
+        mrc == MDB_CORRUPTED)
+      rc = px_error_set(PX_ESTORE, PX_ERRCLASS_TM, mrc,
+                        "%s: not a translation memory: data.mdb is not an "
+                        "LMDB file or is corrupt (%s)",
+                        dir, mdb_strerror(mrc));
+    else if (mrc == ENOENT)
+      rc = px_error_set(PX_ENOTFOUND, PX_ERRCLASS_TM, mrc,
+                        "%s: no translation memory there (no data.mdb)", dir);
+    else if (mrc == EACCES || mrc == EROFS)
+      rc = px_error_set(PX_ESTORE, PX_ERRCLASS_TM, mrc,
+                        "%s: %s (open it read-only?)", dir, mdb_strerror(mrc));
+    else
+      rc = px_error_set(PX_ESTORE, PX_ERRCLASS_TM, mrc, "%s: %s", dir,
+                        mdb_strerror(mrc));
+    goto done;
+  }
+  int dead = 0;
+  mdb_reader_check(tm->env, &dead); /* clear slots of crashed readers */
+  if ((rc = open_dbs(tm)) < 0)
+    goto done;
+  *out = tm;
+  tm = NULL;
+done:
+  px_tm_close(tm);
+  return rc;
+}
+
+void px_tm_close(px_tm *tm) {
+  if (!tm)
+    return;
+  if (tm->txn)
+    px_tm_txn_abort(tm->txn);
+  if (tm->rtxn)
+    mdb_txn_abort(tm->rtxn);
+  if (tm->env)
+    mdb_env_close(tm->env);
+  px_free(tm->path);
+  px_free(tm);
+}
+
+const char *px_tm_path(const px_tm *tm) { return tm ? tm->path : NULL; }
+
+/* ---- read transactions ------------------------------------------------- */
+
+static int begin_read(px_tm *tm, MDB_txn **out) {
+  for (int tries = 0; tries < 3; tries++) {
+    int rc = mdb_txn_begin(tm->env, NULL, MDB_RDONLY, out);
+    if (rc == MDB_MAP_RESIZED && !tm->txn) {
+      /* another process grew the map: adopt its size and retry */
+      mdb_env_set_mapsize(tm->env, 0);
+      continue;
+    }
+    if (rc == MDB_READERS_FULL) {
+      int dead = 0;
+      mdb_reader_check(tm->env, &dead);
+      if (dead)
+        continue;
+    }
+    if (rc)
+      return px_tm__mdb_error(rc, tm->path);
+    return 0;
+  }
+  return px_error_set(PX_ESTORE, PX_ERRCLASS_TM, 0,
+                      "%s: cannot begin a read transaction", tm->path);
+}
+
+int px_tm__read_begin(px_tm *tm, MDB_txn **out) {
+  if (tm->rtxn && !tm->rtxn_live) {
+    int rc = mdb_txn_renew(tm->rtxn);
+    if (rc == 0) {
+      tm->rtxn_live = 1;
+      *out = tm->rtxn;
+      return 0;
+    }
+    mdb_txn_abort(tm->rtxn);
+    tm->rtxn = NULL;
+    if (rc == MDB_MAP_RESIZED && !tm->txn)
+      mdb_env_set_mapsize(tm->env, 0);
+  }
+  if (tm->rtxn_live) /* nested use: a separate transaction */
+    return begin_read(tm, out);
+  int rc = begin_read(tm, &tm->rtxn);
+  if (rc < 0)
+    return rc;
+  tm->rtxn_live = 1;
+  *out = tm->rtxn;
+  return 0;
+}
+
+void px_tm__read_end(px_tm *tm, MDB_txn *txn) {
+  if (!txn)
+    return;
+  if (txn == tm->rtxn) {
+    mdb_txn_reset(txn);
+    tm->rtxn_live = 0;
+  } else
+    mdb_txn_abort(txn);
+}
+
+/* ---- write transactions -------------------------------------------------- */
+
+enum { OP_ADD = 1, OP_DEL = 2, OP_DELDOC = 3, OP_META = 4 };
+
+/* Per-language variant counts changed in this transaction. */
+typedef struct lang_delta {
+  char lang[PX_TM__LANG_MAX + 1];
+  int64_t delta;
+} lang_delta;
+
+struct px_tm_txn {
+  px_tm *tm;
+  MDB_txn *t;
+  px_buf log;       /* the operations, to replay after the map grows */
+  size_t replay_at; /* while replaying: offset of the op being replayed */
+  int replaying;
+  int broken; /* a write failed half-way: commit refuses */
+  /* counters, flushed to meta at commit */
+  uint32_t next_id;
+  int64_t d_units, d_variants, d_text;
+  lang_delta *langs;
+  size_t nlangs, cap_langs;
+  px_buf rec; /* scratch for record encoding */
+};
+
+static int map_grow(px_tm *tm) {
+  MDB_envinfo info;
+  mdb_env_info(tm->env, &info);
+  size_t cur = info.me_mapsize;
+  if (cur >= tm->max_map)
+    return px_error_set(PX_ESTORE, PX_ERRCLASS_TM, MDB_MAP_FULL,
+                        "%s: the memory is full (%zu bytes, the maximum map "
+                        "size)",
+                        tm->path, cur);
+  size_t next = cur * 2 > tm->max_map ? tm->max_map : cur * 2;
+  int rc = mdb_env_set_mapsize(tm->env, next);
+  if (rc)
+    return px_tm__mdb_error(rc, "growing the map");
+  return 0;
+}
+
+/* Grow before a write transaction when less than a quarter is free, so a
+ * replay is the exception. */
+static int maybe_grow(px_tm *tm) {
+  MDB_envinfo info;
+  MDB_stat st;
+  if (mdb_env_info(tm->env, &info) || mdb_env_stat(tm->env, &st))
+    return 0;
+  size_t used = (size_t)(info.me_last_pgno + 1) * st.ms_psize;
+  if (used > info.me_mapsize / 4 * 3)
+    return map_grow(tm);
+  return 0;
+}
+
+static int meta_get_u64(MDB_txn *t, px_tm *tm, const char *key, uint64_t *out) {
+  MDB_val k = {strlen(key), (void *)key}, v;
+  int rc = mdb_get(t, tm->meta, &k, &v);
+  if (rc == MDB_NOTFOUND) {
+    *out = 0;
+    return 0;
+  }
+  if (rc)
+    return rc;
+  *out = v.mv_size == 8 ? get_u64(v.mv_data) : 0;
+  return 0;
+}
+
+static int meta_put_u64(MDB_txn *t, px_tm *tm, const char *key, uint64_t val) {
+  unsigned char b[8];
+  put_u64(b, val);
+  MDB_val k = {strlen(key), (void *)key}, v = {8, b};
+  return mdb_put(t, tm->meta, &k, &v, 0);
+}
+
+static int lmdb_begin(px_tm_txn *x) {
+  px_tm *tm = x->tm;
+  int rc;
+  for (int tries = 0;; tries++) {
+    rc = mdb_txn_begin(tm->env, NULL, 0, &x->t);
+    if (rc == MDB_MAP_RESIZED && tries < 3) {
+      mdb_env_set_mapsize(tm->env, 0);
+      continue;
+    }
+    break;
+  }
+  if (rc)
+    return px_tm__mdb_error(rc, tm->path);
+  uint64_t next = 0;
+  rc = meta_get_u64(x->t, tm, "next_id", &next);
+  if (rc) {
+    mdb_txn_abort(x->t);
+    x->t = NULL;
+    return px_tm__mdb_error(rc, tm->path);
+  }
+  x->next_id = next ? (uint32_t)next : 1;
+  x->d_units = x->d_variants = x->d_text = 0;
+  x->nlangs = 0;
+  return 0;
+}
+
+int px_tm_txn_begin(px_tm_txn **out, px_tm *tm) {
+  PX_ASSERT_ARG(out && tm);
+  if (tm->flags & PX_TM_RDONLY)
+    return px_error_set(PX_EREADONLY, PX_ERRCLASS_TM, 0,
+                        "%s: the memory is open read-only", tm->path);
+  if (tm->txn)
+    return px_error_set(PX_EEXISTS, PX_ERRCLASS_TM, 0,
+                        "%s: a write transaction is already open on this "
+                        "handle",
+                        tm->path);
+  int rc = maybe_grow(tm);
+  if (rc < 0)
+    return rc;
+  px_tm_txn *x = px_calloc(1, sizeof *x);
+  if (!x)
+    return PX_ENOMEM;
+  x->tm = tm;
+  px_buf_init(&x->log, 0);
+  px_buf_init(&x->rec, 0);
+  if ((rc = lmdb_begin(x)) < 0) {
+    px_free(x);
+    return rc;
+  }
+  tm->txn = x;
+  *out = x;
+  return 0;
+}
+
+static void txn_free(px_tm_txn *x) {
+  if (x->t)
+    mdb_txn_abort(x->t);
+  if (x->tm->txn == x)
+    x->tm->txn = NULL;
+  px_buf_dispose(&x->log);
+  px_buf_dispose(&x->rec);
+  px_free(x->langs);
+  px_free(x);
+}
+
+void px_tm_txn_abort(px_tm_txn *x) {
+  if (x)
+    txn_free(x);
+}
+
+static int lang_delta_add(px_tm_txn *x, const char *lang, int64_t d) {
+  for (size_t i = 0; i < x->nlangs; i++)
+    if (strcmp(x->langs[i].lang, lang) == 0) {
+      x->langs[i].delta += d;
+      return 0;
+    }
+  if (PX_GROW(x->langs, x->nlangs, x->cap_langs) < 0)
+    return PX_ENOMEM;
+  lang_delta *l = &x->langs[x->nlangs++];
+  memset(l, 0, sizeof *l);
+  memcpy(l->lang, lang, strlen(lang) + 1);
+  l->delta = d;
+  return 0;
+}
+
+/* Writes the counters into meta; MDB_ code or 0. */
+static int flush_counters(px_tm_txn *x) {
+  px_tm *tm = x->tm;
+  uint64_t v;
+  int rc;
+  if ((rc = meta_put_u64(x->t, tm, "next_id", x->next_id)))
+    return rc;
+  struct {
+    const char *k;
+    int64_t d;
+  } cs[] = {{"units", x->d_units},
+            {"variants", x->d_variants},
+            {"text_bytes", x->d_text}};
+  for (size_t i = 0; i < 3; i++) {
+    if (!cs[i].d)
+      continue;
+    if ((rc = meta_get_u64(x->t, tm, cs[i].k, &v)) ||
+        (rc =
+             meta_put_u64(x->t, tm, cs[i].k, (uint64_t)((int64_t)v + cs[i].d))))
+      return rc;
+  }
+  for (size_t i = 0; i < x->nlangs; i++) {
+    char key[PX_TM__LANG_MAX + 8];
+    snprintf(key, sizeof key, "lang:%s", x->langs[i].lang);
+    if ((rc = meta_get_u64(x->t, tm, key, &v)))
+      return rc;
+    int64_t n = (int64_t)v + x->langs[i].delta;
+    if (n <= 0) {
+      MDB_val k = {strlen(key), key};
+      rc = mdb_del(x->t, tm->meta, &k, NULL);
+      if (rc == MDB_NOTFOUND)
+        rc = 0;
+    } else
+      rc = meta_put_u64(x->t, tm, key, (uint64_t)n);
+    if (rc)
+      return rc;
+  }
+  return 0;
+}
+
+/* Defined below: run one logged operation (from the log bytes at op). */
+static int run_op(px_tm_txn *x, const unsigned char *op, size_t len, int check);
+
+/* After MDB_MAP_FULL: abort, grow, begin again and replay every logged
+ * operation before `upto` (the offset of the one that failed, or the log
+ * length at commit). */
+static int grow_and_replay(px_tm_txn *x, size_t upto) {
+  int rc = 0;
+  for (int round = 0; round < MAX_REPLAYS; round++) {
+    if (x->t) {
+      mdb_txn_abort(x->t);
+      x->t = NULL;
+    }
+    if ((rc = map_grow(x->tm)) < 0)
+      return rc;
+    if ((rc = lmdb_begin(x)) < 0)
+      return rc;
+    x->replaying = 1;
+    size_t off = 0;
+    rc = 0;
+    while (off < upto) {
+      const unsigned char *p = (const unsigned char *)x->log.ptr + off;
+      uint32_t n = px_tm__get_u32(p);
+      rc = run_op(x, p + 4, n, 1);
+      if (rc < 0)
+        break;
+      off += 4 + n;
+    }
+    x->replaying = 0;
+    if (rc == GROW_AND_REPLAY)
+      continue;
+    return rc;
+  }
+  return px_error_set(PX_ESTORE, PX_ERRCLASS_TM, MDB_MAP_FULL,
+                      "%s: the map could not be grown enough", x->tm->path);
+}
+
+/* Runs the op just appended to the log at offset `at`; on GROW replays
+ * the earlier ones and tries again.  On a failure that changed nothing the
+ * op is dropped from the log. */
+static int exec_logged(px_tm_txn *x, size_t at) {
+  int rc;
+  for (;;) {
+    const unsigned char *p = (const unsigned char *)x->log.ptr + at;
+    rc = run_op(x, p + 4, px_tm__get_u32(p), 0);
+    if (rc != GROW_AND_REPLAY)
+      break;
+    if ((rc = grow_and_replay(x, at)) < 0) {
+      x->broken = 1;
+      break;
+    }
+  }
+  if (rc < 0) {
+    x->log.len = at; /* forget the op */
+    if (rc == PX_ESTORE)
+      x->broken = 1;
+  }
+  return rc;
+}
+
+int px_tm_txn_commit(px_tm_txn *x) {
+  if (!x)
+    return px_error_set(PX_EINVALID, PX_ERRCLASS_INVALID, 0,
+                        "invalid argument: txn");
+  int rc = 0;
+  if (x->broken) {
+    rc = px_error_set(PX_ESTORE, PX_ERRCLASS_TM, 0,
+                      "%s: the transaction failed earlier; nothing was "
+                      "committed",
+                      x->tm->path);
+    goto done;
+  }
+  for (int round = 0; round < MAX_REPLAYS; round++) {
+    int mrc = flush_counters(x);
+    if (!mrc) {
+      mrc = mdb_txn_commit(x->t);
+      x->t = NULL;
+    }
+    if (!mrc)
+      goto done;
+    if (mrc != MDB_MAP_FULL) {
+      rc = px_tm__mdb_error(mrc, x->tm->path);
+      goto done;
+    }
+    if ((rc = grow_and_replay(x, x->log.len)) < 0)
+      goto done;
+  }
+  rc = px_error_set(PX_ESTORE, PX_ERRCLASS_TM, MDB_MAP_FULL,
+                    "%s: the map could not be grown enough", x->tm->path);
+done:
+  txn_free(x);
+  return rc;
+}
+
+/* ---- log records --------------------------------------------------------- */
+
+/* Start a log record: 4-byte length placeholder + type.  Returns the
+ * record's offset in *at. */
+static int log_begin(px_tm_txn *x, int type, size_t *at) {
+  *at = x->log.len;
+  unsigned char h[5] = {0, 0, 0, 0, (unsigned char)type};
+  return px_buf_put(&x->log, h, 5);
+}
+static void log_end(px_tm_txn *x, size_t at) {
+  px_tm__put_u32(x->log.ptr + at, (uint32_t)(x->log.len - at - 4));
+}
+
+/* ---- adding ----------------------------------------------------------- */
+
+/* One variant of a unit being added, with its derived forms. */
+typedef struct prep {
+  char lang[PX_TM__LANG_MAX + 1]; /* full tag, lower case */
+  char key[PX_TM__LANG_MAX + 1];  /* primary subtag */
+  char *nfc;                      /* the text to store */
+  size_t nfc_len;
+  char *eq; /* NFC + spaces collapsed: equality of variants */
+  size_t eq_len;
+  uint64_t xhash;
+  const px_variant *src;
+} prep;
+
+static void prep_dispose(prep *p, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    px_free(p[i].nfc);
+    px_free(p[i].eq);
+  }
+}
+
+static int prep_variant(prep *p, const px_variant *v, int *empty) {
+  int rc;
+  memset(p, 0, sizeof *p);
+  p->src = v;
+  *empty = 0;
+  if ((rc = px_tm__lang_norm(p->lang, sizeof p->lang, v->lang)) < 0 ||
+      (rc = px_tm__lang_key(p->key, sizeof p->key, v->lang)) < 0)
+    return rc;
+  if (v->len > PX_TM_MAX_TEXT)
+    return px_error_set(PX_ETOOBIG, PX_ERRCLASS_TM, 0,
+                        "the %s segment is %zu bytes; the limit is %u", p->lang,
+                        v->len, PX_TM_MAX_TEXT);
+  if (v->codes_len > PX_TM_MAX_TEXT)
+    return px_error_set(PX_ETOOBIG, PX_ERRCLASS_TM, 0,
+                        "the %s segment's inline codes are %zu bytes; the "
+                        "limit is %u",
+                        p->lang, v->codes_len, PX_TM_MAX_TEXT);
+  size_t bad = 0;
+  if (!v->text && v->len)
+    return px_error_set(PX_EINVALID, PX_ERRCLASS_TM, 0,
+                        "the %s variant has no text", p->lang);
+  if (v->len && px_text_validate(v->text, v->len, &bad) < 0)
+    return px_error_set(PX_EENCODING, PX_ERRCLASS_TM, 0,
+                        "the %s segment: invalid UTF-8 at byte %zu", p->lang,
+                        bad);
+  if ((rc = px_text_normalize(&p->nfc, &p->nfc_len, v->text ? v->text : "",
+                              v->len, PX_NORM_NFC)) < 0 ||
+      (rc = px_text_normalize(&p->eq, &p->eq_len, p->nfc, p->nfc_len,
+                              PX_NORM_SPACES)) < 0)
+    return rc;
+  if (p->eq_len == 0) {
+    *empty = 1;
+    return 0;
+  }
+  int has_codes = v->codes && v->codes_len;
+  return px_tm__exact_hash(&p->xhash, p->nfc, p->nfc_len, has_codes);
+}
+
+/* Index keys ------------------------------------------------------------- */
+
+static size_t exact_key(unsigned char *k, const char *key, uint64_t h) {
+  size_t n = strlen(key);
+  memcpy(k, key, n);
+  k[n] = 0;
+  put_u64(k + n + 1, h);
+  return n + 9;
+}
+
+/* Adds (del = 0) or removes (del = 1) the index entries of one variant. */
+static int index_variant(px_tm_txn *x, uint32_t id, const char *lang,
+                         const char *text, size_t len, int has_codes, int del) {
+  px_tm *tm = x->tm;
+  char key[PX_TM__LANG_MAX + 1];
+  char *kt = NULL;
+  size_t ktlen = 0;
+  px_token *toks = NULL;
+  size_t ntok = 0;
+  int rc;
+  uint64_t h;
+  if ((rc = px_tm__lang_key(key, sizeof key, lang)) < 0 ||
+      (rc = px_tm__exact_hash(&h, text, len, has_codes)) < 0 ||
+      (rc = px_tm__keytext(&kt, &ktlen, text, len, has_codes)) < 0 ||
+      (rc = px_text_tokenize(&toks, &ntok, kt, ktlen, key)) < 0)
+    goto done;
+  unsigned char kb[PX_TM__LANG_MAX + 1 + PX_TM__TERM_MAX + 8];
+  unsigned char vb[PX_TM__POSTING];
+  px_tm__put_u32(vb, id);
+  MDB_val k = {exact_key(kb, key, h), kb}, v = {4, vb};
+  int mrc = del ? mdb_del(x->t, tm->exact, &k, &v)
+                : mdb_put(x->t, tm->exact, &k, &v, MDB_NODUPDATA);
+  if (mrc && mrc != MDB_KEYEXIST && mrc != MDB_NOTFOUND)
+    goto mdb_fail;
+  size_t ncore = 0;
+  for (size_t i = 0; i < ntok; i++)
+    ncore += px_tm__core_token(&toks[i]);
+  vb[0] = (unsigned char)(ncore > 255 ? 255 : ncore);
+  px_tm__put_u32(vb + 1, id);
+  size_t klen0 = strlen(key) + 1;
+  memcpy(kb, key, klen0);
+  for (size_t i = 0; i < ntok; i++) {
+    if (!px_tm__core_token(&toks[i]))
+      continue;
+    size_t tl = toks[i].len;
+    if (tl > PX_TM__TERM_MAX) { /* cut at a character boundary */
+      tl = PX_TM__TERM_MAX;
+      while (tl > 0 && ((unsigned char)kt[toks[i].off + tl] & 0xC0) == 0x80)
+        tl--;
+    }
+    /* skip a term already seen in this sentence */
+    int seen = 0;
+    for (size_t j = 0; j < i && !seen; j++)
+      seen = px_tm__core_token(&toks[j]) && toks[j].len == toks[i].len &&
+             memcmp(kt + toks[j].off, kt + toks[i].off, tl) == 0;
+    if (seen)
+      continue;
+    memcpy(kb + klen0, kt + toks[i].off, tl);
+    k.mv_size = klen0 + tl;
+    k.mv_data = kb;
+    v.mv_size = PX_TM__POSTING;
+    v.mv_data = vb;
+    mrc = del ? mdb_del(x->t, tm->words, &k, &v)
+              : mdb_put(x->t, tm->words, &k, &v, MDB_NODUPDATA);
+    if (mrc && mrc != MDB_KEYEXIST && mrc != MDB_NOTFOUND)
+      goto mdb_fail;
+  }
+  rc = 0;
+  goto done;
+mdb_fail:
+  rc = mrc == MDB_MAP_FULL ? GROW_AND_REPLAY
+                           : px_tm__mdb_error(mrc, "updating the index");
+done:
+  px_free(kt);
+  px_free(toks);
+  return rc;
+}
+
+static int doc_index(px_tm_txn *x, uint32_t id, const char *doc, int del) {
+  size_t n = strlen(doc);
+  if (n == 0)
+    return 0;
+  if (n > 480)
+    n = 480; /* LMDB's key limit is 511 bytes */
+  unsigned char vb[4];
+  px_tm__put_u32(vb, id);
+  MDB_val k = {n, (void *)doc}, v = {4, vb};
+  int mrc = del ? mdb_del(x->t, x->tm->docs, &k, &v)
+                : mdb_put(x->t, x->tm->docs, &k, &v, MDB_NODUPDATA);
+  if (mrc && mrc != MDB_KEYEXIST && mrc != MDB_NOTFOUND)
+    return mrc == MDB_MAP_FULL ? GROW_AND_REPLAY
+                               : px_tm__mdb_error(mrc, "updating the index");
+  return 0;
+}
+
+static int get_record(px_tm_txn *x, uint32_t id, px_tm__rec **out) {
+  unsigned char kb[4];
+  px_tm__put_u32(kb, id);
+  MDB_val k = {4, kb}, v;
+  int mrc = mdb_get(x->t, x->tm->units, &k, &v);
+  if (mrc == MDB_NOTFOUND)
+    return px_error_set(PX_ENOTFOUND, PX_ERRCLASS_TM, mrc, "no unit %u", id);
+  if (mrc)
+    return px_tm__mdb_error(mrc, "reading a unit");
+  return px_tm__rec_decode(out, v.mv_data, v.mv_size, id);
+}
+
+static int put_record(px_tm_txn *x, uint32_t id, const px_unit *u,
+                      const char *const *docs, size_t ndocs) {
+  int rc = px_tm__rec_encode(&x->rec, u, docs, ndocs);
+  if (rc < 0)
+    return rc;
+  unsigned char kb[4];
+  px_tm__put_u32(kb, id);
+  MDB_val k = {4, kb}, v = {x->rec.len, x->rec.ptr};
+  int mrc = mdb_put(x->t, x->tm->units, &k, &v, 0);
+  if (mrc)
+    return mrc == MDB_MAP_FULL ? GROW_AND_REPLAY
+                               : px_tm__mdb_error(mrc, "writing a unit");
+  return 0;
+}
+
+/* Is stored variant sv equal (NFC + spaces) to p? */
+static int variant_equal(const px_variant *sv, const prep *p, int *eq) {
+  char *e = NULL;
+  size_t elen = 0;
+  int rc = px_text_normalize(&e, &elen, sv->text, sv->len, PX_NORM_SPACES);
+  if (rc < 0)
+    return rc;
+  *eq = elen == p->eq_len && memcmp(e, p->eq, elen) == 0;
+  px_free(e);
+  return 0;
+}
+
+/* Can the new variants merge into rec?  Yes when at least one is equal to
+ * a stored variant of the same tag and none has a stored variant of the
+ * same tag with other text.  *shared counts equal variants. */
+static int compatible(const px_tm__rec *rec, const prep *p, size_t np, int *ok,
+                      size_t *shared) {
+  *ok = 1;
+  *shared = 0;
+  for (size_t i = 0; i < np; i++) {
+    for (size_t j = 0; j < rec->u.nvariants; j++) {
+      const px_variant *sv = &rec->u.variants[j];
+      if (strcmp(sv->lang, p[i].lang) != 0)
+        continue;
+      int eq = 0;
+      int rc = variant_equal(sv, &p[i], &eq);
+      if (rc < 0)
+        return rc;
+      if (!eq) {
+        *ok = 0;
+        return 0;
+      }
+      (*shared)++;
+    }
+  }
+  if (*shared == 0)
+    *ok = 0;
+  return 0;
+}
+
+/* Find a stored unit the new variants merge into; *id_out 0 if none. */
+static int find_merge_target(px_tm_txn *x, const prep *p, size_t np,
+                             uint32_t *id_out, px_tm__rec **rec_out) {
+  *id_out = 0;
+  *rec_out = NULL;
+  MDB_cursor *cur = NULL;
+  int mrc = mdb_cursor_open(x->t, x->tm->exact, &cur);
+  if (mrc)
+    return px_tm__mdb_error(mrc, "reading the index");
+  int rc = 0;
+  for (size_t i = 0; i < np && !*id_out; i++) {
+    unsigned char kb[PX_TM__LANG_MAX + 10];
+    MDB_val k = {exact_key(kb, p[i].key, p[i].xhash), kb}, v;
+    mrc = mdb_cursor_get(cur, &k, &v, MDB_SET);
+    int checked = 0;
+    while (mrc == 0 && checked++ < 64) {
+      uint32_t id = px_tm__get_u32(v.mv_data);
+      px_tm__rec *rec = NULL;
+      rc = get_record(x, id, &rec);
+      if (rc == PX_ENOTFOUND) { /* stale entry: ignore */
+        rc = 0;
+      } else if (rc < 0)
+        goto done;
+      else {
+        int ok = 0;
+        size_t shared = 0;
+        rc = compatible(rec, p, np, &ok, &shared);
+        if (rc < 0) {
+          px_unit_free(&rec->u);
+          goto done;
+        }
+        if (ok) {
+          *id_out = id;
+          *rec_out = rec;
+          goto done;
+        }
+        px_unit_free(&rec->u);
+      }
+      mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP);
+    }
+    if (mrc && mrc != MDB_NOTFOUND) {
+      rc = px_tm__mdb_error(mrc, "reading the index");
+      goto done;
+    }
+  }
+done:
+  mdb_cursor_close(cur);
+  return rc;
+}
+
+static int64_t now_s(void) { return (int64_t)time(NULL); }
+
+static int prop_has(const px_prop *ps, size_t n, const px_prop *p) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(ps[i].type ? ps[i].type : "", p->type ? p->type : "") == 0 &&
+        strcmp(ps[i].value ? ps[i].value : "", p->value ? p->value : "") == 0)
+      return 1;
+  return 0;
+}
+static int note_has(const char *const *ns, size_t n, const char *s) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(ns[i] ? ns[i] : "", s ? s : "") == 0)
+      return 1;
+  return 0;
+}
+
+/* The body of px_tm_add (also used by replay).  Validation comes first so
+ * that a refused unit changes nothing. */
+static int do_add(px_tm_txn *x, const px_unit *u, uint32_t *id_out,
+                  int *was_new) {
+  int rc = 0, writing = 0;
+  prep *p = NULL;
+  size_t np = 0;
+  px_tm__rec *rec = NULL;
+  px_variant *vs = NULL;
+  px_prop *props = NULL;
+  const char **notes = NULL, **docs = NULL;
+  if (!u->variants || u->nvariants == 0)
+    return px_error_set(PX_EINVALID, PX_ERRCLASS_TM, 0,
+                        "a unit has no variants");
+  if (u->nvariants > PX_TM_MAX_VARIANTS)
+    return px_error_set(PX_ETOOBIG, PX_ERRCLASS_TM, 0,
+                        "a unit has %zu variants; the limit is %d",
+                        u->nvariants, PX_TM_MAX_VARIANTS);
+  if (u->nprops > PX_TM_MAX_PROPS || u->nnotes > PX_TM_MAX_PROPS)
+    return px_error_set(PX_ETOOBIG, PX_ERRCLASS_TM, 0,
+                        "a unit has too many props or notes (limit %d)",
+                        PX_TM_MAX_PROPS);
+  if (!(p = px_calloc(u->nvariants, sizeof *p)))
+    return PX_ENOMEM;
+  for (size_t i = 0; i < u->nvariants; i++) {
+    int empty = 0;
+    rc = prep_variant(&p[np], &u->variants[i], &empty);
+    np++;
+    if (rc < 0)
+      goto done;
+    if (empty) {
+      prep_dispose(&p[--np], 1);
+      continue;
+    }
+    for (size_t j = 0; j + 1 < np; j++)
+      if (strcmp(p[j].lang, p[np - 1].lang) == 0) {
+        rc = px_error_set(PX_EINVALID, PX_ERRCLASS_TM, 0,
+                          "a unit has two '%s' variants", p[j].lang);
+        goto done;
+      }
+  }
+  if (np == 0) {
+    rc = px_error_set(PX_EINVALID, PX_ERRCLASS_TM, 0,
+                      "a unit whose variants are all empty");
+    goto done;
+  }
+  uint32_t id = 0;
+  if ((rc = find_merge_target(x, p, np, &id, &rec)) < 0)
+    goto done;
+  int64_t now = now_s();
+  /* the merged (or new) unit */
+  size_t nstored = rec ? rec->u.nvariants : 0;
+  size_t nprops0 = rec ? rec->u.nprops : 0, nnotes0 = rec ? rec->u.nnotes : 0;
+  size_t ndocs0 = rec ? rec->ndocs : 0;
+  vs = px_calloc(nstored + np, sizeof *vs);
+  props = px_calloc(nprops0 + u->nprops + 1, sizeof *props);
+  notes = px_calloc(nnotes0 + u->nnotes + 1, sizeof *notes);
+  docs = px_calloc(ndocs0 + 1 + 1, sizeof *docs);
+  if (!vs || !props || !notes || !docs) {
+    rc = PX_ENOMEM;
+    goto done;
+  }
+  px_unit m;
+  memset(&m, 0, sizeof m);
+  size_t nv = 0, npr = 0, nno = 0, ndo = 0;
+  if (rec) {
+    m = rec->u;
+    for (size_t j = 0; j < nstored; j++)
+      vs[nv++] = rec->u.variants[j];
+    for (size_t j = 0; j < nprops0; j++)
+      props[npr++] = rec->u.props[j];
+    for (size_t j = 0; j < nnotes0; j++)
+      notes[nno++] = rec->u.notes[j];
+    for (size_t j = 0; j < ndocs0; j++)
+      docs[ndo++] = rec->docs[j];
+  } else {
+    m.created = u->created ? u->created : now;
+    m.changed = u->changed ? u->changed : m.created;
+    m.usage_count = u->usage_count;
+    m.last_used = u->last_used;
+    m.tuid = u->tuid;
+    m.srclang = u->srclang;
+    m.creator = u->creator;
+    m.changer = u->changer;
+    m.tool = u->tool;
+    m.confidence = u->confidence;
+  }
+  size_t added = 0;
+  for (size_t i = 0; i < np; i++) {
+    int present = 0;
+    for (size_t j = 0; j < nstored && !present; j++)
+      if (strcmp(vs[j].lang, p[i].lang) == 0) {
+        present = 1;
+        /* fill context the stored variant lacks */
+        if (!vs[j].prev_hash)
+          vs[j].prev_hash = p[i].src->prev_hash;
+        if (!vs[j].next_hash)
+          vs[j].next_hash = p[i].src->next_hash;
+      }
+    if (present)
+      continue;
+    px_variant nvv = *p[i].src;
+    nvv.lang = p[i].lang;
+    nvv.text = p[i].nfc;
+    nvv.len = p[i].nfc_len;
+    if (!nvv.codes_len)
+      nvv.codes = NULL;
+    vs[nv++] = nvv;
+    added++;
+  }
+  for (size_t j = 0; j < u->nprops; j++)
+    if (!prop_has(props, npr, &u->props[j]))
+      props[npr++] = u->props[j];
+  for (size_t j = 0; j < u->nnotes; j++)
+    if (!note_has(notes, nno, u->notes[j]))
+      notes[nno++] = u->notes[j];
+  if (u->doc_id && u->doc_id[0]) {
+    size_t j = 0;
+    while (j < ndo && strcmp(docs[j], u->doc_id) != 0)
+      j++;
+    if (j < ndo) { /* move it to the end: the newest */
+      for (; j + 1 < ndo; j++)
+        docs[j] = docs[j + 1];
+      ndo--;
+    }
+    docs[ndo++] = u->doc_id;
+    m.doc_id = u->doc_id;
+    m.doc_pos = u->doc_pos;
+  }
+  if (rec) {
+    uint32_t add = u->usage_count ? u->usage_count : 1;
+    m.usage_count =
+        m.usage_count > UINT32_MAX - add ? UINT32_MAX : m.usage_count + add;
+    int64_t lu = u->last_used ? u->last_used : now;
+    if (lu > m.last_used)
+      m.last_used = lu;
+    if (added || npr > nprops0 || nno > nnotes0) {
+      int64_t ch = u->changed ? u->changed : now;
+      if (ch > m.changed)
+        m.changed = ch;
+    }
+    if (u->confidence >= 0)
+      m.confidence = u->confidence;
+    if (!m.tuid)
+      m.tuid = u->tuid;
+    if (!m.tool)
+      m.tool = u->tool;
+    if (!m.creator)
+      m.creator = u->creator;
+    if (u->changer)
+      m.changer = u->changer;
+  }
+  m.variants = vs;
+  m.nvariants = nv;
+  m.props = props;
+  m.nprops = npr;
+  m.notes = (const char *const *)notes;
+  m.nnotes = nno;
+  if (!rec) {
+    if (x->next_id == UINT32_MAX) {
+      rc = px_error_set(PX_ETOOBIG, PX_ERRCLASS_TM, 0,
+                        "the memory holds the most units it can (2^32)");
+      goto done;
+    }
+    id = x->next_id;
+  }
+  writing = 1;
+  if ((rc = put_record(x, id, &m, (const char *const *)docs, ndo)) < 0)
+    goto done;
+  if (!rec)
+    x->next_id++;
+  /* index what is new */
+  for (size_t i = nstored; i < nv; i++) {
+    rc = index_variant(x, id, vs[i].lang, vs[i].text, vs[i].len,
+                       vs[i].codes_len > 0, 0);
+    if (rc < 0)
+      goto done;
+    x->d_variants++;
+    x->d_text += (int64_t)vs[i].len;
+    if ((rc = lang_delta_add(x, vs[i].lang, 1)) < 0)
+      goto done;
+  }
+  if (u->doc_id && u->doc_id[0] && (rc = doc_index(x, id, u->doc_id, 0)) < 0)
+    goto done;
+  if (!rec)
+    x->d_units++;
+  *id_out = id;
+  *was_new = rec == NULL;
+done:
+  if (rc < 0 && rc != GROW_AND_REPLAY && writing)
+    x->broken = 1; /* half-written: the transaction cannot commit */
+  if (rec)
+    px_unit_free(&rec->u);
+  prep_dispose(p, np);
+  px_free(p);
+  px_free(vs);
+  px_free(props);
+  px_free(notes);
+  px_free(docs);
+  return rc;
+}
+
+static int do_delete(px_tm_txn *x, uint32_t id) {
+  px_tm__rec *rec = NULL;
+  int rc = get_record(x, id, &rec);
+  if (rc < 0)
+    return rc;
+  for (size_t i = 0; i < rec->u.nvariants; i++) {
+    const px_variant *v = &rec->u.variants[i];
+    if ((rc = index_variant(x, id, v->lang, v->text, v->len, v->codes_len > 0,
+                            1)) < 0)
+      goto done;
+    x->d_variants--;
+    x->d_text -= (int64_t)v->len;
+    if ((rc = lang_delta_add(x, v->lang, -1)) < 0)
+      goto done;
+  }
+  for (size_t i = 0; i < rec->ndocs; i++)
+    if ((rc = doc_index(x, id, rec->docs[i], 1)) < 0)
+      goto done;
+  unsigned char kb[4];
+  px_tm__put_u32(kb, id);
+  MDB_val k = {4, kb};
+  int mrc = mdb_del(x->t, x->tm->units, &k, NULL);
+  if (mrc) {
+    rc = mrc == MDB_MAP_FULL ? GROW_AND_REPLAY
+                             : px_tm__mdb_error(mrc, "deleting a unit");
+    goto done;
+  }
+  x->d_units--;
+done:
+  px_unit_free(&rec->u);
+  return rc;
+}
+
+static int do_delete_doc(px_tm_txn *x, const char *doc, uint64_t *deleted) {
+  *deleted = 0;
+  size_t n = strlen(doc);
+  if (n > 480)
+    n = 480;
+  /* collect the ids first: deleting changes the list under the cursor */
+  uint32_t *ids = NULL;
+  size_t nids = 0, cap = 0;
+  MDB_cursor *cur = NULL;
+  int rc = 0;
+  int mrc = mdb_cursor_open(x->t, x->tm->docs, &cur);
+  MDB_val k = {n, (void *)doc}, v;
+  if (!mrc)
+    mrc = mdb_cursor_get(cur, &k, &v, MDB_SET);
+  while (mrc == 0) {
+    if (PX_GROW(ids, nids, cap) < 0) {
+      rc = PX_ENOMEM;
+      goto done;
+    }
+    ids[nids++] = px_tm__get_u32(v.mv_data);
+    mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP);
+  }
+  if (mrc != MDB_NOTFOUND) {
+    rc = px_tm__mdb_error(mrc, "reading the document index");
+    goto done;
+  }
+  mdb_cursor_close(cur);
+  cur = NULL;
+  for (size_t i = 0; i < nids; i++) {
+    rc = do_delete(x, ids[i]);
+    if (rc == PX_ENOTFOUND) {
+      rc = 0;
+      continue;
+    }
+    if (rc < 0)
+      goto done;
+    (*deleted)++;
+  }
+  /* entries of units that were already gone */
+  k.mv_size = n;
+  k.mv_data = (void *)doc;
+  mrc = mdb_del(x->t, x->tm->docs, &k, NULL);
+  if (mrc && mrc != MDB_NOTFOUND)
+    rc = mrc == MDB_MAP_FULL ? GROW_AND_REPLAY
+                             : px_tm__mdb_error(mrc, "deleting a document");
+done:
+  if (cur)
+    mdb_cursor_close(cur);
+  px_free(ids);
+  return rc;
+}
+
+static int do_meta_put(px_tm_txn *x, const char *key, size_t klen,
+                       const void *val, size_t len) {
+  char kb[256];
+  int w = snprintf(kb, sizeof kb, "user:%.*s", (int)klen, key);
+  MDB_val k = {(size_t)w, kb}, v = {len, (void *)val};
+  int mrc = mdb_put(x->t, x->tm->meta, &k, &v, 0);
+  if (mrc)
+    return mrc == MDB_MAP_FULL ? GROW_AND_REPLAY
+                               : px_tm__mdb_error(mrc, "writing meta");
+  return 0;
+}
+
+/* Replays / runs one logged op.  check: compare the result with the one
+ * logged (a replay after another process committed may differ). */
+static int run_op(px_tm_txn *x, const unsigned char *op, size_t len,
+                  int check) {
+  int rc = 0;
+  const unsigned char *end = op + len;
+  int type = op[0];
+  op++;
+  if (type == OP_ADD) {
+    /* [u32 reclen][record][u32 id][u8 was_new] */
+    uint32_t rl = px_tm__get_u32(op);
+    px_tm__rec *rec = NULL;
+    rc = px_tm__rec_decode(&rec, op + 4, rl, 0);
+    if (rc < 0)
+      return rc;
+    uint32_t id = 0;
+    int was_new = 0;
+    rc = do_add(x, &rec->u, &id, &was_new);
+    px_unit_free(&rec->u);
+    unsigned char *res = (unsigned char *)(op + 4 + rl);
+    if (rc == 0) {
+      if (check && (px_tm__get_u32(res) != id || res[4] != was_new))
+        return px_error_set(PX_ESTORE, PX_ERRCLASS_TM, 0,
+                            "%s: another process wrote while this "
+                            "transaction grew the map; nothing committed, "
+                            "try again",
+                            x->tm->path);
+      px_tm__put_u32(res, id);
+      res[4] = (unsigned char)was_new;
+    }
+  } else if (type == OP_DEL) {
+    rc = do_delete(x, px_tm__get_u32(op));
+  } else if (type == OP_DELDOC) {
+    uint64_t n = 0;
+    rc = do_delete_doc(x, (const char *)op, &n);
+    unsigned char *res = (unsigned char *)(end - 8);
+    if (rc == 0) {
+      if (check && get_u64(res) != n)
+        return px_error_set(PX_ESTORE, PX_ERRCLASS_TM, 0,
+                            "%s: another process wrote while this "
+                            "transaction grew the map; try again",
+                            x->tm->path);
+      put_u64(res, n);
+    }
+  } else if (type == OP_META) {
+    size_t kl = strlen((const char *)op);
+    rc = do_meta_put(x, (const char *)op, kl, op + kl + 1,
+                     (size_t)(end - (op + kl + 1)));
+  }
+  return rc;
+}
+
+static int txn_check(px_tm_txn *x) {
+  if (!x || !x->t)
+    return px_error_set(PX_EINVALID, PX_ERRCLASS_INVALID, 0,
+                        "invalid argument: txn");
+  if (x->broken)
+    return px_error_set(PX_ESTORE, PX_ERRCLASS_TM, 0,
+                        "%s: the transaction failed earlier", x->tm->path);
+  return 0;
+}
+
+int px_tm_add(px_tm_txn *x, const px_unit *u, uint64_t *id_out, int *was_new) {
+  int rc = txn_check(x);
+  if (rc < 0)
+    return rc;
+  PX_ASSERT_ARG(u);
+  PX_ASSERT_ARG(u->variants || u->nvariants == 0);
+  if (u->nvariants == 0)
+    return px_error_set(PX_EINVALID, PX_ERRCLASS_TM, 0,
+                        "a unit has no variants");
+  size_t at;
+  unsigned char res[5] = {0};
+  if ((rc = log_begin(x, OP_ADD, &at)) < 0 ||
+      (rc = px_buf_put(&x->log, res, 4)) < 0)
+    goto fail;
+  size_t rl_at = x->log.len - 4;
+  if ((rc = px_tm__rec_encode(&x->rec, u, NULL, 0)) < 0)
+    goto fail;
+  /* the encoder refuses nothing do_add accepts, except doc lists */
+  px_tm__put_u32(x->log.ptr + rl_at, (uint32_t)x->rec.len);
+  if ((rc = px_buf_put(&x->log, x->rec.ptr, x->rec.len)) < 0 ||
+      (rc = px_buf_put(&x->log, res, 5)) < 0)
+    goto fail;
+  log_end(x, at);
+  rc = exec_logged(x, at);
+  if (rc < 0)
+    return rc;
+  const unsigned char *r = (const unsigned char *)x->log.ptr + x->log.len - 5;
+  if (id_out)
+    *id_out = px_tm__get_u32(r);
+  if (was_new)
+    *was_new = r[4];
+  return 0;
+fail:
+  x->log.len = at;
+  return rc;
+}
+
+int px_tm_delete_unit(px_tm_txn *x, uint64_t id) {
+  int rc = txn_check(x);
+  if (rc < 0)
+    return rc;
+  if (id == 0 || id > UINT32_MAX)
+    return px_error_set(PX_ENOTFOUND, PX_ERRCLASS_TM, 0, "no unit %llu",
+                        (unsigned long long)id);
+  size_t at;
+  unsigned char b[4];
+  px_tm__put_u32(b, (uint32_t)id);
+  if ((rc = log_begin(x, OP_DEL, &at)) < 0 ||
+      (rc = px_buf_put(&x->log, b, 4)) < 0) {
+    x->log.len = at;
+    return rc;
+  }
+  log_end(x, at);
+  rc = exec_logged(x, at);
+  if (rc == PX_ENOTFOUND)
+    x->broken = 0; /* nothing changed */
+  return rc;
+}
+
+int px_tm_delete_doc(px_tm_txn *x, const char *doc_id, uint64_t *deleted) {
+  int rc = txn_check(x);
+  if (rc < 0)
+    return rc;
+  PX_ASSERT_ARG(doc_id);
+  size_t at;
+  unsigned char z[8] = {0};
+  if ((rc = log_begin(x, OP_DELDOC, &at)) < 0 ||
+      (rc = px_buf_put(&x->log, doc_id, strlen(doc_id) + 1)) < 0 ||
+      (rc = px_buf_put(&x->log, z, 8)) < 0) {
+    x->log.len = at;
+    return rc;
+  }
+  log_end(x, at);
+  if ((rc = exec_logged(x, at)) < 0)
+    return rc;
+  if (deleted)
+    *deleted = get_u64(x->log.ptr + x->log.len - 8);
+  return 0;
+}
+
+int px_tm_meta_put(px_tm_txn *x, const char *key, const void *val, size_t len) {
+  int rc = txn_check(x);
+  if (rc < 0)
+    return rc;
+  PX_ASSERT_ARG(key && (val || !len));
+  size_t kl = strlen(key);
+  if (kl == 0 || kl > 200)
+    return px_error_set(PX_EINVALID, PX_ERRCLASS_TM, 0,
+                        "a meta key must be 1 to 200 bytes");
+  if (len > META_MAX)
+    return px_error_set(PX_ETOOBIG, PX_ERRCLASS_TM, 0,
+                        "a meta value is %zu bytes; the limit is %u", len,
+                        META_MAX);
+  size_t at;
+  if ((rc = log_begin(x, OP_META, &at)) < 0 ||
+      (rc = px_buf_put(&x->log, key, kl + 1)) < 0 ||
+      (len && (rc = px_buf_put(&x->log, val, len)) < 0)) {
+    x->log.len = at;
+    return rc;
+  }
+  log_end(x, at);
+  return exec_logged(x, at);
+}
+
+int px_tm_meta_get(px_tm *tm, const char *key, char **out, size_t *len) {
+  PX_ASSERT_ARG(tm && key && out);
+  char kb[256];
+  int w = snprintf(kb, sizeof kb, "user:%s", key);
+  if (w < 0 || (size_t)w >= sizeof kb)
+    return px_error_set(PX_EINVALID, PX_ERRCLASS_TM, 0,
+                        "a meta key must be 1 to 200 bytes");
+  MDB_txn *t = NULL;
+  int rc = 0;
+  if (tm->txn)
+    t = tm->txn->t;
+  else if ((rc = px_tm__read_begin(tm, &t)) < 0)
+    return rc;
+  MDB_val k = {(size_t)w, kb}, v;
+  int mrc = mdb_get(t, tm->meta, &k, &v);
+  if (mrc == MDB_NOTFOUND)
+    rc = px_error_set(PX_ENOTFOUND, PX_ERRCLASS_TM, mrc, "%s: no meta '%s'",
+                      tm->path, key);
+  else if (mrc)
+    rc = px_tm__mdb_error(mrc, tm->path);
+  else {
+    char *s = px_strndup(v.mv_data, v.mv_size);
+    if (!s)
+      rc = PX_ENOMEM;
+    else {
+      *out = s;
+      if (len)
+        *len = v.mv_size;
+    }
+  }
+  if (!tm->txn)
+    px_tm__read_end(tm, t);
+  return rc;
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+int px_tm_get(px_unit **out, px_tm *tm, uint64_t id) {
+  PX_ASSERT_ARG(out && tm);
+  if (id == 0 || id > UINT32_MAX)
+    return px_error_set(PX_ENOTFOUND, PX_ERRCLASS_TM, 0, "no unit %llu",
+                        (unsigned long long)id);
+  MDB_txn *t = NULL;
+  int rc = px_tm__read_begin(tm, &t);
+  if (rc < 0)
+    return rc;
+  unsigned char kb[4];
+  px_tm__put_u32(kb, (uint32_t)id);
+  MDB_val k = {4, kb}, v;
+  int mrc = mdb_get(t, tm->units, &k, &v);
+  if (mrc == MDB_NOTFOUND)
+    rc = px_error_set(PX_ENOTFOUND, PX_ERRCLASS_TM, mrc, "no unit %llu",
+                      (unsigned long long)id);
+  else if (mrc)
+    rc = px_tm__mdb_error(mrc, tm->path);
+  else {
+    px_tm__rec *rec = NULL;
+    rc = px_tm__rec_decode(&rec, v.mv_data, v.mv_size, id);
+    if (rc == 0)
+      *out = &rec->u;
+  }
+  px_tm__read_end(tm, t);
+  return rc;
+}
+
+const px_variant *px_unit_variant(const px_unit *u, const char *lang) {
+  if (!u || !lang)
+    return NULL;
+  for (size_t i = 0; i < u->nvariants; i++)
+    if (px_lang_equal(u->variants[i].lang, lang))
+      return &u->variants[i];
+  char key[PX_TM__LANG_MAX + 1], k2[PX_TM__LANG_MAX + 1];
+  if (px_tm__lang_key(key, sizeof key, lang) < 0) {
+    px_error_clear();
+    return NULL;
+  }
+  for (size_t i = 0; i < u->nvariants; i++)
+    if (px_tm__lang_key(k2, sizeof k2, u->variants[i].lang) == 0 &&
+        strcmp(k2, key) == 0)
+      return &u->variants[i];
+  return NULL;
+}
+
+struct px_tm_iter {
+  px_tm *tm;
+  MDB_txn *t;
+  uint32_t next; /* the smallest id not yet returned */
+  int done;
+  px_tm__rec *cur;
+};
+
+int px_tm_iter_new(px_tm_iter **out, px_tm *tm) {
+  PX_ASSERT_ARG(out && tm);
+  px_tm_iter *it = px_calloc(1, sizeof *it);
+  if (!it)
+    return PX_ENOMEM;
+  it->tm = tm;
+  it->next = 1;
+  int rc = begin_read(tm, &it->t);
+  if (rc < 0) {
+    px_free(it);
+    return rc;
+  }
+  *out = it;
+  return 0;
+}
+
+int px_tm_iter_next(px_tm_iter *it, const px_unit **out) {
+  PX_ASSERT_ARG(it && out);
+  if (it->cur) {
+    px_unit_free(&it->cur->u);
+    it->cur = NULL;
+  }
+  if (it->done)
+    return PX_ITEROVER;
+  /* a cursor per call: the map may be remapped between calls when this
+   * process grows it */
+  MDB_cursor *cur = NULL;
+  int mrc = mdb_cursor_open(it->t, it->tm->units, &cur);
+  if (mrc)
+    return px_tm__mdb_error(mrc, "iterating");
+  unsigned char kb[4];
+  px_tm__put_u32(kb, it->next);
+  MDB_val k = {4, kb}, v;
+  mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+  int rc = 0;
+  if (mrc == MDB_NOTFOUND) {
+    it->done = 1;
+    rc = PX_ITEROVER;
+  } else if (mrc)
+    rc = px_tm__mdb_error(mrc, "iterating");
+  else if (k.mv_size != 4)
+    rc = px_error_set(PX_ESTORE, PX_ERRCLASS_TM, 0,
+                      "corrupt unit key of %zu bytes", k.mv_size);
+  else {
+    uint32_t id = px_tm__get_u32(k.mv_data);
+    if (id == UINT32_MAX)
+      it->done = 1;
+    it->next = id + 1;
+    rc = px_tm__rec_decode(&it->cur, v.mv_data, v.mv_size, id);
+    if (rc == 0)
+      *out = &it->cur->u;
+  }
+  mdb_cursor_close(cur);
+  return rc;
+}
+
+void px_tm_iter_free(px_tm_iter *it) {
+  if (!it)
+    return;
+  if (it->cur)
+    px_unit_free(&it->cur->u);
+  mdb_txn_abort(it->t);
+  px_free(it);
+}
+
+int px_tm_stats(px_tm_stat **out, px_tm *tm) {
+  PX_ASSERT_ARG(out && tm);
+  MDB_txn *t = NULL;
+  px_tm_stat *s = NULL;
+  MDB_cursor *cur = NULL;
+  int rc = px_tm__read_begin(tm, &t);
+  if (rc < 0)
+    return rc;
+  /* count languages first */
+  size_t nl = 0;
+  int mrc = mdb_cursor_open(t, tm->meta, &cur);
+  MDB_val k = {5, (void *)"lang:"}, v;
+  if (!mrc)
+    mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+  while (mrc == 0 && k.mv_size > 5 && memcmp(k.mv_data, "lang:", 5) == 0) {
+    nl++;
+    mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+  }
+  if (mrc && mrc != MDB_NOTFOUND) {
+    rc = px_tm__mdb_error(mrc, tm->path);
+    goto done;
+  }
+  s = px_calloc(1, sizeof *s + nl * sizeof(px_tm_lang_count));
+  if (!s) {
+    rc = PX_ENOMEM;
+    goto done;
+  }
+  s->langs = (px_tm_lang_count *)(void *)(s + 1);
+  k.mv_size = 5;
+  k.mv_data = (void *)"lang:";
+  mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+  while (mrc == 0 && s->nlangs < nl && k.mv_size > 5 &&
+         memcmp(k.mv_data, "lang:", 5) == 0) {
+    px_tm_lang_count *l = &s->langs[s->nlangs++];
+    size_t n =
+        k.mv_size - 5 < sizeof l->lang - 1 ? k.mv_size - 5 : sizeof l->lang - 1;
+    memcpy(l->lang, (char *)k.mv_data + 5, n);
+    l->variants = v.mv_size == 8 ? get_u64(v.mv_data) : 0;
+    mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+  }
+  mdb_cursor_close(cur);
+  cur = NULL;
+  if ((mrc = meta_get_u64(t, tm, "units", &s->units)) ||
+      (mrc = meta_get_u64(t, tm, "variants", &s->variants)) ||
+      (mrc = meta_get_u64(t, tm, "text_bytes", &s->text_bytes))) {
+    rc = px_tm__mdb_error(mrc, tm->path);
+    goto done;
+  }
+  /* distinct documents and index terms: walk the keys */
+  MDB_dbi dbs[2] = {tm->docs, tm->words};
+  uint64_t *cnt[2] = {&s->docs, &s->index_terms};
+  for (int i = 0; i < 2; i++) {
+    if ((mrc = mdb_cursor_open(t, dbs[i], &cur))) {
+      rc = px_tm__mdb_error(mrc, tm->path);
+      goto done;
+    }
+    mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+    while (mrc == 0) {
+      (*cnt[i])++;
+      mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP);
+    }
+    mdb_cursor_close(cur);
+    cur = NULL;
+  }
+  MDB_envinfo info;
+  MDB_stat st;
+  mdb_env_info(tm->env, &info);
+  mdb_env_stat(tm->env, &st);
+  s->store_bytes = (uint64_t)(info.me_last_pgno + 1) * st.ms_psize;
+  s->map_bytes = info.me_mapsize;
+  s->readers = info.me_numreaders;
+  s->schema = PX_TM_SCHEMA_VERSION;
+  *out = s;
+  s = NULL;
+done:
+  if (cur)
+    mdb_cursor_close(cur);
+  px_free(s);
+  px_tm__read_end(tm, t);
+  return rc;
+}

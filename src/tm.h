@@ -1,0 +1,89 @@
+/*
+ * tm.h: translation-memory internals shared by tm.c (store, transactions,
+ * indexes), tm_rec.c (the unit record codec), lookup.c (exact / fuzzy /
+ * context scoring) and concord.c (concordance).  The key layout these
+ * files agree on is documented in tm/SCHEMA.md; change both together and
+ * bump PX_TM_SCHEMA_VERSION.
+ */
+#ifndef PX_TM_H
+#define PX_TM_H
+
+#include <lmdb.h>
+
+#include "buf.h"
+#include "parallax.h"
+
+/* Longest language tag we store, and the index-key prefix (the primary
+ * subtag, lower case) is at most this long too. */
+#define PX_TM__LANG_MAX 35
+/* Index terms longer than this are cut (at a character boundary). */
+#define PX_TM__TERM_MAX 96
+/* Word-index values: 1 byte core-token count (capped) + 4 byte id. */
+#define PX_TM__POSTING 5
+
+struct px_tm {
+  MDB_env *env;
+  MDB_dbi meta, units, exact, words, docs;
+  unsigned flags;
+  size_t max_map;
+  char *path;
+  px_tm_txn *txn; /* the open write transaction, if any */
+  MDB_txn *rtxn;  /* a reset read transaction kept for reuse */
+  int rtxn_live;  /* rtxn is currently active (between begin and end) */
+};
+
+/* A decoded record: the public unit first (so a px_unit * from the codec
+ * is freed with px_unit_free()), plus what only the store needs. */
+typedef struct px_tm__rec {
+  px_unit u;
+  const char **docs; /* every document the unit came from (doc_id last) */
+  size_t ndocs;
+} px_tm__rec;
+
+/* ---- record codec (tm_rec.c) ------------------------------------------ */
+/* Encode u (and the document list) into b (cleared first).  Validates the
+ * limits of parallax.h; PX_ETOOBIG / PX_EINVALID name the field. */
+int px_tm__rec_encode(px_buf *b, const px_unit *u, const char *const *docs,
+                      size_t ndocs);
+/* Decode a record into one allocation (free with px_unit_free()).  Every
+ * length is bounds-checked: a truncated or corrupt record gives PX_ESTORE
+ * naming id and byte offset, never a crash. */
+int px_tm__rec_decode(px_tm__rec **out, const void *data, size_t len,
+                      uint64_t id);
+/* Without decoding the whole record: the text of the variant whose tag
+ * equals lang (or whose primary subtag equals lang's when no tag equals).
+ * Pointers point into data.  PX_ENOTFOUND if none; PX_ESTORE if corrupt. */
+int px_tm__rec_peek_text(const char **text, size_t *len, const void *data,
+                         size_t dlen, const char *lang);
+
+/* ---- store helpers (tm.c) ---------------------------------------------- */
+/* A read transaction on the committed state (reusing tm->rtxn); end with
+ * px_tm__read_end(). */
+int px_tm__read_begin(px_tm *tm, MDB_txn **out);
+void px_tm__read_end(px_tm *tm, MDB_txn *txn);
+/* Translate an MDB_ return code: PX_ENOTFOUND for MDB_NOTFOUND, else
+ * PX_ESTORE naming what was being done. */
+int px_tm__mdb_error(int rc, const char *what);
+/* The primary subtag of lang, lower case, into out (size > LANG_MAX). */
+int px_tm__lang_key(char *out, size_t n, const char *lang);
+/* The full tag lower case with '_' as '-'; PX_EINVALID if not a tag. */
+int px_tm__lang_norm(char *out, size_t n, const char *lang);
+/* The key-normalized text used for the word index and scoring:
+ * NFC, fold, marks removed, digits ASCII, spaces collapsed; inline-code
+ * markers removed when has_codes. */
+int px_tm__keytext(char **out, size_t *out_len, const char *s, size_t len,
+                   int has_codes);
+/* The exact-index hash: of keytext with punctuation removed. */
+int px_tm__exact_hash(uint64_t *out, const char *s, size_t len, int has_codes);
+/* Remove inline-code markers ({1} {/1} {1/}) from s into a new string;
+ * *tags receives their sequence as bytes (open 'o', close 'c', standalone
+ * 's' followed by the number) when tags is not NULL. */
+int px_tm__strip_markers(char **out, size_t *out_len, px_buf *tags,
+                         const char *s, size_t len);
+/* Is token t (from tokenizing keytext) a core token (not punctuation)? */
+int px_tm__core_token(const px_token *t);
+/* Read a big-endian u32. */
+uint32_t px_tm__get_u32(const void *p);
+void px_tm__put_u32(void *p, uint32_t v);
+
+#endif
