@@ -362,7 +362,143 @@ const char *px_tm_default_path(void);
 /** @} */
 
 /* ==== segment ========================================================== */
-/* (segment section: px_segment_*) */
+/** @defgroup segment Segment: text -> paragraphs -> sentences
+ *
+ * ICU's sentence BreakIterator (with the language's locale) proposes
+ * candidate boundaries; SRX 2.0 rules (dictionaries/srx/, or the user's
+ * file) veto them (`break="no"`) or add them (`break="yes"`).  At each
+ * candidate the rules of the language are tried in SRX order and the first
+ * rule whose `<beforebreak>` matches up to the candidate and whose
+ * `<afterbreak>` matches from it decides; with no matching rule, ICU's
+ * proposal stands.  A candidate is the end of the text before the white
+ * space of an ICU boundary, a position right after a terminator (`. ! ? …
+ * ؟ ۔` and closing quotes/brackets after it), so `break="yes"` rules are
+ * tried there and nowhere else.  A `<beforebreak>` is matched against at
+ * most the 128 UTF-16 units before the candidate.
+ *
+ * Structure is decided in code, before the rules: a blank line always ends
+ * a paragraph; a line with no final punctuation (headline, byline, `Tags`,
+ * `News ID 124464`) is a segment of its own; lines hard-wrapped inside a
+ * paragraph are joined; numbered, lettered and bulleted list items that
+ * run on one line are split before each item.
+ * @{ */
+
+/** A compiled rule set: one or more SRX 2.0 documents.  Immutable once
+ * loaded: one handle may be shared by any number of threads calling
+ * px_segment_split() at the same time (each call clones what it needs). */
+typedef struct px_segment_rules px_segment_rules;
+
+/** @brief Load SRX 2.0 rules.
+ *
+ * @param[out] out  the rules; free with px_segment_rules_free()
+ * @param[in]  path an `.srx` file, or a directory whose `*.srx` files are
+ *             all loaded (in name order, `default.srx` last).  For a
+ *             language, the first document with a `<languagemap>` whose
+ *             `languagepattern` matches the whole tag supplies the rules
+ *             (all matching maps of that document if its header says
+ *             `cascade="yes"`, else the first).
+ * @return 0; #PX_EIO if a file cannot be read (message names it);
+ *         #PX_EPARSE for malformed XML, a document that is not SRX 2.0,
+ *         an unknown `languagerulename` or a regular expression ICU
+ *         rejects (message: `FILE:LINE:COL: what`); #PX_ENOMEM. */
+int px_segment_rules_load(px_segment_rules **out, const char *path);
+
+/** @brief Load SRX 2.0 rules from memory (@p name is used in messages).
+ * Same results as px_segment_rules_load() without #PX_EIO. */
+int px_segment_rules_load_mem(px_segment_rules **out, const char *xml,
+                              size_t len, const char *name);
+
+/** @brief Load the shipped rules: `px_dict_dir()/srx/` (see
+ * px_segment_rules_load()).  #PX_EDICT if that directory is missing or
+ * holds no rules, else as px_segment_rules_load(). */
+int px_segment_rules_default(px_segment_rules **out);
+
+/** @brief The number of rules that apply to language @p lang (0 when no
+ * map matches: ICU alone then decides). */
+size_t px_segment_rules_count(const px_segment_rules *rules, const char *lang);
+
+/** Free @p rules (NULL is a no-op).  No px_segment_split() may be using
+ * them. */
+void px_segment_rules_free(px_segment_rules *rules);
+
+/** What a segment is. */
+typedef enum px_segment_kind {
+  PX_SEG_SENTENCE = 0,  /**< a sentence (or the tail of a paragraph) */
+  PX_SEG_HEADLINE = 1,  /**< a line of its own with no final punctuation */
+  PX_SEG_FURNITURE = 2, /**< page furniture: `Tags`, `News ID 124464`,
+                             `SPUTNIK/MNA`, a date/time line */
+  PX_SEG_BYLINE = 3     /**< `By Jane Smith` */
+} px_segment_kind;
+
+/** Flags of a segment. */
+enum px_segment_flags {
+  PX_SEGF_DATELINE = 1u << 0, /**< starts with a dateline
+                                   (`MOSCOW, Mar. 28 (MNA) –`) */
+  PX_SEGF_NOTERM = 1u << 1,   /**< ends without final punctuation */
+  PX_SEGF_LINE = 1u << 2      /**< is one whole line of the input */
+};
+
+/** One segment. */
+typedef struct px_segment {
+  const char *text;      /**< normalized: NFC, white space (NBSP, thin
+                              space, joined line breaks) one ' ', trimmed;
+                              NUL-terminated; owned by the list */
+  size_t len;            /**< bytes in text */
+  size_t start;          /**< byte offset of the first byte in the ORIGINAL
+                              input (a BOM counts) */
+  size_t end;            /**< byte offset one past the last byte */
+  size_t paragraph;      /**< 0-based paragraph index (blank-line separated) */
+  px_segment_kind kind;  /**< what it is */
+  unsigned flags;        /**< #px_segment_flags */
+} px_segment;
+
+/** The result of px_segment_split(). */
+typedef struct px_segment_list {
+  size_t count;         /**< number of segments (0 for empty input) */
+  px_segment *items;    /**< count segments in text order */
+  size_t paragraphs;    /**< number of paragraphs */
+  char lang[32];        /**< the language used (given or guessed) */
+} px_segment_list;
+
+/** Option flags for px_segment_opts.flags. */
+enum px_segment_opt_flags {
+  PX_SEGMENT_LINES = 1u << 0 /**< every line break is a boundary */
+};
+
+/** Options of px_segment_split(). */
+typedef struct px_segment_opts {
+  unsigned version;   /**< #PX_SEGMENT_OPTS_VERSION */
+  const char *lang;   /**< BCP-47 tag; NULL: px_text_guess_lang(), else en */
+  unsigned flags;     /**< #px_segment_opt_flags */
+  size_t max_input;   /**< refuse larger input (#PX_ETOOBIG); 0: 1 GiB */
+} px_segment_opts;
+#define PX_SEGMENT_OPTS_VERSION 1
+#define PX_SEGMENT_OPTS_INIT {PX_SEGMENT_OPTS_VERSION, NULL, 0, 0}
+
+/** @brief Split @p text into paragraphs and sentences.
+ *
+ * @param[out] out   the segments; free with px_segment_list_free()
+ * @param[in]  rules from px_segment_rules_load(); NULL uses the shipped
+ *                   rules (loaded once per process, thread-safely).  May be
+ *                   shared by threads.
+ * @param[in]  text  UTF-8; a leading BOM, CRLF and CR line ends are
+ *                   accepted.  Only read during the call.
+ * @param[in]  opts  NULL for defaults
+ * @return 0 (empty input gives zero segments); #PX_EENCODING with the
+ *         byte offset ("invalid UTF-8 at byte N"); #PX_ETOOBIG;
+ *         #PX_EINVALID (bad version); #PX_EDICT / #PX_EPARSE if the shipped
+ *         rules cannot be loaded; #PX_EUNICODE; #PX_ENOMEM. */
+int px_segment_split(px_segment_list **out, const px_segment_rules *rules,
+                     const char *text, size_t len,
+                     const px_segment_opts *opts);
+
+/** Free a list (NULL is a no-op); its texts go with it. */
+void px_segment_list_free(px_segment_list *list);
+
+/** "sentence", "headline", "furniture" or "byline" (static). */
+const char *px_segment_kind_name(px_segment_kind kind);
+
+/** @} */
 /* ==== end segment ====================================================== */
 
 /* ==== lexicon ========================================================== */
