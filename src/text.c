@@ -758,6 +758,18 @@ static int is_extender(UChar32 ch, uint32_t gc) {
          (ch >= 0x1F3FB && ch <= 0x1F3FF);
 }
 
+/* ICU gives "abc123" the number status; for us it is a word. */
+static int has_letter(const UChar *u, int32_t from, int32_t to) {
+  for (int32_t i = from; i < to;) {
+    UChar32 ch;
+    U16_NEXT(u, i, to, ch);
+    if (ch < 0x80 ? ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z')
+                  : u_isUAlphabetic(ch))
+      return 1;
+  }
+  return 0;
+}
+
 typedef struct tok_sink {
   text_cache *c;
   size_t n;
@@ -790,6 +802,7 @@ static int split_other(tok_sink *k, const UChar *u, int32_t from, int32_t to,
   size_t off = u8off;
   int open = 0;       /* the last token ends where this character starts */
   int pending_ri = 0; /* the last token is a lone regional indicator */
+  int after_zwj = 0;  /* the previous character was U+200D */
   while (i < to) {
     UChar32 ch;
     U16_NEXT(u, i, to, ch);
@@ -797,7 +810,8 @@ static int split_other(tok_sink *k, const UChar *u, int32_t from, int32_t to,
     uint32_t gc = U_GET_GC_MASK(ch);
     px_token *last = k->n ? &k->c->toks[k->n - 1] : NULL;
     int rc = 0, ri = ch >= 0x1F1E6 && ch <= 0x1F1FF;
-    if (is_extender(ch, gc)) {
+    if (is_extender(ch, gc) || (after_zwj && open && last)) {
+      /* marks and joiners extend; so does whatever a ZWJ joins on */
       if (open && last)
         last->len += clen;
     } else if (ch >= 0x1F1E6 && ch <= 0x1F1FF && open && last &&
@@ -827,6 +841,7 @@ static int split_other(tok_sink *k, const UChar *u, int32_t from, int32_t to,
     if (rc < 0)
       return rc;
     pending_ri = ri;
+    after_zwj = ch == 0x200D;
     off += clen;
   }
   return 0;
@@ -884,7 +899,9 @@ int px_text_tokenize(px_token **out, size_t *count, const char *s, size_t len,
       }
     }
     if (status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT)
-      rc = tok_push(&k, seg_off, u8 - seg_off, PX_TOK_NUMBER);
+      rc = tok_push(&k, seg_off, u8 - seg_off,
+                    has_letter(c->a.p, start, end) ? PX_TOK_WORD
+                                                   : PX_TOK_NUMBER);
     else if (status >= UBRK_WORD_LETTER && status < UBRK_WORD_LETTER_LIMIT)
       rc = tok_push(&k, seg_off, u8 - seg_off, PX_TOK_WORD);
     else if (status >= UBRK_WORD_KANA && status < UBRK_WORD_IDEO_LIMIT)

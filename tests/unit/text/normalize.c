@@ -1,0 +1,249 @@
+/* normalize.c: px_text_normalize() flag by flag, the key form, the ASCII
+ * fast path against the ICU path, and out-of-memory behaviour. */
+#include "mem.h"
+#include "px_test.h"
+#include "text.h"
+
+#include <stdlib.h>
+
+/* normalize(in, flags) == want */
+static void check_norm(const char *in, unsigned flags, const char *want) {
+  char *out = NULL;
+  size_t n = 999;
+  int rc = px_text_normalize(&out, &n, in, strlen(in), flags);
+  CHECK_INT(rc, 0);
+  if (rc)
+    return;
+  CHECK_STR(out, want);
+  CHECK_INT(n, strlen(want));
+  px_free(out);
+}
+
+PX_TEST(test_text_normalize__empty_input) {
+  char *out = NULL;
+  size_t n = 5;
+  CHECK_OK(px_text_normalize(&out, &n, "", 0, PX_NORM_KEY));
+  CHECK_STR(out, "");
+  CHECK_INT(n, 0);
+  px_free(out);
+  CHECK_OK(px_text_normalize(&out, NULL, NULL, 0, 0xFF));
+  CHECK_STR(out, "");
+  px_free(out);
+  check_norm("   \t\n ", PX_NORM_SPACES, "");
+  check_norm("\xC2\xA0\xE2\x80\x89", PX_NORM_KEY, "");
+}
+
+PX_TEST(test_text_normalize__no_flags_is_identity) {
+  const char *s = "\xEF\xBB\xBF"
+                  "A\r\nb  \xC2\xA0 e\xCC\x81 \xDB\xB1";
+  check_norm(s, 0, s);
+}
+
+PX_TEST(test_text_normalize__nfc) {
+  /* e + combining acute -> é; Hangul jamo compose; Arabic alef + hamza
+   * above composes to أ. */
+  check_norm("Cafe\xCC\x81", PX_NORM_NFC, "Caf\xC3\xA9");
+  check_norm("\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB", PX_NORM_NFC,
+             "\xED\x95\x9C");
+  check_norm("\xD8\xA7\xD9\x94", PX_NORM_NFC, "\xD8\xA3");
+  /* Already NFC (the quick check path). */
+  check_norm("Caf\xC3\xA9", PX_NORM_NFC, "Caf\xC3\xA9");
+  /* Compatibility characters stay: NFC is not NFKC. */
+  check_norm("\xEF\xAC\x81", PX_NORM_NFC, "\xEF\xAC\x81"); /* ﬁ */
+}
+
+PX_TEST(test_text_normalize__fold) {
+  check_norm("Hello WORLD", PX_NORM_FOLD, "hello world");
+  check_norm("\xD0\x9C\xD0\x9E\xD0\xA1\xD0\x9A\xD0\x92\xD0\x90", PX_NORM_FOLD,
+             "\xD0\xBC\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0"); /* МОСКВА */
+  check_norm("Stra\xC3\x9F"
+             "e",
+             PX_NORM_FOLD, "strasse"); /* full folding */
+  check_norm("\xCE\xA3\xCE\x8A\xCE\xA3", PX_NORM_FOLD | PX_NORM_NFC,
+             "\xCF\x83\xCE\xAF\xCF\x83"); /* ΣΊΣ -> σίσ */
+  /* Persian has no case: unchanged. */
+  check_norm("روحانی", PX_NORM_FOLD, "روحانی");
+}
+
+PX_TEST(test_text_normalize__turkish_dotted_i) {
+  /* Default (not Turkic) folding: İ becomes i + U+0307 COMBINING DOT ABOVE,
+   * and I becomes i (not dotless ı).  Marks removal makes İstanbul match
+   * istanbul; without it the keys differ. */
+  check_norm("\xC4\xB0stanbul", PX_NORM_KEY, "i\xCC\x87stanbul");
+  check_norm("\xC4\xB0stanbul", PX_NORM_KEY | PX_NORM_MARKS, "istanbul");
+  check_norm("ISPARTA", PX_NORM_KEY, "isparta");
+  check_norm("\xC4\xB1", PX_NORM_KEY, "\xC4\xB1"); /* ı stays ı */
+}
+
+PX_TEST(test_text_normalize__spaces) {
+  /* NBSP, thin space, ideographic space, tabs and newlines collapse. */
+  check_norm("  a\xC2\xA0\xC2\xA0"
+             "b\xE2\x80\x89"
+             "c\t\r\nd\xE3\x80\x80 ",
+             PX_NORM_SPACES, "a b c d");
+  /* ZWNJ is not a space: Persian words keep it. */
+  check_norm(
+      "\xD9\x85\xDB\x8C\xE2\x80\x8C\xD8\xAE\xD9\x88\xD8\xA7\xD9\x87\xD9\x85",
+      PX_NORM_SPACES,
+      "\xD9\x85\xDB\x8C\xE2\x80\x8C\xD8\xAE\xD9\x88\xD8\xA7\xD9\x87\xD9\x85");
+  /* A stray BOM and a zero-width space vanish. */
+  check_norm("a\xEF\xBB\xBF"
+             "b\xE2\x80\x8B"
+             "c",
+             PX_NORM_SPACES, "abc");
+  check_norm("one\n\ntwo", PX_NORM_SPACES, "one two");
+}
+
+PX_TEST(test_text_normalize__newlines_and_bom) {
+  check_norm("\xEF\xBB\xBF"
+             "a\r\nb\rc\n\r\nd",
+             PX_NORM_NEWLINES, "a\nb\nc\n\nd");
+  /* Only a leading BOM goes. */
+  check_norm("a\xEF\xBB\xBF"
+             "b",
+             PX_NORM_NEWLINES,
+             "a\xEF\xBB\xBF"
+             "b");
+  check_norm("x\r", PX_NORM_NEWLINES, "x\n");
+  /* Without NEWLINES a CR stays a CR. */
+  check_norm("a\r\nb", PX_NORM_FOLD, "a\r\nb");
+  check_norm("\xEF\xBB\xBF\xD0\x94\r\n", PX_NORM_NEWLINES | PX_NORM_FOLD,
+             "\xD0\xB4\n");
+}
+
+PX_TEST(test_text_normalize__digits_of_every_script) {
+  check_norm("\xDB\xB1\xDB\xB4\xDB\xB0\xDB\xB2", PX_NORM_DIGITS, "1402");
+  check_norm("\xD9\xA2\xD9\xA0\xD9\xA1\xD9\xA7", PX_NORM_DIGITS, "2017");
+  check_norm("\xE0\xA5\xA9 \xEF\xBC\x95", PX_NORM_DIGITS, "3 5"); /* ३ ５ */
+  check_norm("\xF0\x9D\x9F\x8E", PX_NORM_DIGITS, "0");            /* 𝟎 */
+  /* Not decimal digits: superscripts, Roman numerals, fractions. */
+  check_norm("x\xC2\xB2 \xE2\x85\xA0 \xC2\xBD", PX_NORM_DIGITS,
+             "x\xC2\xB2 \xE2\x85\xA0 \xC2\xBD");
+  /* The Arabic decimal separator is punctuation, not a digit: kept. */
+  check_norm("\xDB\xB3\xD9\xAB\xDB\xB5", PX_NORM_DIGITS,
+             "3\xD9\xAB"
+             "5");
+}
+
+PX_TEST(test_text_normalize__marks_and_tatweel) {
+  check_norm("Caf\xC3\xA9 cr\xC3\xA8me Z\xC3\xBCrich", PX_NORM_MARKS,
+             "Cafe creme Zurich");
+  /* Harakat (fatha, damma, shadda) and tatweel. */
+  check_norm("\xD9\x85\xD9\x8F\xD8\xAD\xD9\x8E\xD9\x85\xD9\x91\xD9\x8E\xD8\xAF",
+             PX_NORM_MARKS, "\xD9\x85\xD8\xAD\xD9\x85\xD8\xAF");
+  check_norm("\xD9\x83\xD8\xAA\xD9\x80\xD9\x80\xD8\xA7\xD8\xA8", PX_NORM_MARKS,
+             "\xD9\x83\xD8\xAA\xD8\xA7\xD8\xA8");
+  /* Hamza and madda above go: أ -> ا, آ -> ا. */
+  check_norm("\xD8\xA3\xD8\xA2", PX_NORM_MARKS, "\xD8\xA7\xD8\xA7");
+  /* Russian й is и + breve in NFD: marks removal takes the breve. */
+  check_norm("\xD0\xB9", PX_NORM_MARKS, "\xD0\xB8");
+}
+
+PX_TEST(test_text_normalize__punct) {
+  check_norm("\"Hello,\" she said (U.S.) - don't!", PX_NORM_PUNCT,
+             "Hello she said US   dont");
+  check_norm("\"Hello,\" she said (U.S.) - don't!",
+             PX_NORM_PUNCT | PX_NORM_SPACES, "Hello she said US dont");
+  check_norm("Tehran-Moscow and/or", PX_NORM_PUNCT, "Tehran Moscow and or");
+  /* Persian and Arabic marks: « » ، ؟ go, and so does % (Po); $ is a
+   * symbol (Sc) and stays. */
+  check_norm("\xC2\xAB\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85\xC2\xBB\xD8\x8C "
+             "\xD8\x9F $5 10%",
+             PX_NORM_PUNCT | PX_NORM_SPACES,
+             "\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85 $5 10");
+  check_norm("a\xE2\x80\x94"
+             "b",
+             PX_NORM_PUNCT, "a b"); /* em dash */
+}
+
+PX_TEST(test_text_normalize__key) {
+  check_norm("  The  PRESIDENT\xC2\xA0Rouhani\r\nsaid \xDB\xB1\xDB\xB4 ",
+             PX_NORM_KEY, "the president rouhani said 14");
+  char *a, *b;
+  const char *x = "Cafe\xCC\x81  \xD9\xA1\xD9\xA2";
+  const char *y = "CAF\xC3\x89 12";
+  CHECK_OK(px_text_key(&a, NULL, x, strlen(x)));
+  CHECK_OK(px_text_key(&b, NULL, y, strlen(y)));
+  CHECK_STR(a, b);
+  CHECK_STR(a, "caf\xC3\xA9 12");
+  px_free(a);
+  px_free(b);
+}
+
+/* A little deterministic PRNG, so failures reproduce. */
+static unsigned long rng_state = 12345;
+static unsigned rng(void) {
+  rng_state = rng_state * 6364136223846793005UL + 1442695040888963407UL;
+  return (unsigned)(rng_state >> 33);
+}
+
+PX_TEST(test_text_normalize__ascii_fast_path_matches_icu) {
+  /* Every flag combination over random ASCII (all 128 bytes, weighted to
+   * letters, spaces and punctuation) gives the same bytes both ways. */
+  const char pool[] = "aZ  \t\r\n.,-/'\"()!?$%_:;0123456789@#&*+=<>[]{}|~^`\\";
+  char buf[200];
+  for (int round = 0; round < 300; round++) {
+    size_t n = rng() % sizeof buf;
+    for (size_t i = 0; i < n; i++)
+      buf[i] =
+          rng() % 4 ? pool[rng() % (sizeof pool - 1)] : (char)(rng() % 128);
+    unsigned flags = rng() % 128;
+    char *fast = NULL, *slow = NULL;
+    size_t nf = 0, ns = 0;
+    px_text__set_ascii_fast_path(1);
+    CHECK_OK(px_text_normalize(&fast, &nf, buf, n, flags));
+    px_text__set_ascii_fast_path(0);
+    CHECK_OK(px_text_normalize(&slow, &ns, buf, n, flags));
+    px_text__set_ascii_fast_path(1);
+    if (!fast || !slow || nf != ns || memcmp(fast, slow, nf) != 0) {
+      px_test_fail(__FILE__, __LINE__, "flags %u: fast \"%s\" icu \"%s\"",
+                   flags, fast ? fast : "", slow ? slow : "");
+      px_free(fast);
+      px_free(slow);
+      break;
+    }
+    px_free(fast);
+    px_free(slow);
+  }
+}
+
+PX_TEST(test_text_normalize__out_of_memory_leaves_outputs) {
+  /* Fail each allocation in turn: the call either succeeds or returns
+   * PX_ENOMEM with the outputs untouched; nothing leaks (ASan). */
+  const char *s = "\xEF\xBB\xBF \xD0\x9F\xD1\x83\xD1\x82\xD0\xB8\xD0\xBD "
+                  "Caf\xC3\xA9 \xDB\xB1\xDB\xB4";
+  int failures = 0;
+  for (long k = 0; k < 20; k++) {
+    px_text__cache_release(); /* so the cache allocations are hit too */
+    char *out = (char *)"untouched";
+    size_t n = 4242;
+    px_mem__fail_after(k);
+    int rc = px_text_normalize(&out, &n, s, strlen(s),
+                               PX_NORM_KEY | PX_NORM_MARKS | PX_NORM_NEWLINES);
+    px_mem__fail_after(-1);
+    if (rc == PX_ENOMEM) {
+      failures++;
+      CHECK_STR(out, "untouched");
+      CHECK_INT(n, 4242);
+      CHECK_INT(px_error_last()->code, PX_ENOMEM);
+    } else {
+      CHECK_INT(rc, 0);
+      CHECK_STR(out, "\xD0\xBF\xD1\x83\xD1\x82\xD0\xB8\xD0\xBD cafe 14");
+      px_free(out);
+      break;
+    }
+  }
+  CHECK(failures >= 3);
+  /* The ASCII fast path too. */
+  char *out = (char *)"untouched";
+  px_mem__fail_after(0);
+  CHECK_ERR(px_text_normalize(&out, NULL, "abc", 3, PX_NORM_KEY), PX_ENOMEM);
+  px_mem__fail_after(-1);
+  CHECK_STR(out, "untouched");
+}
+
+PX_TEST(test_text_normalize__bad_arguments) {
+  char *out;
+  CHECK_ERR(px_text_normalize(NULL, NULL, "a", 1, 0), PX_EINVALID);
+  CHECK_ERR(px_text_normalize(&out, NULL, NULL, 3, 0), PX_EINVALID);
+}
