@@ -982,7 +982,13 @@ static int dz_open(dict_reader *r) {
     return px_error_nomem();
   r->zs_init = 1;
   r->chunked = 1;
-  r->bodylen = r->chlen * r->chcnt; /* an upper bound; the last is short */
+  /* The body's length: gzip's ISIZE trailer (mod 2^32) when it agrees
+   * with the chunk table, else the table's upper bound. */
+  size_t isize = (size_t)u[n - 4] | (size_t)u[n - 3] << 8 |
+                 (size_t)u[n - 2] << 16 | (size_t)u[n - 1] << 24;
+  r->bodylen = r->chlen * r->chcnt;
+  if (isize <= r->bodylen && isize + r->chlen > r->bodylen)
+    r->bodylen = isize;
   return 0;
 }
 
@@ -1313,6 +1319,16 @@ int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path, int reverse) {
     goto done;
   if (nrec > 1)
     qsort(recs, nrec, sizeof *recs, idx_cmp);
+  /* Every entry inside the body, checked before anything is added. */
+  for (size_t i = 0; i < nrec; i++)
+    if (recs[i].off > r.bodylen || recs[i].len > r.bodylen - recs[i].off) {
+      rc = px_error_set(PX_EPARSE, PX_ERRCLASS_LEXICON, 0,
+                        "%s:%zu: entry at bytes %zu+%zu is past the end of "
+                        "%s (%zu bytes)",
+                        index_path, recs[i].line, recs[i].off, recs[i].len,
+                        r.path, r.bodylen);
+      goto done;
+    }
   /* The database's own description says whether it is WikDict-made. */
   for (size_t i = 0; i < nrec; i++)
     if (starts_with(recs[i].hw, recs[i].hwlen, "00database") ||
