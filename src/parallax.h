@@ -994,8 +994,8 @@ typedef struct px_span {
   size_t off, len;
 } px_span;
 
-/** One lookup result.  Everything is inside the result array's
- * allocation (see px_tm_lookup()). */
+/** One lookup result.  Its strings and unit are owned by the result array
+ * and freed by px_tm_matches_free(). */
 typedef struct px_match {
   uint64_t unit_id;
   int score;          /**< 101, 100 or the fuzzy percentage */
@@ -1079,7 +1079,9 @@ typedef struct px_concord_opts {
 
 /** @brief Every unit whose @p lang variant contains the words of @p phrase
  * consecutively, ignoring case, diacritics and punctuation between words
- * (ICU folding), newest unit first, up to opts->limit.
+ * (ICU folding), shortest sentences first (then oldest unit first), up to
+ * opts->limit.  The rarest word of the phrase selects candidates from the
+ * word index; at most 200,000 candidates are verified per call.
  * @param[out] out   hits; free with px_tm_concord_free(); NULL if none
  * @param[out] count number of hits
  * @return 0, #PX_EINVALID (a phrase with no word), #PX_EENCODING,

@@ -1,0 +1,895 @@
+/*
+ * lookup.c: exact, in-context and fuzzy lookup in a translation memory,
+ * with number substitution.  Candidates come from the `exact` index (hash
+ * of the key-normalized text) and the `words` index (word -> units with
+ * their length), never from a scan of the memory; each candidate is then
+ * scored exactly.  The scoring (tm/SCHEMA.md, "Scoring"):
+ *
+ *   base  = floor(100 * (M - LD) / M), M = max(|a|, |b|), LD the
+ *           Levenshtein distance over core tokens (words, numbers,
+ *           symbols; not punctuation) of the key form (NFC, case folded,
+ *           diacritics removed, digits ASCII), where two numbers always
+ *           match each other and are counted apart;
+ *   score = base - 1 per differing number (at most 10)
+ *                - 1 if the punctuation differs
+ *                - 1 if the inline tags differ
+ *           and, when nothing of that differs but the texts are not
+ *           byte-identical, - 1 for a difference only in white space, only
+ *           in case, only in diacritics or only in the digits' script (2 if
+ *           case and diacritics), so that 100 means identical.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "mem.h"
+#include "tm.h"
+
+#define MAX_EXACT_CANDIDATES 64
+#define MAX_POSTINGS_PER_TERM 60000
+#define SMALL_LIST 20000
+#define MAX_CORE 2000
+#define MAX_NUMBER_PENALTY 10
+
+/* A text prepared for scoring. */
+typedef struct prepared {
+  char *nfc; /* NFC, markers removed */
+  size_t nfc_len;
+  char *kt; /* key form */
+  size_t kt_len;
+  px_token *toks;
+  size_t ntok;
+  uint64_t *h;        /* per core token: hash of its key form */
+  unsigned char *num; /* per core token: 1 if a number */
+  size_t *tok;        /* per core token: index in toks */
+  size_t ncore;
+  uint64_t punct; /* hash of the punctuation sequence */
+  px_buf tags;    /* marker sequence */
+} prepared;
+
+static void prepared_dispose(prepared *p) {
+  px_free(p->nfc);
+  px_free(p->kt);
+  px_free(p->toks);
+  px_free(p->h);
+  px_free(p->num);
+  px_free(p->tok);
+  px_buf_dispose(&p->tags);
+  memset(p, 0, sizeof *p);
+}
+
+static int prepare(prepared *p, const char *s, size_t len, int has_codes,
+                   const char *lang) {
+  int rc;
+  memset(p, 0, sizeof *p);
+  px_buf_init(&p->tags, 4096);
+  char *raw = NULL;
+  size_t rawlen = 0;
+  if ((rc = px_text_normalize(&raw, &rawlen, s, len, PX_NORM_NFC)) < 0)
+    return rc;
+  if (has_codes) {
+    rc = px_tm__strip_markers(&p->nfc, &p->nfc_len, &p->tags, raw, rawlen);
+    px_free(raw);
+    if (rc < 0)
+      return rc;
+  } else {
+    p->nfc = raw;
+    p->nfc_len = rawlen;
+  }
+  if ((rc = px_tm__keytext(&p->kt, &p->kt_len, p->nfc, p->nfc_len, 0)) < 0 ||
+      (rc = px_text_tokenize(&p->toks, &p->ntok, p->kt, p->kt_len, lang)) < 0)
+    return rc;
+  p->h = px_malloc((p->ntok + 1) * sizeof *p->h);
+  p->num = px_malloc(p->ntok + 1);
+  p->tok = px_malloc((p->ntok + 1) * sizeof *p->tok);
+  if (!p->h || !p->num || !p->tok)
+    return PX_ENOMEM;
+  uint64_t ph = 1469598103934665603ull;
+  for (size_t i = 0; i < p->ntok; i++) {
+    const px_token *t = &p->toks[i];
+    if (!px_tm__core_token(t)) {
+      ph = (ph ^ px_text_hash(p->kt + t->off, t->len)) * 1099511628211ull;
+      continue;
+    }
+    p->h[p->ncore] = px_text_hash(p->kt + t->off, t->len);
+    p->num[p->ncore] = t->kind == PX_TOK_NUMBER;
+    p->tok[p->ncore] = i;
+    p->ncore++;
+  }
+  p->punct = ph;
+  return 0;
+}
+
+/* A differing pair of numbers: query core index, candidate core index. */
+typedef struct numpair {
+  size_t q, c;
+} numpair;
+
+typedef struct score_detail {
+  int score;
+  unsigned pen;
+  numpair *pairs; /* differing numbers, in order */
+  size_t npairs;
+  int only_numbers; /* everything but numbers is identical */
+} score_detail;
+
+static int tok_eq(const prepared *a, size_t i, const prepared *b, size_t j) {
+  return a->h[i] == b->h[j] || (a->num[i] && b->num[j]);
+}
+
+/* Same normalized form under flags? */
+static int same_form(const prepared *a, const prepared *b, unsigned flags,
+                     int *eq) {
+  char *x = NULL, *y = NULL;
+  size_t xl = 0, yl = 0;
+  int rc = px_text_normalize(&x, &xl, a->nfc, a->nfc_len, flags);
+  if (rc == 0)
+    rc = px_text_normalize(&y, &yl, b->nfc, b->nfc_len, flags);
+  if (rc == 0)
+    *eq = xl == yl && memcmp(x, y, xl) == 0;
+  px_free(x);
+  px_free(y);
+  return rc;
+}
+
+static int score_pair(score_detail *d, const prepared *q, const prepared *c) {
+  memset(d, 0, sizeof *d);
+  size_t n = q->ncore, m = c->ncore;
+  size_t M = n > m ? n : m;
+  size_t ld = 0;
+  if (M > 0) {
+    /* full DP matrix for the backtrace (sizes are capped by MAX_CORE) */
+    size_t w = m + 1;
+    uint32_t *dp = px_malloc((n + 1) * w * sizeof *dp);
+    if (!dp)
+      return PX_ENOMEM;
+    for (size_t j = 0; j <= m; j++)
+      dp[j] = (uint32_t)j;
+    for (size_t i = 1; i <= n; i++) {
+      dp[i * w] = (uint32_t)i;
+      for (size_t j = 1; j <= m; j++) {
+        uint32_t best = dp[(i - 1) * w + j - 1] + !tok_eq(q, i - 1, c, j - 1);
+        uint32_t del = dp[(i - 1) * w + j] + 1, ins = dp[i * w + j - 1] + 1;
+        if (del < best)
+          best = del;
+        if (ins < best)
+          best = ins;
+        dp[i * w + j] = best;
+      }
+    }
+    ld = dp[n * w + m];
+    /* backtrace: the number pairs that differ */
+    size_t i = n, j = m, cap = 0;
+    while (i > 0 && j > 0) {
+      int eq = tok_eq(q, i - 1, c, j - 1);
+      if (dp[i * w + j] == dp[(i - 1) * w + j - 1] + !eq) {
+        if (eq && q->h[i - 1] != c->h[j - 1]) {
+          if (PX_GROW(d->pairs, d->npairs, cap) < 0) {
+            px_free(dp);
+            return PX_ENOMEM;
+          }
+          d->pairs[d->npairs++] = (numpair){i - 1, j - 1};
+        }
+        i--, j--;
+      } else if (dp[i * w + j] == dp[(i - 1) * w + j] + 1)
+        i--;
+      else
+        j--;
+    }
+    px_free(dp);
+    /* pairs were collected back to front */
+    for (size_t a = 0, b = d->npairs; a + 1 < b; a++, b--) {
+      numpair t = d->pairs[a];
+      d->pairs[a] = d->pairs[b - 1];
+      d->pairs[b - 1] = t;
+    }
+  }
+  int base = M ? (int)(100 * (M - ld) / M) : (q->punct == c->punct ? 100 : 0);
+  int pen = 0;
+  if (d->npairs) {
+    d->pen |= PX_PEN_NUMBER;
+    pen += d->npairs > MAX_NUMBER_PENALTY ? MAX_NUMBER_PENALTY : (int)d->npairs;
+  }
+  if (q->punct != c->punct) {
+    d->pen |= PX_PEN_PUNCT;
+    pen++;
+  }
+  if (q->tags.len != c->tags.len ||
+      (q->tags.len && memcmp(q->tags.ptr, c->tags.ptr, q->tags.len) != 0)) {
+    d->pen |= PX_PEN_TAGS;
+    pen++;
+  }
+  d->only_numbers = ld == 0 && !(d->pen & ~PX_PEN_NUMBER);
+  if (base == 100 && pen == 0 &&
+      !(q->nfc_len == c->nfc_len && memcmp(q->nfc, c->nfc, q->nfc_len) == 0)) {
+    /* the same words: find the smallest kind of difference */
+    static const struct {
+      unsigned flags, pen;
+    } steps[] = {{PX_NORM_SPACES, PX_PEN_SPACE},
+                 {PX_NORM_SPACES | PX_NORM_FOLD, PX_PEN_CASE},
+                 {PX_NORM_SPACES | PX_NORM_MARKS, PX_PEN_MARKS},
+                 {PX_NORM_SPACES | PX_NORM_DIGITS, PX_PEN_NUMBER}};
+    int found = 0;
+    for (size_t s = 0; s < sizeof steps / sizeof steps[0] && !found; s++) {
+      int eq = 0;
+      int rc = same_form(q, c, steps[s].flags, &eq);
+      if (rc < 0)
+        return rc;
+      if (eq) {
+        d->pen |= steps[s].pen;
+        pen = 1;
+        found = 1;
+      }
+    }
+    if (!found) {
+      d->pen |= PX_PEN_CASE | PX_PEN_MARKS;
+      pen = 2;
+    }
+  }
+  d->score = base - pen < 0 ? 0 : base - pen;
+  return 0;
+}
+
+/* ---- number substitution ------------------------------------------------ */
+
+/* The ASCII digits of a number token (other characters kept). */
+static int ascii_number(char **out, size_t *len, const char *s, size_t n) {
+  return px_text_normalize(out, len, s, n, PX_NORM_DIGITS);
+}
+
+/* Replace in target the candidate's differing numbers by the query's.
+ * *out NULL when some number is not found in the target. */
+static int substitute(char **out, size_t *out_len, px_span **spans,
+                      size_t *nspans, const score_detail *d, const prepared *q,
+                      const prepared *c, const char *target, size_t tlen,
+                      const char *tlang) {
+  *out = NULL;
+  *spans = NULL;
+  *nspans = 0;
+  px_token *tt = NULL;
+  size_t nt = 0;
+  int rc = px_text_tokenize(&tt, &nt, target, tlen, tlang);
+  if (rc < 0)
+    return rc;
+  unsigned char *used = px_calloc(nt + 1, 1);
+  size_t *where = px_calloc(d->npairs + 1, sizeof *where);
+  px_buf b = PX_BUF_INIT;
+  px_span *sp = NULL;
+  size_t nsp = 0;
+  if (!used || !where) {
+    rc = PX_ENOMEM;
+    goto done;
+  }
+  for (size_t k = 0; k < d->npairs; k++) {
+    const px_token *ct = &c->toks[c->tok[d->pairs[k].c]];
+    const char *cv = c->kt + ct->off;
+    size_t cvl = ct->len, found = nt;
+    for (size_t i = 0; i < nt && found == nt; i++) {
+      if (used[i] || tt[i].kind != PX_TOK_NUMBER)
+        continue;
+      char *a = NULL;
+      size_t al = 0;
+      if ((rc = ascii_number(&a, &al, target + tt[i].off, tt[i].len)) < 0)
+        goto done;
+      if (al == cvl && memcmp(a, cv, al) == 0)
+        found = i;
+      px_free(a);
+    }
+    if (found == nt)
+      goto done; /* cannot place this number: no substitution */
+    used[found] = 1;
+    where[k] = found;
+  }
+  /* rebuild the target in order of position */
+  sp = px_calloc(d->npairs + 1, sizeof *sp);
+  if (!sp) {
+    rc = PX_ENOMEM;
+    goto done;
+  }
+  size_t pos = 0;
+  for (size_t i = 0; i < nt; i++) {
+    if (!used[i])
+      continue;
+    size_t k = 0;
+    while (where[k] != i)
+      k++;
+    const px_token *qt = &q->toks[q->tok[d->pairs[k].q]];
+    char *digits = NULL;
+    size_t dl = 0;
+    if ((rc = px_text_digits_for_lang(&digits, &dl, q->kt + qt->off, qt->len,
+                                      tlang)) < 0)
+      goto done;
+    if ((rc = px_buf_put(&b, target + pos, tt[i].off - pos)) == 0) {
+      sp[nsp].off = b.len;
+      sp[nsp].len = dl;
+      nsp++;
+      rc = px_buf_put(&b, digits, dl);
+    }
+    px_free(digits);
+    if (rc < 0)
+      goto done;
+    pos = tt[i].off + tt[i].len;
+  }
+  if ((rc = px_buf_put(&b, target + pos, tlen - pos)) < 0)
+    goto done;
+  *out = px_buf_detach(&b, out_len);
+  if (!*out) {
+    rc = PX_ENOMEM;
+    goto done;
+  }
+  *spans = sp;
+  *nspans = nsp;
+  sp = NULL;
+done:
+  px_buf_dispose(&b);
+  px_free(sp);
+  px_free(tt);
+  px_free(used);
+  px_free(where);
+  return rc;
+}
+
+/* ---- candidate gathering ---------------------------------------------------
+ */
+
+typedef struct cand_map {
+  uint32_t *ids;
+  uint16_t *cnt;
+  size_t cap, n;
+} cand_map;
+
+static int map_add(cand_map *m, uint32_t id, unsigned inc) {
+  if ((m->n + 1) * 2 > m->cap) {
+    size_t ncap = m->cap ? m->cap * 2 : 1024;
+    uint32_t *ids = px_calloc(ncap, sizeof *ids);
+    uint16_t *cnt = px_calloc(ncap, sizeof *cnt);
+    if (!ids || !cnt) {
+      px_free(ids);
+      px_free(cnt);
+      return PX_ENOMEM;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+      if (!m->ids[i])
+        continue;
+      size_t h = (m->ids[i] * 2654435761u) & (ncap - 1);
+      while (ids[h])
+        h = (h + 1) & (ncap - 1);
+      ids[h] = m->ids[i];
+      cnt[h] = m->cnt[i];
+    }
+    px_free(m->ids);
+    px_free(m->cnt);
+    m->ids = ids;
+    m->cnt = cnt;
+    m->cap = ncap;
+  }
+  size_t h = (id * 2654435761u) & (m->cap - 1);
+  while (m->ids[h] && m->ids[h] != id)
+    h = (h + 1) & (m->cap - 1);
+  if (!m->ids[h]) {
+    m->ids[h] = id;
+    m->n++;
+  }
+  if (m->cnt[h] < UINT16_MAX - inc)
+    m->cnt[h] = (uint16_t)(m->cnt[h] + inc);
+  return 0;
+}
+
+typedef struct term {
+  const char *s;
+  size_t len;
+  size_t count; /* posting-list length */
+} term;
+
+static int cmp_term(const void *a, const void *b) {
+  const term *x = a, *y = b;
+  return x->count < y->count ? -1 : x->count > y->count;
+}
+
+typedef struct idc {
+  uint32_t id;
+  uint16_t cnt;
+} idc;
+
+static int cmp_idc(const void *a, const void *b) {
+  const idc *x = a, *y = b;
+  if (x->cnt != y->cnt)
+    return x->cnt > y->cnt ? -1 : 1;
+  return x->id > y->id ? -1 : x->id < y->id; /* newer first */
+}
+
+/* Scan the windowed posting list of one term into the map. */
+static int scan_term(MDB_cursor *cur, const unsigned char *key, size_t klen,
+                     unsigned lo, unsigned hi, cand_map *m, size_t max) {
+  MDB_val k = {klen, (void *)key}, v;
+  unsigned char seek[PX_TM__POSTING] = {(unsigned char)lo, 0, 0, 0, 0};
+  v.mv_size = PX_TM__POSTING;
+  v.mv_data = seek;
+  int mrc = mdb_cursor_get(cur, &k, &v, MDB_GET_BOTH_RANGE);
+  size_t seen = 0;
+  if (mrc == MDB_NOTFOUND)
+    return 0;
+  if (mrc)
+    return px_tm__mdb_error(mrc, "reading the word index");
+  mrc = mdb_cursor_get(cur, &k, &v, MDB_GET_MULTIPLE);
+  while (mrc == 0) {
+    const unsigned char *p = v.mv_data;
+    size_t n = v.mv_size / PX_TM__POSTING;
+    for (size_t i = 0; i < n; i++, p += PX_TM__POSTING) {
+      if (p[0] < lo)
+        continue;
+      if (p[0] > hi)
+        return 0;
+      int rc = map_add(m, px_tm__get_u32(p + 1), 1);
+      if (rc < 0)
+        return rc;
+      if (++seen >= max)
+        return 0;
+    }
+    mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_MULTIPLE);
+  }
+  if (mrc != MDB_NOTFOUND)
+    return px_tm__mdb_error(mrc, "reading the word index");
+  return 0;
+}
+
+/* Fuzzy candidates for q into ids (best overlap first, at most k). */
+static int fuzzy_candidates(uint32_t **ids_out, size_t *n_out, px_tm *tm,
+                            MDB_txn *t, const prepared *q, const char *lkey,
+                            int min, size_t k) {
+  *ids_out = NULL;
+  *n_out = 0;
+  term *terms = NULL;
+  size_t nt = 0;
+  cand_map m = {0};
+  idc *all = NULL;
+  MDB_cursor *cur = NULL;
+  int rc = 0;
+  size_t n = q->ncore;
+  if (n == 0)
+    return 0;
+  terms = px_calloc(n, sizeof *terms);
+  if (!terms)
+    return PX_ENOMEM;
+  int mrc = mdb_cursor_open(t, tm->words, &cur);
+  if (mrc) {
+    rc = px_tm__mdb_error(mrc, "reading the word index");
+    goto done;
+  }
+  size_t lk = strlen(lkey);
+  unsigned char kb[PX_TM__LANG_MAX + 1 + PX_TM__TERM_MAX + 8];
+  memcpy(kb, lkey, lk + 1);
+  size_t nnum = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (q->num[i]) {
+      nnum++;
+      continue;
+    }
+    const px_token *tk = &q->toks[q->tok[i]];
+    size_t tl = tk->len;
+    if (tl > PX_TM__TERM_MAX) {
+      tl = PX_TM__TERM_MAX;
+      while (tl > 0 && ((unsigned char)q->kt[tk->off + tl] & 0xC0) == 0x80)
+        tl--;
+    }
+    int dup = 0;
+    for (size_t j = 0; j < nt && !dup; j++)
+      dup = terms[j].len == tl && memcmp(terms[j].s, q->kt + tk->off, tl) == 0;
+    if (dup)
+      continue;
+    terms[nt].s = q->kt + tk->off;
+    terms[nt].len = tl;
+    memcpy(kb + lk + 1, terms[nt].s, tl);
+    MDB_val key = {lk + 1 + tl, kb}, v;
+    mrc = mdb_cursor_get(cur, &key, &v, MDB_SET);
+    if (mrc == MDB_NOTFOUND)
+      terms[nt].count = 0;
+    else if (mrc) {
+      rc = px_tm__mdb_error(mrc, "reading the word index");
+      goto done;
+    } else {
+      size_t c = 0;
+      mdb_cursor_count(cur, &c);
+      terms[nt].count = (size_t)c;
+    }
+    nt++;
+  }
+  if (nt == 0)
+    goto done;
+  qsort(terms, nt, sizeof *terms, cmp_term);
+  /* length window and the overlap a match needs */
+  unsigned lo = (unsigned)((n * (size_t)min + 99) / 100);
+  unsigned hi = min > 0 ? (unsigned)(n * 100 / (size_t)min) : 255;
+  if (hi > 255)
+    hi = 255;
+  if (lo > 255)
+    lo = 255;
+  size_t need = (n * (size_t)min + 99) / 100; /* common core tokens */
+  size_t free_tokens = (n - nnum) - nt;       /* repeated words */
+  size_t need_terms = need > nnum + free_tokens ? need - nnum - free_tokens : 1;
+  if (need_terms > nt)
+    need_terms = nt;
+  size_t prefix = nt - need_terms + 1; /* a match has one of these */
+  for (size_t i = 0; i < nt; i++) {
+    if (terms[i].count == 0)
+      continue;
+    if (i >= prefix && terms[i].count > SMALL_LIST)
+      break; /* common words only refine the ranking: skip big lists */
+    memcpy(kb + lk + 1, terms[i].s, terms[i].len);
+    if ((rc = scan_term(cur, kb, lk + 1 + terms[i].len, lo, hi, &m,
+                        MAX_POSTINGS_PER_TERM)) < 0)
+      goto done;
+  }
+  if (m.n == 0)
+    goto done;
+  all = px_malloc(m.n * sizeof *all);
+  if (!all) {
+    rc = PX_ENOMEM;
+    goto done;
+  }
+  size_t na = 0;
+  for (size_t i = 0; i < m.cap; i++)
+    if (m.ids[i])
+      all[na++] = (idc){m.ids[i], m.cnt[i]};
+  qsort(all, na, sizeof *all, cmp_idc);
+  if (na > k)
+    na = k;
+  uint32_t *ids = px_malloc((na + 1) * sizeof *ids);
+  if (!ids) {
+    rc = PX_ENOMEM;
+    goto done;
+  }
+  for (size_t i = 0; i < na; i++)
+    ids[i] = all[i].id;
+  *ids_out = ids;
+  *n_out = na;
+done:
+  if (cur)
+    mdb_cursor_close(cur);
+  px_free(terms);
+  px_free(m.ids);
+  px_free(m.cnt);
+  px_free(all);
+  return rc;
+}
+
+/* ---- the lookup ------------------------------------------------------------
+ */
+
+typedef struct hit {
+  uint32_t id;
+  int score;
+  px_match_kind kind;
+  unsigned pen;
+  int64_t changed, last_used;
+  uint32_t usage;
+} hit;
+
+static int cmp_hit(const void *a, const void *b) {
+  const hit *x = a, *y = b;
+  if (x->score != y->score)
+    return x->score > y->score ? -1 : 1;
+  if (x->changed != y->changed)
+    return x->changed > y->changed ? -1 : 1;
+  if (x->last_used != y->last_used)
+    return x->last_used > y->last_used ? -1 : 1;
+  if (x->usage != y->usage)
+    return x->usage > y->usage ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+void px_tm_matches_free(px_match *m, size_t count) {
+  if (!m)
+    return;
+  for (size_t i = 0; i < count; i++) {
+    px_free((void *)m[i].target);
+    px_free((void *)m[i].subst);
+    px_unit_free((px_unit *)m[i].unit);
+  }
+  px_free(m);
+}
+
+/* Scores candidate id; appends to hits when it is good enough. */
+typedef struct lookup_ctx {
+  px_tm *tm;
+  MDB_txn *t;
+  const prepared *q;
+  const char *from, *to, *lfrom, *lto;
+  int min;
+  uint64_t qprev, qnext;
+  int has_ctx;
+  hit *hits;
+  size_t nhits, cap;
+  uint32_t *seen;
+  size_t nseen, capseen;
+} lookup_ctx;
+
+static int seen_before(lookup_ctx *c, uint32_t id) {
+  for (size_t i = 0; i < c->nseen; i++)
+    if (c->seen[i] == id)
+      return 1;
+  if (PX_GROW(c->seen, c->nseen, c->capseen) < 0)
+    return -1;
+  c->seen[c->nseen++] = id;
+  return 0;
+}
+
+static int consider(lookup_ctx *c, uint32_t id) {
+  int s = seen_before(c, id);
+  if (s)
+    return s < 0 ? PX_ENOMEM : 0;
+  unsigned char kb[4];
+  px_tm__put_u32(kb, id);
+  MDB_val k = {4, kb}, v;
+  int mrc = mdb_get(c->t, c->tm->units, &k, &v);
+  if (mrc == MDB_NOTFOUND)
+    return 0; /* a stale index entry */
+  if (mrc)
+    return px_tm__mdb_error(mrc, "reading a unit");
+  const char *src = NULL, *tgt = NULL;
+  size_t sl = 0, tl = 0;
+  int rc = px_tm__rec_peek_text(&tgt, &tl, v.mv_data, v.mv_size, c->to);
+  if (rc == PX_ENOTFOUND)
+    return 0; /* no translation into the language asked for */
+  if (rc < 0)
+    return rc;
+  rc = px_tm__rec_peek_text(&src, &sl, v.mv_data, v.mv_size, c->from);
+  if (rc == PX_ENOTFOUND)
+    return 0;
+  if (rc < 0)
+    return rc;
+  /* the full record is needed for codes, context and dates */
+  px_tm__rec *rec = NULL;
+  if ((rc = px_tm__rec_decode(&rec, v.mv_data, v.mv_size, id)) < 0)
+    return rc;
+  const px_variant *sv = px_unit_variant(&rec->u, c->from);
+  prepared cp;
+  rc = prepare(&cp, sv->text, sv->len, sv->codes_len > 0, c->lfrom);
+  score_detail d;
+  memset(&d, 0, sizeof d);
+  if (rc == 0)
+    rc = score_pair(&d, c->q, &cp);
+  if (rc == 0 && d.score >= c->min) {
+    if (PX_GROW(c->hits, c->nhits, c->cap) < 0)
+      rc = PX_ENOMEM;
+    else {
+      hit *h = &c->hits[c->nhits++];
+      h->id = id;
+      h->score = d.score;
+      h->pen = d.pen;
+      h->kind = d.score == 100 ? PX_MATCH_EXACT : PX_MATCH_FUZZY;
+      if (h->kind == PX_MATCH_EXACT && c->has_ctx) {
+        int ok = 1;
+        if (c->qprev && c->qprev != sv->prev_hash)
+          ok = 0;
+        if (c->qnext && c->qnext != sv->next_hash)
+          ok = 0;
+        if (!c->qprev && sv->prev_hash)
+          ok = 0;
+        if (!c->qnext && sv->next_hash)
+          ok = 0;
+        if (ok) {
+          h->kind = PX_MATCH_CONTEXT;
+          h->score = 101;
+        }
+      }
+      h->changed = rec->u.changed;
+      h->last_used = rec->u.last_used;
+      h->usage = rec->u.usage_count;
+    }
+  }
+  px_free(d.pairs);
+  prepared_dispose(&cp);
+  px_unit_free(&rec->u);
+  return rc;
+}
+
+/* Builds the public result for hit h. */
+static int make_match(px_match *out, lookup_ctx *c, const hit *h,
+                      int subst_ok) {
+  px_unit *u = NULL;
+  int rc = 0;
+  unsigned char kb[4];
+  px_tm__put_u32(kb, h->id);
+  MDB_val k = {4, kb}, v;
+  int mrc = mdb_get(c->t, c->tm->units, &k, &v);
+  if (mrc)
+    return px_tm__mdb_error(mrc, "reading a unit");
+  px_tm__rec *rec = NULL;
+  if ((rc = px_tm__rec_decode(&rec, v.mv_data, v.mv_size, h->id)) < 0)
+    return rc;
+  u = &rec->u;
+  const px_variant *sv = px_unit_variant(u, c->from);
+  const px_variant *tv = px_unit_variant(u, c->to);
+  memset(out, 0, sizeof *out);
+  out->unit_id = h->id;
+  out->score = h->score;
+  out->kind = h->kind;
+  out->penalties = h->pen;
+  out->source = sv->text;
+  out->source_len = sv->len;
+  out->unit = u;
+  char *t = NULL;
+  size_t tl = 0;
+  px_span *sp = NULL;
+  size_t nsp = 0;
+  if (subst_ok && (h->pen & PX_PEN_NUMBER) && h->kind == PX_MATCH_FUZZY) {
+    prepared cp;
+    score_detail d;
+    memset(&d, 0, sizeof d);
+    rc = prepare(&cp, sv->text, sv->len, sv->codes_len > 0, c->lfrom);
+    if (rc == 0)
+      rc = score_pair(&d, c->q, &cp);
+    if (rc == 0 && d.only_numbers && d.npairs)
+      rc = substitute(&t, &tl, &sp, &nsp, &d, c->q, &cp, tv->text, tv->len,
+                      tv->lang);
+    px_free(d.pairs);
+    prepared_dispose(&cp);
+    if (rc < 0)
+      goto fail;
+  }
+  if (t) {
+    out->substituted = 1;
+    out->subst = sp;
+    out->nsubst = nsp;
+  } else {
+    t = px_strndup(tv->text, tv->len);
+    tl = tv->len;
+    if (!t) {
+      rc = PX_ENOMEM;
+      goto fail;
+    }
+  }
+  out->target = t;
+  out->target_len = tl;
+  return 0;
+fail:
+  px_free(t);
+  px_free(sp);
+  px_unit_free(u);
+  memset(out, 0, sizeof *out);
+  return rc;
+}
+
+int px_tm_lookup(px_match **out, size_t *count, px_tm *tm, const char *text,
+                 size_t len, const char *from, const char *to,
+                 const px_lookup_opts *opts) {
+  PX_ASSERT_ARG(out && count && tm && (text || !len) && from && to);
+  px_lookup_opts o = PX_LOOKUP_OPTS_INIT;
+  if (opts)
+    o = *opts;
+  if (o.min_score < 0 || o.min_score > 101)
+    return px_error_set(PX_EINVALID, PX_ERRCLASS_INVALID, 0,
+                        "min_score %d is not in 0..101", o.min_score);
+  if (o.limit == 0)
+    o.limit = 5;
+  if (o.candidates == 0)
+    o.candidates = 300;
+  if (len > PX_TM_MAX_TEXT)
+    return px_error_set(PX_ETOOBIG, PX_ERRCLASS_TM, 0,
+                        "the query is %zu bytes; the limit is %u", len,
+                        PX_TM_MAX_TEXT);
+  size_t bad = 0;
+  if (px_text_validate(text ? text : "", len, &bad) < 0)
+    return px_error_set(PX_EENCODING, PX_ERRCLASS_TM, 0,
+                        "the query: invalid UTF-8 at byte %zu", bad);
+  char lfrom[PX_TM__LANG_MAX + 1], lto[PX_TM__LANG_MAX + 1];
+  char kfrom[PX_TM__LANG_MAX + 1];
+  int rc;
+  if ((rc = px_tm__lang_norm(lfrom, sizeof lfrom, from)) < 0 ||
+      (rc = px_tm__lang_norm(lto, sizeof lto, to)) < 0 ||
+      (rc = px_tm__lang_key(kfrom, sizeof kfrom, from)) < 0)
+    return rc;
+  lookup_ctx c;
+  memset(&c, 0, sizeof c);
+  prepared q;
+  memset(&q, 0, sizeof q);
+  uint32_t *cands = NULL;
+  size_t ncands = 0;
+  px_match *res = NULL;
+  size_t nres = 0;
+  c.tm = tm;
+  c.from = lfrom;
+  c.to = lto;
+  c.lfrom = kfrom;
+  c.lto = lto;
+  c.min = o.min_score > 100 ? 100 : o.min_score;
+  c.q = &q;
+  if (o.prev || o.next) {
+    c.has_ctx = 1;
+    if ((o.prev &&
+         (rc = px_tm_context_hash(&c.qprev, o.prev, o.prev_len)) < 0) ||
+        (o.next && (rc = px_tm_context_hash(&c.qnext, o.next, o.next_len)) < 0))
+      return rc;
+  }
+  if ((rc = prepare(&q, text ? text : "", len, 0, kfrom)) < 0)
+    goto done;
+  if (q.ncore > MAX_CORE) {
+    rc = px_error_set(PX_ETOOBIG, PX_ERRCLASS_TM, 0,
+                      "the query has %zu words; the limit is %d", q.ncore,
+                      MAX_CORE);
+    goto done;
+  }
+  if ((rc = px_tm__read_begin(tm, &c.t)) < 0)
+    goto done;
+  /* exact candidates */
+  uint64_t xh = 0;
+  if ((rc = px_tm__exact_hash(&xh, q.nfc, q.nfc_len, 0)) < 0)
+    goto done;
+  MDB_cursor *cur = NULL;
+  int mrc = mdb_cursor_open(c.t, tm->exact, &cur);
+  if (mrc) {
+    rc = px_tm__mdb_error(mrc, "reading the exact index");
+    goto done;
+  }
+  unsigned char kb[PX_TM__LANG_MAX + 10];
+  size_t kl = strlen(kfrom);
+  memcpy(kb, kfrom, kl);
+  kb[kl] = 0;
+  for (int i = 0; i < 8; i++)
+    kb[kl + 1 + i] = (unsigned char)(xh >> (56 - 8 * i));
+  MDB_val k = {kl + 9, kb}, v;
+  mrc = mdb_cursor_get(cur, &k, &v, MDB_SET);
+  size_t nx = 0;
+  while (mrc == 0 && nx++ < MAX_EXACT_CANDIDATES) {
+    if ((rc = consider(&c, px_tm__get_u32(v.mv_data))) < 0)
+      break;
+    mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP);
+  }
+  mdb_cursor_close(cur);
+  if (rc < 0)
+    goto done;
+  if (mrc && mrc != MDB_NOTFOUND) {
+    rc = px_tm__mdb_error(mrc, "reading the exact index");
+    goto done;
+  }
+  if (!(o.flags & PX_LOOKUP_EXACT) && c.min <= 100) {
+    if ((rc = fuzzy_candidates(&cands, &ncands, tm, c.t, &q, kfrom, c.min,
+                               o.candidates)) < 0)
+      goto done;
+    for (size_t i = 0; i < ncands; i++)
+      if ((rc = consider(&c, cands[i])) < 0)
+        goto done;
+  }
+  if (o.flags & PX_LOOKUP_EXACT) { /* keep exact and context only */
+    size_t j = 0;
+    for (size_t i = 0; i < c.nhits; i++)
+      if (c.hits[i].score >= 100)
+        c.hits[j++] = c.hits[i];
+    c.nhits = j;
+  }
+  if (o.min_score == 101) {
+    size_t j = 0;
+    for (size_t i = 0; i < c.nhits; i++)
+      if (c.hits[i].score >= 101)
+        c.hits[j++] = c.hits[i];
+    c.nhits = j;
+  }
+  if (c.nhits == 0)
+    goto done;
+  qsort(c.hits, c.nhits, sizeof *c.hits, cmp_hit);
+  nres = c.nhits < o.limit ? c.nhits : o.limit;
+  res = px_calloc(nres, sizeof *res);
+  if (!res) {
+    rc = PX_ENOMEM;
+    goto done;
+  }
+  for (size_t i = 0; i < nres; i++)
+    if ((rc = make_match(&res[i], &c, &c.hits[i],
+                         !(o.flags & PX_LOOKUP_NO_SUBST))) < 0)
+      goto done;
+done:
+  if (c.t)
+    px_tm__read_end(tm, c.t);
+  prepared_dispose(&q);
+  px_free(cands);
+  px_free(c.hits);
+  px_free(c.seen);
+  if (rc < 0) {
+    px_tm_matches_free(res, nres);
+    return rc;
+  }
+  *out = res;
+  *count = res ? nres : 0;
+  return 0;
+}
