@@ -1226,11 +1226,27 @@ int px_names_check_text(px_names_check *c, size_t *doc_out, const char *label,
  * must appear in the English side with the house spelling (else MISSING or
  * VARIANT).  The source-to-English spellings seen feed cross-pair
  * inconsistency and px_names_learn_write().
+ * @param[in] src_label, en_label names of the two sides (files, or a memory
+ *            unit), copied; findings with in_source set point into src
  * @param[in] src_lang BCP-47 tag of the source (fa, ru, ar...); NULL: guessed
  * @return as px_names_check_text(). */
-int px_names_check_pair(px_names_check *c, size_t *doc_out, const char *label,
+int px_names_check_pair(px_names_check *c, size_t *doc_out,
+                        const char *src_label, const char *src,
+                        size_t src_len, const char *src_lang,
+                        const char *en_label, const char *en, size_t en_len);
+
+/** @brief Check one aligned bead of a document already checked with
+ * px_names_check_text(): the source sentences src[src_start, src_end)
+ * against the English sentences en[en_start, en_end) of document @p doc
+ * (whose whole text is @p en).  Only cross-lingual findings (MISSING) are
+ * added, with positions in the whole source text; variants in the English
+ * were reported by the document's own check.
+ * @return 0, #PX_EINVALID (bad ranges or document), #PX_EENCODING,
+ *         #PX_EUNICODE, #PX_ENOMEM. */
+int px_names_check_bead(px_names_check *c, size_t doc, const char *src_label,
                         const char *src, size_t src_len, const char *src_lang,
-                        const char *en, size_t en_len);
+                        size_t src_start, size_t src_end, const char *en,
+                        size_t en_len, size_t en_start, size_t en_end);
 
 /** @brief Finish the batch: inconsistency across every document and pair
  * added so far (names in no lexicon spelt two ways; the majority form is
@@ -1246,8 +1262,11 @@ size_t px_names_check_count(const px_names_check *c);
  * @p i is out of range. */
 const px_names_finding *px_names_check_get(const px_names_check *c, size_t i);
 
-/** The label of document @p doc, or NULL. */
+/** The label of document @p doc (for a pair: the English side's), or NULL. */
 const char *px_names_check_label(const px_names_check *c, size_t doc);
+
+/** The source-side label of pair @p doc, or NULL for a lone document. */
+const char *px_names_check_src_label(const px_names_check *c, size_t doc);
 
 /** @brief Apply the fixable findings of document @p doc to @p s (the same
  * bytes that were checked), preserving every other byte.
