@@ -143,6 +143,8 @@ typedef struct ubuf {
 } ubuf;
 
 #define BRK_SLOTS 8
+#define MEMO_SLOTS 1024
+#define MEMO_MAX_KEY 96 /* longer inputs are not memoized */
 #define TR_SLOTS 16
 /* Scratch buffers above this many units are given back after each call so a
  * single huge input does not pin memory for the life of the thread. */
@@ -166,6 +168,14 @@ typedef struct text_cache {
   px_token *toks; /* token scratch */
   size_t tok_cap;
   int icu_only; /* tests: bypass the ASCII fast paths */
+  /* Romanizations of short non-ASCII strings, direct-mapped by hash: names
+   * recur all through a corpus and ICU transforms cost microseconds. */
+  struct {
+    const char *id; /* romanizer_for()'s static string; NULL: empty */
+    uint64_t hash;
+    uint32_t klen, vlen;
+    char *kv; /* klen key bytes, then vlen value bytes */
+  } memo[MEMO_SLOTS];
 } text_cache;
 
 static _Thread_local text_cache *tcache;
@@ -188,6 +198,8 @@ static void cache_free(void *p) {
   px_free(c->b.p);
   px_free(c->out);
   px_free(c->toks);
+  for (int i = 0; i < MEMO_SLOTS; i++)
+    px_free(c->memo[i].kv);
   px_free(c);
 }
 
@@ -1084,9 +1096,19 @@ int px_text_romanize(char **out, size_t *out_len, const char *s, size_t len,
     return PX_ENOMEM;
   if (!lang)
     lang = px_text_guess_lang(s, len, "en");
+  const char *id = romanizer_for(lang);
+  uint64_t h = 0;
+  size_t slot = 0;
+  if (!ascii && len <= MEMO_MAX_KEY) {
+    h = px_text_hash(s, len) ^ (uint64_t)(uintptr_t)id;
+    slot = (size_t)(h % MEMO_SLOTS);
+    if (c->memo[slot].id == id && c->memo[slot].hash == h &&
+        c->memo[slot].klen == len && memcmp(c->memo[slot].kv, s, len) == 0)
+      return give(out, out_len, c->memo[slot].kv + len, c->memo[slot].vlen);
+  }
   if (!ascii) {
     UTransliterator *tr;
-    if ((rc = get_translit(c, romanizer_for(lang), &tr)) < 0)
+    if ((rc = get_translit(c, id, &tr)) < 0)
       goto done;
     if ((rc = load_nfc(c, s, len)) < 0)
       goto done;
@@ -1133,7 +1155,23 @@ int px_text_romanize(char **out, size_t *out_len, const char *s, size_t len,
     /* everything else (digits, apostrophes, ZWNJ, left-over non-ASCII) is
      * dropped without breaking the word */
   }
-  rc = give(out, out_len, c->out, (size_t)(p - c->out));
+  size_t vlen = (size_t)(p - c->out);
+  if ((rc = give(out, out_len, c->out, vlen)) < 0)
+    goto done;
+  if (!ascii && len <= MEMO_MAX_KEY) {
+    /* Remember it; without memory, just do not. */
+    char *kv = px_malloc(len + vlen + 1);
+    if (kv) {
+      memcpy(kv, s, len);
+      memcpy(kv + len, c->out, vlen);
+      px_free(c->memo[slot].kv);
+      c->memo[slot].id = id;
+      c->memo[slot].hash = h;
+      c->memo[slot].klen = (uint32_t)len;
+      c->memo[slot].vlen = (uint32_t)vlen;
+      c->memo[slot].kv = kv;
+    }
+  }
 done:
   cache_trim(c);
   return rc;
