@@ -818,6 +818,15 @@ static int do_block(seg_ctx *c, size_t first_line, size_t last_line) {
     int32_t q = p;
     while (q > 0 && c->u[q - 1] == ' ')
       q--;
+    /* French spacing puts a space before the closing quote: "lutte. »".
+     * ICU breaks before the quote; the sentence ends after it. */
+    if (q > 0 && q + 1 < n && c->u[q] == ' ' && is_term(c->u[q - 1])) {
+      int32_t k = q + 1;
+      while (k < n && is_closer(c->u[k]))
+        k++;
+      if (k > q + 1 && (k == n || c->u[k] == ' '))
+        q = k;
+    }
     if (q > 0)
       c->cand[q] |= C_ICU;
   }
