@@ -687,7 +687,191 @@ const px_lexicon_source *px_lexicon_source_at(const px_lexicon *lx,
 /* ==== end lexicon ====================================================== */
 
 /* ==== align ============================================================ */
-/* (align section: px_align_*, px_eval_*) */
+/** @defgroup align Sentence alignment
+ *
+ * Given the sentences of two versions of one document (a source language
+ * and, usually, English), find which sentences translate which: beads of
+ * 0-1, 1-0, 1-1, 1-2, 2-1, 2-2, 1-3 and 3-1 sentences, each with a
+ * confidence.  One score per bead combines a Gale-Church length model
+ * (ratio and variance estimated from the pair itself), anchors that need
+ * no model (numbers of every digit script, names and cognates through
+ * romanization and consonant skeletons, punctuation, URLs, acronyms),
+ * bilingual lexicon hits and, in a second pass, an IBM Model 1 trained on
+ * the confident beads of the first pass plus any pairs the caller gives
+ * (e.g. from the translation memory).  The search is a dynamic program in
+ * a band found coarse-to-fine, so time and memory are linear in the
+ * length of the documents.
+ *
+ * Pure computation: the aligner reads no files.  Thread safety: one
+ * #px_align handle per thread; handles share nothing.
+ * @{ */
+
+/** Flags of an input sentence (px_align_sent::flags). */
+enum px_align_sent_flags {
+  /** Page furniture (tags line, agency footer, news id): never paired, it
+   * comes out as a one-sided bead. */
+  PX_ALIGN_FURNITURE = 1u << 0,
+  /** A heading or title line (aligned, but only with another heading
+   * when both sides mark them). */
+  PX_ALIGN_HEADING = 1u << 1
+};
+
+/** One input sentence: UTF-8 text (NFC recommended), the index of the
+ * paragraph it belongs to (-1 if unknown) and #px_align_sent_flags. */
+typedef struct px_align_sent {
+  const char *text; /**< the sentence; need not be NUL-terminated */
+  size_t len;       /**< its length in bytes */
+  long para;        /**< paragraph index, non-decreasing; -1: unknown */
+  unsigned flags;   /**< #px_align_sent_flags */
+} px_align_sent;
+
+/** One bead of the result: source sentences [src_start, src_start +
+ * src_count) correspond to target sentences [tgt_start, tgt_start +
+ * tgt_count).  A count of 0 marks a one-sided bead (then its start is where
+ * it would be inserted).  Beads come in document order and cover every
+ * sentence of both sides exactly once. */
+typedef struct px_bead {
+  size_t src_start, src_count;
+  size_t tgt_start, tgt_count;
+  double confidence; /**< 0..1: the probability-like margin of this bead
+                          over its best rival; 1-sided beads get the
+                          confidence that the sentence has no partner */
+} px_bead;
+
+/** Options of px_align_new(); start from #PX_ALIGN_OPTS_INIT. */
+typedef struct px_align_opts {
+  unsigned version;       /**< #PX_ALIGN_OPTS_VERSION */
+  const char *src_lang;   /**< BCP-47 tag of the source side (NULL: guess) */
+  const char *tgt_lang;   /**< of the target side (NULL: "en") */
+  unsigned band;          /**< half-width of the fine search band in
+                               sentences (0: default 12) */
+  double w_length;        /**< weight of the length model (default 1) */
+  double w_lexical;       /**< weight of anchors + lexicon + Model 1
+                               (default 1) */
+  double min_confidence;  /**< pairs below it are returned as two one-sided
+                               beads (0: keep all) */
+  const px_lexicon *const *lexicons; /**< bilingual lexicons source
+                               -> target, borrowed for the handle's life */
+  size_t n_lexicons;      /**< number of entries in @c lexicons */
+  int learn;              /**< 1: second pass with IBM Model 1 trained on
+                               the confident beads of pass 1 and on the
+                               pairs given with px_align_add_pair() */
+  int max_threads;        /**< reserved; 0 */
+} px_align_opts;
+
+#define PX_ALIGN_OPTS_VERSION 1
+/** Defaults: band 12, weights 1, no minimum confidence, learning on. */
+#define PX_ALIGN_OPTS_INIT                                                     \
+  { PX_ALIGN_OPTS_VERSION, NULL, NULL, 0, 1.0, 1.0, 0.0, NULL, 0, 1, 0 }
+
+/** An aligner: options, lexicons and the learned word-translation table. */
+typedef struct px_align px_align;
+
+/** @brief Create an aligner.
+ * @param[out] out  the handle; free with px_align_free()
+ * @param[in]  opts options (NULL: #PX_ALIGN_OPTS_INIT); copied, except the
+ *             lexicon handles and language strings, which must outlive
+ *             the aligner
+ * @return 0, #PX_EINVALID (bad version, weights < 0, confidence outside
+ *         0..1), #PX_ENOMEM. */
+int px_align_new(px_align **out, const px_align_opts *opts);
+
+/** Free an aligner; NULL is a no-op. */
+void px_align_free(px_align *al);
+
+/** @brief Give the aligner a known translation pair (e.g. a unit of the
+ * translation memory) to train its word-translation model on.  Pairs are
+ * kept (copied) and used by every later px_align_run() with learning on.
+ * @param[in] src,src_len the source-language sentence (UTF-8)
+ * @param[in] tgt,tgt_len its translation (UTF-8)
+ * @return 0, #PX_EENCODING (invalid UTF-8), #PX_ETOOBIG (a sentence over
+ *         64 KiB, or more than 1,000,000 pairs), #PX_ENOMEM. */
+int px_align_add_pair(px_align *al, const char *src, size_t src_len,
+                      const char *tgt, size_t tgt_len);
+
+/** @brief Align two sentence lists.
+ * @param[out] out   the beads in document order; free with px_free()
+ * @param[out] count number of beads
+ * @param[in]  al    the aligner
+ * @param[in]  src   source sentences (@p n_src may be 0)
+ * @param[in]  tgt   target sentences (@p n_tgt may be 0)
+ * @return 0; #PX_EENCODING naming the side, sentence and byte offset of
+ *         invalid UTF-8 ("source sentence 4: invalid UTF-8 at byte 17");
+ *         #PX_ETOOBIG (over 10,000,000 sentences a side or a sentence
+ *         over 1 MiB); #PX_EINVALID; #PX_EUNICODE; #PX_ENOMEM. */
+int px_align_run(px_bead **out, size_t *count, px_align *al,
+                 const px_align_sent *src, size_t n_src,
+                 const px_align_sent *tgt, size_t n_tgt);
+
+/** Statistics of the last px_align_run() on a handle. */
+typedef struct px_align_stats {
+  double len_ratio;    /**< estimated target/source length ratio */
+  double len_var;      /**< estimated variance per source character */
+  int passes;          /**< 1, or 2 when the Model 1 pass ran */
+  size_t m1_pairs;     /**< sentence pairs Model 1 was trained on */
+  size_t band_cells;   /**< DP cells evaluated at the finest level */
+} px_align_stats;
+
+/** @brief Copy the statistics of the last run into @p out.
+ * @return 0, #PX_EINVALID. */
+int px_align_get_stats(px_align_stats *out, const px_align *al);
+
+/** @name Scoring (the Vecalign definition)
+ * A bead file has one bead per line, `[i, j]:[k]`: 0-based sentence
+ * numbers, source side first; `[3]:[]` and `[]:[2]` are one-sided.
+ * Blank lines are ignored.
+ * @{ */
+
+/** A parsed bead list: @c beads[i] lists the source then target indices. */
+typedef struct px_eval_beads {
+  size_t count;      /**< number of beads */
+  size_t *src_off;   /**< count+1 offsets into @c src_idx */
+  size_t *src_idx;   /**< source indices of all beads */
+  size_t *tgt_off;   /**< count+1 offsets into @c tgt_idx */
+  size_t *tgt_idx;   /**< target indices of all beads */
+  size_t max_src;    /**< 1 + the largest source index (0 if none) */
+  size_t max_tgt;    /**< 1 + the largest target index (0 if none) */
+} px_eval_beads;
+
+/** @brief Parse a bead file's text.
+ * @param[out] out  the beads; release with px_eval_beads_dispose()
+ * @param[in]  name the file name for messages ("gold.txt:12:5: ...")
+ * @return 0, #PX_EPARSE (with line:column), #PX_ETOOBIG (an index over
+ *         100,000,000 or more than 10,000,000 beads), #PX_ENOMEM. */
+int px_eval_parse(px_eval_beads *out, const char *name, const char *s,
+                  size_t len);
+
+/** Free what px_eval_parse() allocated; @p b may be zeroed or NULL. */
+void px_eval_beads_dispose(px_eval_beads *b);
+
+/** Pooled counts of one or more scored document pairs. */
+typedef struct px_eval_score {
+  size_t pred_beads, gold_beads;   /**< beads counted for P and for R */
+  double strict_p_hits, strict_r_hits;
+  double lax_p_hits, lax_r_hits;
+  double strict_p, strict_r, strict_f1; /**< filled by px_eval_finish() */
+  double lax_p, lax_r, lax_f1;
+} px_eval_score;
+
+/** @brief Score one document pair and add its counts to @p acc (start
+ * from a zeroed struct).  Precision: over predicted beads that are not
+ * one-sided, a strict hit equals a gold bead; a lax hit is a strict hit
+ * or has a target sentence aligned in gold with one of its source
+ * sentences.  Recall: the same with gold and prediction swapped, one-sided
+ * beads removed from both.
+ * @param[in] n_src,n_tgt the documents' sentence counts, or 0 to skip the
+ *            check that every index lies inside the documents
+ * @return 0, #PX_EPARSE when a predicted bead names a sentence beyond the
+ *         documents or beyond every gold index ("pred: bead 7 names target
+ *         sentence 900 but the gold has 120"), #PX_ENOMEM. */
+int px_eval_add(px_eval_score *acc, const px_eval_beads *gold,
+                const px_eval_beads *pred, size_t n_src, size_t n_tgt);
+
+/** Compute P, R and F1 from the pooled counts (0 where undefined). */
+void px_eval_finish(px_eval_score *acc);
+
+/** @} */
+/** @} */
 /* ==== end align ======================================================== */
 
 /* ==== tm =============================================================== */
@@ -1097,7 +1281,278 @@ void px_tm_concord_free(px_concord_hit *hits, size_t count);
 /* ==== end tm =========================================================== */
 
 /* ==== tmx ============================================================== */
-/* (tmx section: px_tmx_*) */
+/** @defgroup tmx TMX 1.4b, TSV and JSONL: import and export
+ *
+ * Reading streams the file through Expat in constant memory and hands one
+ * #px_unit per TMX `<tu>` (or TSV line, or JSONL object) to a callback.
+ * Importing feeds those units to a translation memory in LMDB
+ * transactions; exporting iterates over the memory and writes units back.
+ *
+ * @section tmx_map What a TMX unit becomes
+ * - `tu` attributes: tuid, srclang, creationdate, changedate,
+ *   lastusagedate, usagecount, creationid, changeid, creationtool go to the
+ *   #px_unit fields of those names; the other TMX attributes (o-encoding,
+ *   datatype, creationtoolversion, segtype, o-tmf, and any unknown one) are
+ *   kept as props of type `x-px-attr:NAME` and written back as attributes.
+ *   `tuv` likewise: xml:lang (or the TMX 1.1-1.3 `lang`), creationdate,
+ *   changedate, creationid to #px_variant fields, the rest as
+ *   `x-px-attr:NAME` props of the variant.
+ * - The header's srclang (unless `*all*`) and creationtool are the defaults
+ *   of units that lack their own; the header's props and notes apply to the
+ *   whole file, so each unit receives them ahead of its own.  The other
+ *   header attributes are reported to the caller (#px_tmx_header).
+ * - `prop` and `note` at tu and tuv level become props and notes.  Props
+ *   of types `x-px-doc`, `x-px-docpos`, `x-px-confidence` (tu) and
+ *   `x-px-prev`, `x-px-next` (tuv, 16 hex digits) carry the provenance
+ *   fields parallax writes on export and are read back into those fields.
+ * - Inline markup is not flattened: each `bpt`/`ept`/`ph`/`it`/`ut` and the
+ *   start and end of each `hi` becomes a placeholder marker in the text and
+ *   a record in px_variant.codes (format in tm/SCHEMA.md, "Inline codes").
+ * - Dates are TMX's `YYYYMMDDThhmmssZ`, parsed strictly (a valid calendar
+ *   date and time, UTC); anything else makes the unit bad.
+ *
+ * @section tmx_bad Bad input
+ * A file that is not well-formed XML, has another root than `tmx`, declares
+ * entities (DTD internal subsets with `<!ENTITY`: billion-laughs attacks
+ * are refused before any expansion), refers to an undefined entity, nests
+ * elements deeper than #PX_TMX_MAX_DEPTH or holds one XML token (a start
+ * tag) over #PX_TMX_MAX_TOKEN fails with #PX_EPARSE / #PX_ETOOBIG and the
+ * message `FILE:LINE:COL: what`.  A bad unit (no or malformed language,
+ * tuv without seg, empty seg, two tuvs of one language, a bad date or
+ * number, an unexpected element or text, a segment over #PX_TM_MAX_TEXT)
+ * fails the same way, or with #PX_TMX_SKIP_BAD is reported through
+ * px_tmx_read_opts.on_bad and skipped.
+ * @{ */
+
+/** Deepest element nesting accepted (tmx/body/tu/tuv/seg is 5). */
+#define PX_TMX_MAX_DEPTH 48
+/** Largest single XML token (a start tag with its attributes), in bytes. */
+#define PX_TMX_MAX_TOKEN (1024u * 1024u)
+
+/** File formats for reading and writing. */
+typedef enum px_tmx_format {
+  PX_TMX_FORMAT_AUTO = 0, /**< reading: from the file name's extension
+                               (.tmx .tsv .txt .jsonl .json), else by
+                               content (`<` first: TMX, `{`: JSONL) */
+  PX_TMX_FORMAT_TMX = 1,  /**< TMX 1.4b */
+  PX_TMX_FORMAT_TSV = 2,  /**< one unit per line, one column per language;
+                               `\t` `\n` `\r` `\\` escaped; an optional
+                               first line `#langs<TAB>en<TAB>fa...` names
+                               the columns */
+  PX_TMX_FORMAT_JSONL = 3 /**< one JSON object per unit, every field (see
+                               tm/SCHEMA.md, "JSONL") */
+} px_tmx_format;
+
+/** @brief The format named @p name ("tmx", "tsv", "jsonl"); -1 if none. */
+int px_tmx_format_from_name(const char *name);
+
+/** px_tmx_read_opts.flags */
+enum px_tmx_read_flags {
+  PX_TMX_SKIP_BAD = 1u << 0 /**< skip bad units (reported through on_bad)
+                                 instead of failing; XML that is not
+                                 well-formed still fails */
+};
+
+/** The TMX `<header>`, as given to px_tmx_read_opts.on_header.  All
+ * pointers are borrowed for the duration of the callback; absent
+ * attributes are NULL (dates 0). */
+typedef struct px_tmx_header {
+  const char *creationtool, *creationtoolversion, *segtype, *o_tmf;
+  const char *adminlang, *srclang, *datatype, *o_encoding;
+  const char *creationid, *changeid;
+  int64_t created, changed; /**< unix seconds, 0 absent */
+  const px_prop *props;
+  size_t nprops;
+  const char *const *notes;
+  size_t nnotes;
+} px_tmx_header;
+
+/** Where a unit was read: for messages and checkpoints. */
+typedef struct px_tmx_pos {
+  const char *file;    /**< the name used in messages */
+  unsigned long line;  /**< 1-based line of the unit's start tag */
+  unsigned long col;   /**< 1-based column */
+  uint64_t byte;       /**< bytes of the file consumed so far */
+  uint64_t index;      /**< 0-based index of the unit in the file, counting
+                            skipped ones */
+} px_tmx_pos;
+
+/** Called with each good unit.  @p u and everything it points to are
+ * borrowed until the callback returns.  Return 0 to go on, or a negative
+ * px_error_code (with px_error_set()) to stop reading: px_tmx_read() then
+ * returns that code. */
+typedef int (*px_tmx_unit_fn)(const px_unit *u, const px_tmx_pos *pos,
+                              void *payload);
+
+/** Options for px_tmx_read(). */
+typedef struct px_tmx_read_opts {
+  unsigned version;     /**< 1 */
+  unsigned flags;       /**< #px_tmx_read_flags */
+  px_tmx_format format; /**< #PX_TMX_FORMAT_AUTO to guess */
+  const char *src_lang; /**< TSV: language of column 1 (with tgt_lang;
+                             overrides a `#langs` line) */
+  const char *tgt_lang; /**< TSV: language of column 2 */
+  const char *doc_id;   /**< provenance of units that carry none, or NULL */
+  const char *name;     /**< the file name used in messages; NULL: path */
+  /** If not NULL, called once with the TMX header before the first unit;
+   * a negative return stops reading with that code. */
+  int (*on_header)(const px_tmx_header *h, void *payload);
+  /** If not NULL, called for each bad unit skipped under #PX_TMX_SKIP_BAD
+   * with its error code and one-line message `FILE:LINE:COL: what`. */
+  void (*on_bad)(int code, const char *message, void *payload);
+  /** If not NULL, called now and then (every 1 MiB) with the bytes read
+   * and the file's size (0 when unknown, e.g. a pipe). */
+  void (*on_progress)(uint64_t done, uint64_t total, void *payload);
+  void *payload; /**< passed to on_header, on_bad and on_progress */
+} px_tmx_read_opts;
+#define PX_TMX_READ_OPTS_INIT                                                  \
+  {1, 0, PX_TMX_FORMAT_AUTO, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
+
+/** What px_tmx_read() counted. */
+typedef struct px_tmx_read_stats {
+  uint64_t units;   /**< good units handed to the callback */
+  uint64_t skipped; /**< bad units skipped (#PX_TMX_SKIP_BAD) */
+  uint64_t bytes;   /**< bytes read */
+  uint64_t hash;    /**< a hash of the file's bytes (its identity in
+                         checkpoints) */
+} px_tmx_read_stats;
+
+/** @brief Read the TMX, TSV or JSONL file @p path (`-` is stdin), calling
+ * @p fn with each unit, in constant memory whatever the file's size.
+ * @param[out] stats   if not NULL, the counts (also filled on failure:
+ *                     how far reading got)
+ * @param[in]  path    the file (NUL-terminated)
+ * @param[in]  opts    NULL for #PX_TMX_READ_OPTS_INIT
+ * @param[in]  fn      the unit callback (NULL: only check the file)
+ * @param[in]  payload passed to @p fn
+ * @return 0; #PX_EPARSE (malformed file or bad unit: `FILE:LINE:COL:
+ *   message`); #PX_ETOOBIG (a limit, with the position); #PX_EENCODING
+ *   (TSV/JSONL not UTF-8: line and byte); #PX_EIO (cannot read: the path
+ *   and the system's reason); #PX_EINVALID; #PX_ENOMEM; or the callback's
+ *   negative code. */
+int px_tmx_read(px_tmx_read_stats *stats, const char *path,
+                const px_tmx_read_opts *opts, px_tmx_unit_fn fn,
+                void *payload);
+
+/** @brief px_tmx_read() on @p len bytes in memory; @p name is used in
+ * messages (and to guess the format). */
+int px_tmx_read_mem(px_tmx_read_stats *stats, const char *data, size_t len,
+                    const char *name, const px_tmx_read_opts *opts,
+                    px_tmx_unit_fn fn, void *payload);
+
+/** A streaming writer of TMX, TSV or JSONL: from px_tmx_writer_new(). */
+typedef struct px_tmx_writer px_tmx_writer;
+
+/** Options for px_tmx_writer_new() and px_tmx_export(). */
+typedef struct px_tmx_write_opts {
+  unsigned version;          /**< 1 */
+  px_tmx_format format;      /**< TMX (the default for AUTO), TSV, JSONL */
+  const char *const *langs;  /**< only these languages (NULL: all); for
+                                  TSV the columns, in this order (needed) */
+  size_t nlangs;
+  const char *srclang;       /**< TMX header srclang; NULL: `*all*` */
+  int64_t now;               /**< the header's creationdate; 0: now (tests
+                                  pass a fixed value for stable output) */
+} px_tmx_write_opts;
+#define PX_TMX_WRITE_OPTS_INIT {1, PX_TMX_FORMAT_AUTO, NULL, 0, NULL, 0}
+
+/** @brief Start writing to @p f (which stays the caller's: not closed).
+ * TMX: writes the XML declaration and a header with every attribute TMX
+ * 1.4b requires (creationtool "parallax", creationtoolversion, segtype
+ * "sentence", o-tmf "parallax-lmdb", adminlang "en", srclang, datatype
+ * "plaintext", creationdate).  TSV: a `#langs` line.
+ * @param[out] out the writer; end it with px_tmx_writer_finish() (or free
+ *             it with px_tmx_writer_free() to abandon it)
+ * @return 0, #PX_EINVALID (TSV without langs, a bad tag), #PX_EIO, #PX_ENOMEM. */
+int px_tmx_writer_new(px_tmx_writer **out, FILE *f,
+                      const px_tmx_write_opts *opts);
+
+/** @brief Write one unit (only the variants in opts->langs when given; a
+ * unit left with no variant is not written).
+ * @param[out] written if not NULL, 1 if the unit was written, else 0
+ * @return 0; #PX_EPARSE (text XML 1.0 cannot carry, such as U+0001: the
+ *   message names the unit); #PX_EIO; #PX_ENOMEM. */
+int px_tmx_writer_add(px_tmx_writer *w, const px_unit *u, int *written);
+
+/** @brief Finish (TMX: close body and tmx), flush, and free the writer.
+ * @return 0 or #PX_EIO (a write or flush failed). */
+int px_tmx_writer_finish(px_tmx_writer *w);
+
+/** Free a writer without finishing it.  NULL is a no-op. */
+void px_tmx_writer_free(px_tmx_writer *w);
+
+/** What px_tmx_export() wrote. */
+typedef struct px_tmx_export_stats {
+  uint64_t units;   /**< units written */
+  uint64_t skipped; /**< units with none of the languages asked for */
+} px_tmx_export_stats;
+
+/** @brief Export every unit of @p tm (a snapshot: concurrent writers do not
+ * disturb it) to @p path, atomically: written to a temporary file in the
+ * same directory, flushed to disk, then renamed over @p path, so @p path
+ * is either untouched or complete.  @p path `-` writes to stdout.
+ * @return 0, #PX_EIO, #PX_ESTORE, #PX_EPARSE, #PX_EINVALID, #PX_ENOMEM. */
+int px_tmx_export(px_tmx_export_stats *stats, px_tm *tm, const char *path,
+                  const px_tmx_write_opts *opts);
+
+/** px_tmx_import_opts.flags (besides #PX_TMX_SKIP_BAD) */
+enum px_tmx_import_flags {
+  PX_TMX_RESUME = 1u << 8 /**< continue an interrupted batched import of
+                               the same file from its checkpoint */
+};
+
+/** Options for px_tmx_import(). */
+typedef struct px_tmx_import_opts {
+  unsigned version;     /**< 1 */
+  px_tmx_read_opts read; /**< how to read the file (flags, format, ...) */
+  unsigned flags;       /**< #PX_TMX_RESUME */
+  long batch;           /**< units per transaction; 0: one transaction
+                             for the whole file; -1 (default): one
+                             transaction when the file is at most
+                             single_max bytes, else 10,000 */
+  uint64_t single_max;  /**< 0: 32 MiB */
+} px_tmx_import_opts;
+#define PX_TMX_IMPORT_OPTS_INIT {1, PX_TMX_READ_OPTS_INIT, 0, -1, 0}
+
+/** What px_tmx_import() did. */
+typedef struct px_tmx_import_stats {
+  uint64_t read;     /**< good units read (including resumed-over ones) */
+  uint64_t added;    /**< new units stored */
+  uint64_t updated;  /**< units that existed and were updated or merged */
+  uint64_t skipped;  /**< bad units skipped */
+  uint64_t resumed;  /**< units skipped because a checkpoint covered them */
+  uint64_t batches;  /**< transactions committed */
+  uint64_t bytes;    /**< bytes of the file */
+} px_tmx_import_stats;
+
+/** @brief Import the file @p path into @p tm.
+ *
+ * All or nothing: a malformed file or bad unit (without #PX_TMX_SKIP_BAD)
+ * stores nothing.  A file of at most single_max bytes is imported in one
+ * LMDB transaction.  A bigger one is first checked in full (a reading pass
+ * that stores nothing), then stored in transactions of @p batch units; each
+ * commits with the checkpoint `import:<hash of the file>` = units done, so a
+ * crash or kill loses at most the batch in progress, and the import
+ * continues from the checkpoint with #PX_TMX_RESUME.  Without it, an
+ * unfinished checkpoint of the same file makes the import fail with
+ * #PX_EEXISTS (importing again would count the committed units twice).
+ * See tm/SCHEMA.md, "Import checkpoints".
+ * @param[out] stats if not NULL, the counts (also after a failure)
+ * @return 0; the codes of px_tmx_read(); #PX_EEXISTS (an unfinished
+ *   checkpoint, without #PX_TMX_RESUME); #PX_ESTORE; #PX_EREADONLY. */
+int px_tmx_import(px_tmx_import_stats *stats, px_tm *tm, const char *path,
+                  const px_tmx_import_opts *opts);
+
+/** @brief Parse a TMX date `YYYYMMDDThhmmssZ` strictly.
+ * @param[out] out unix seconds
+ * @return 0 or #PX_EPARSE. */
+int px_tmx_date_parse(int64_t *out, const char *s, size_t len);
+
+/** @brief Format unix seconds @p t as a TMX date into @p buf (17 bytes
+ * with the NUL).  Returns @p buf. */
+char *px_tmx_date_format(char buf[17], int64_t t);
+
+/** @} */
 /* ==== end tmx ========================================================== */
 
 /* ==== names ============================================================ */
