@@ -162,3 +162,104 @@ PX_TEST(test_text_tokenize__out_of_memory) {
   }
   CHECK(failures >= 2);
 }
+
+/* Tokens of s with or without the fast path, rendered for comparison. */
+static void render_to(char *buf, size_t cap, const char *s, size_t len,
+                      const char *lang, int fast) {
+  px_token *t = NULL;
+  size_t n = 0;
+  px_text__set_ascii_fast_path(fast);
+  int rc = px_text_tokenize(&t, &n, s, len, lang);
+  px_text__set_ascii_fast_path(1);
+  size_t at = (size_t)snprintf(buf, cap, "rc=%d:", rc);
+  for (size_t i = 0; !rc && i < n && at < cap - 32; i++)
+    at += (size_t)snprintf(buf + at, cap - at, " %zu+%zu/%d", t[i].off,
+                           t[i].len, (int)t[i].kind);
+  px_free(t);
+}
+
+static unsigned long tok_rng = 99;
+static unsigned tok_rand(void) {
+  tok_rng = tok_rng * 6364136223846793005UL + 1442695040888963407UL;
+  return (unsigned)(tok_rng >> 33);
+}
+
+PX_TEST(test_text_tokenize__fast_path_matches_icu) {
+  /* Random strings over the characters the fast path handles, with the
+   * contexts that matter (letters/digits around . ' , ; _ and typographic
+   * quotes), compared token by token with ICU's answer. */
+  static const char *pieces[] = {"a",
+                                 "Z",
+                                 "x",
+                                 "1",
+                                 "9",
+                                 "0",
+                                 ".",
+                                 ",",
+                                 ";",
+                                 ":",
+                                 "'",
+                                 "_",
+                                 " ",
+                                 "  ",
+                                 "-",
+                                 "\"",
+                                 "(",
+                                 ")",
+                                 "$",
+                                 "%",
+                                 "+",
+                                 "#",
+                                 "!",
+                                 "?",
+                                 "/",
+                                 "\t",
+                                 "\r\n",
+                                 "\n",
+                                 "\x01",
+                                 "\x7F",
+                                 "~",
+                                 "\xC2\xA0",
+                                 "\xE2\x80\x99",
+                                 "\xE2\x80\x98",
+                                 "\xE2\x80\x9C",
+                                 "\xE2\x80\x9D",
+                                 "\xE2\x80\x93",
+                                 "\xE2\x80\x94",
+                                 "\xE2\x80\xA6",
+                                 "\xC2\xAB",
+                                 "\xC2\xBB",
+                                 "\xE2\x80\x89",
+                                 "\xE2\x80\xAF",
+                                 "don't",
+                                 "3.5",
+                                 "1,000",
+                                 "U.S.",
+                                 "snake_case",
+                                 "__",
+                                 "a1",
+                                 "1a"};
+  const size_t np = sizeof pieces / sizeof pieces[0];
+  const char *langs[] = {NULL, "en", "fa", "ru", "de"};
+  char s[256], fast[4096], slow[4096];
+  int bad = 0;
+  for (int round = 0; round < 20000 && bad < 5; round++) {
+    size_t len = 0, parts = 1 + tok_rand() % 12;
+    for (size_t p = 0; p < parts; p++) {
+      const char *piece = pieces[tok_rand() % np];
+      size_t pl = strlen(piece);
+      if (len + pl >= sizeof s)
+        break;
+      memcpy(s + len, piece, pl);
+      len += pl;
+    }
+    const char *lang = langs[tok_rand() % 5];
+    render_to(fast, sizeof fast, s, len, lang, 1);
+    render_to(slow, sizeof slow, s, len, lang, 0);
+    if (strcmp(fast, slow) != 0) {
+      px_test_fail(__FILE__, __LINE__, "\"%.*s\":\n    fast %s\n    icu  %s",
+                   (int)len, s, fast, slow);
+      bad++;
+    }
+  }
+}
