@@ -327,6 +327,7 @@ typedef struct seg_line {
   size_t first_word; /* code points of the first word */
   int ends_term;     /* final punctuation (after closers) */
   int starts_lower;  /* the first letter is lower case */
+  int starts_item;   /* opens with a bullet or a list number: "• ", "2. " */
 } seg_line;
 
 typedef struct seg_item {
@@ -927,6 +928,19 @@ static void measure(seg_ctx *c, seg_line *l) {
       last_nc = ' ';
   }
   l->ends_term = last_nc != ' ' && is_term(last_nc);
+  /* a list item: bullet, or 1-3 digits and '.' or ')' before a space */
+  size_t j = l->ts;
+  UChar32 f;
+  U8_NEXT_UNSAFE(s, j, f);
+  if (f < 0x10000 && is_bullet((UChar)f))
+    l->starts_item = 1;
+  else {
+    j = l->ts;
+    while (j < l->te && j - l->ts < 3 && s[j] >= '0' && s[j] <= '9')
+      j++;
+    l->starts_item = j > l->ts && j + 1 < l->te &&
+                     (s[j] == '.' || s[j] == ')') && s[j + 1] == ' ';
+  }
 }
 
 static int flush_paragraph(seg_ctx *c) {
@@ -944,7 +958,9 @@ static int flush_paragraph(seg_ctx *c) {
     int join = 0;
     if (i + 1 < k && !c->lines_mode) {
       const seg_line *l = &c->lines[i], *nx = &c->lines[i + 1];
-      if (l->ends_term)
+      if (nx->starts_item)
+        join = 0; /* a list item starts a segment */
+      else if (l->ends_term)
         join = 1;
       else if (prose && nx->starts_lower)
         join = 1;
