@@ -1,0 +1,1866 @@
+/*
+ * align.c: sentence alignment of two versions of one document.
+ *
+ * Pipeline of px_align_run():
+ *  1. Features.  Each sentence becomes a length (code points, spaces not
+ *     counted) and a list of units (words, numbers, some punctuation,
+ *     acronyms, URLs), each with a weight (inverse document frequency
+ *     within this document) and a few match keys: digits of any script
+ *     made ASCII, the consonant skeleton of the romanized word (names and
+ *     cognates, with a Jaro-Winkler pass to catch spelling variants),
+ *     lexicon translations (source side) or the word itself (target side),
+ *     canonical punctuation, and in pass 2 the Model 1 translations.
+ *  2. Score.  A bead costs -log prior(type) + Gale-Church length cost +
+ *     a lexical log-likelihood ratio: the units matched on both sides under
+ *     "translation" (match rate p1) against "unrelated" (rate p0).  Every
+ *     parameter (length ratio and variance, bead-type priors, p0, p1) is
+ *     estimated from the pair being aligned.
+ *  3. Search.  Viterbi over beads within a band: the band comes from the
+ *     path at a coarser resolution (paragraphs, or blocks of 8 sentences,
+ *     recursively), as Vecalign does, so time and memory are linear.
+ *  4. Learn.  The confident beads train IBM Model 1 (with the caller's
+ *     pairs); its best translations become keys; realign.
+ *  5. Confidence.  Forward-backward over the final band gives each bead's
+ *     posterior probability.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "align.h"
+#include "buf.h"
+#include "error.h"
+#include "mem.h"
+
+#define MAX_SENTS ((size_t)10000000)
+#define MAX_SENT_LEN ((size_t)1 << 20)
+#define MAX_PAIR_LEN ((size_t)1 << 16)
+#define MAX_PAIRS ((size_t)1000000)
+#define DEFAULT_BAND 12
+#define BLOCK 8             /* sentences per block at a coarser level */
+#define FULL_DP_CELLS 90000 /* below this, no coarse level is needed */
+#define INF 1e30
+
+/* Bead types, in the order of the DP's backpointers. */
+const int px_align__types[PX_ALIGN__NTYPES][2] = {
+    {1, 1}, {1, 0}, {0, 1}, {1, 2}, {2, 1}, {2, 2}, {1, 3}, {3, 1}};
+/* Gale & Church's priors (1-3/3-1 added with a small mass), the start of
+ * the per-document estimate. */
+static const double default_prior[PX_ALIGN__NTYPES] = {
+    0.89, 0.005, 0.005, 0.04, 0.04, 0.011, 0.004, 0.004};
+
+/* Key kinds live in the top three bits of a 32-bit key. */
+enum { K_NUM = 0, K_COG = 1, K_LEX = 2, K_PUNCT = 3, K_ACR = 4, K_M1 = 5 };
+
+static uint32_t mkkey(unsigned kind, const char *s, size_t n) {
+  uint64_t h = px_text_hash(s, n);
+  h ^= h >> 29;
+  return ((uint32_t)kind << 29) | (uint32_t)(h & 0x1fffffffu);
+}
+
+/* ---- a string interner ------------------------------------------------- */
+typedef struct strmap {
+  uint32_t *slot; /* id + 1, 0 empty */
+  size_t cap;     /* power of two */
+  size_t n, ncap;
+  uint64_t *hash;
+  size_t *off;
+  uint32_t *len;
+  px_buf pool;
+} strmap;
+
+static void sm_dispose(strmap *m) {
+  px_free(m->slot);
+  px_free(m->hash);
+  px_free(m->off);
+  px_free(m->len);
+  px_buf_dispose(&m->pool);
+  memset(m, 0, sizeof *m);
+}
+
+static int sm_rehash(strmap *m, size_t ncap) {
+  uint32_t *ns = px_calloc(ncap, sizeof *ns);
+  if (!ns)
+    return PX_ENOMEM;
+  for (size_t id = 0; id < m->n; id++) {
+    size_t i = (size_t)m->hash[id] & (ncap - 1);
+    while (ns[i])
+      i = (i + 1) & (ncap - 1);
+    ns[i] = (uint32_t)id + 1;
+  }
+  px_free(m->slot);
+  m->slot = ns;
+  m->cap = ncap;
+  return 0;
+}
+
+/* The id of (s, n), added if new (*is_new = 1). */
+static int sm_get(strmap *m, const char *s, size_t n, uint32_t *id_out,
+                  int *is_new) {
+  int rc;
+  if (m->n * 2 >= m->cap && (rc = sm_rehash(m, m->cap ? m->cap * 2 : 256)))
+    return rc;
+  uint64_t h = px_text_hash(s, n);
+  size_t i = (size_t)h & (m->cap - 1);
+  while (m->slot[i]) {
+    uint32_t id = m->slot[i] - 1;
+    if (m->hash[id] == h && m->len[id] == n &&
+        memcmp(m->pool.ptr + m->off[id], s, n) == 0) {
+      *id_out = id;
+      *is_new = 0;
+      return 0;
+    }
+    i = (i + 1) & (m->cap - 1);
+  }
+  if (m->n == m->ncap) {
+    size_t nc = m->ncap ? m->ncap * 2 : 256;
+    uint64_t *h2 = px_realloc(m->hash, nc * sizeof *h2);
+    if (!h2)
+      return PX_ENOMEM;
+    m->hash = h2;
+    size_t *o2 = px_realloc(m->off, nc * sizeof *o2);
+    if (!o2)
+      return PX_ENOMEM;
+    m->off = o2;
+    uint32_t *l2 = px_realloc(m->len, nc * sizeof *l2);
+    if (!l2)
+      return PX_ENOMEM;
+    m->len = l2;
+    m->ncap = nc;
+  }
+  size_t off = m->pool.len;
+  if ((rc = px_buf_put(&m->pool, s, n)) || (rc = px_buf_putc(&m->pool, 0)))
+    return rc;
+  m->hash[m->n] = h;
+  m->off[m->n] = off;
+  m->len[m->n] = (uint32_t)n;
+  m->slot[i] = (uint32_t)m->n + 1;
+  *id_out = (uint32_t)m->n++;
+  *is_new = 1;
+  return 0;
+}
+
+static const char *sm_str(const strmap *m, uint32_t id) {
+  return m->pool.ptr + m->off[id];
+}
+
+/* ---- growable uint32 arrays --------------------------------------------- */
+typedef struct u32v {
+  uint32_t *v;
+  size_t n, cap;
+} u32v;
+
+static int u32_push(u32v *a, uint32_t x) {
+  if (PX_GROW(a->v, a->n, a->cap))
+    return PX_ENOMEM;
+  a->v[a->n++] = x;
+  return 0;
+}
+
+/* ---- the handle ---------------------------------------------------------- */
+struct px_align {
+  px_align_opts o;
+  px_align_stats stats;
+  /* caller's training pairs, NUL-separated in one buffer */
+  px_buf pairs;
+  size_t *pair_off; /* 4 per pair: src off, src len, tgt off, tgt len */
+  size_t n_pairs, pair_cap;
+};
+
+int px_align_new(px_align **out, const px_align_opts *opts) {
+  px_align_opts def = PX_ALIGN_OPTS_INIT;
+  PX_ASSERT_ARG(out);
+  if (!opts)
+    opts = &def;
+  PX_ASSERT_ARG(opts->version == PX_ALIGN_OPTS_VERSION);
+  PX_ASSERT_ARG(opts->w_length >= 0 && opts->w_lexical >= 0);
+  PX_ASSERT_ARG(opts->min_confidence >= 0 && opts->min_confidence <= 1);
+  PX_ASSERT_ARG(opts->n_lexicons == 0 || opts->lexicons);
+  px_align *al = px_calloc(1, sizeof *al);
+  if (!al)
+    return PX_ENOMEM;
+  al->o = *opts;
+  if (!al->o.band)
+    al->o.band = DEFAULT_BAND;
+  px_buf_init(&al->pairs, 0);
+  *out = al;
+  return 0;
+}
+
+void px_align_free(px_align *al) {
+  if (!al)
+    return;
+  px_buf_dispose(&al->pairs);
+  px_free(al->pair_off);
+  px_free(al);
+}
+
+int px_align_add_pair(px_align *al, const char *src, size_t src_len,
+                      const char *tgt, size_t tgt_len) {
+  size_t bad;
+  int rc;
+  PX_ASSERT_ARG(al);
+  PX_ASSERT_ARG(src || !src_len);
+  PX_ASSERT_ARG(tgt || !tgt_len);
+  if (src_len > MAX_PAIR_LEN || tgt_len > MAX_PAIR_LEN)
+    return px_error_set(PX_ETOOBIG, PX_ERRCLASS_ALIGN, 0,
+                        "training pair %zu: a sentence over 64 KiB",
+                        al->n_pairs + 1);
+  if (al->n_pairs >= MAX_PAIRS)
+    return px_error_set(PX_ETOOBIG, PX_ERRCLASS_ALIGN, 0,
+                        "more than %zu training pairs", MAX_PAIRS);
+  if (px_text_validate(src, src_len, &bad))
+    return px_error_set(PX_EENCODING, PX_ERRCLASS_ALIGN, 0,
+                        "training pair %zu: source: invalid UTF-8 at byte %zu",
+                        al->n_pairs + 1, bad);
+  if (px_text_validate(tgt, tgt_len, &bad))
+    return px_error_set(PX_EENCODING, PX_ERRCLASS_ALIGN, 0,
+                        "training pair %zu: target: invalid UTF-8 at byte %zu",
+                        al->n_pairs + 1, bad);
+  if (al->n_pairs * 4 + 4 > al->pair_cap) {
+    size_t nc = al->pair_cap ? al->pair_cap * 2 : 64;
+    size_t *p = px_realloc(al->pair_off, nc * sizeof *p);
+    if (!p)
+      return PX_ENOMEM;
+    al->pair_off = p;
+    al->pair_cap = nc;
+  }
+  size_t so = al->pairs.len;
+  if ((rc = px_buf_put(&al->pairs, src, src_len)) ||
+      (rc = px_buf_putc(&al->pairs, 0)))
+    return rc;
+  size_t to = al->pairs.len;
+  if ((rc = px_buf_put(&al->pairs, tgt, tgt_len)) ||
+      (rc = px_buf_putc(&al->pairs, 0)))
+    return rc;
+  size_t *q = al->pair_off + al->n_pairs * 4;
+  q[0] = so;
+  q[1] = src_len;
+  q[2] = to;
+  q[3] = tgt_len;
+  al->n_pairs++;
+  return 0;
+}
+
+int px_align_get_stats(px_align_stats *out, const px_align *al) {
+  PX_ASSERT_ARG(out);
+  PX_ASSERT_ARG(al);
+  *out = al->stats;
+  return 0;
+}
+
+/* ---- features of one side ---------------------------------------------- */
+
+/* A distinct token of one side (by its bytes). */
+typedef struct tokinfo {
+  uint32_t word; /* id in side.words (normalized form), UINT32_MAX if none */
+  uint32_t koff; /* base keys: keys.v[koff .. koff+kn) */
+  uint16_t kn;
+  uint16_t mn; /* Model 1 keys: m1k[moff .. moff+mn) (source side) */
+  uint16_t jn; /* Jaro-Winkler cognate keys: jwk[joff .. joff+jn) */
+  uint32_t moff;
+  uint32_t joff;
+  uint32_t foff; /* keys that occur on the other side: fkeys[foff ..] */
+  uint16_t fn;
+  uint32_t df;   /* sentences it occurs in */
+  uint32_t last; /* last sentence counted in df, + 1 */
+  float base;    /* weight of its kind */
+  float w;       /* base * idf */
+} tokinfo;
+
+typedef struct side {
+  const char *lang;
+  int is_src;
+  size_t n;
+  double *len;
+  long *para;
+  unsigned *flags;
+  u32v toks;       /* token ids, sentence by sentence */
+  uint32_t *t_off; /* n + 1 */
+  strmap raw;      /* token bytes -> token id */
+  strmap words;    /* normalized word -> word id */
+  tokinfo *ti;
+  size_t nti, cti;
+  u32v keys;       /* base keys of all tokens */
+  u32v m1k;        /* Model 1 keys (source side, pass 2) */
+  u32v jwk;        /* cognate keys found by Jaro-Winkler (source side) */
+  strmap cog;      /* romanized form -> id, for the Jaro-Winkler pass */
+  u32v rom_of;     /* token id -> cog id + 1 (0: none) */
+  u32v cog_skel;   /* cog id -> its skeleton key */
+  u32v fkeys;      /* per token, its keys found on the other side */
+  u32v live;       /* token occurrences with such keys, by sentence */
+  uint32_t *l_off; /* n + 1 offsets into live */
+} side;
+
+static void side_dispose(side *s) {
+  px_free(s->len);
+  px_free(s->para);
+  px_free(s->flags);
+  px_free(s->toks.v);
+  px_free(s->t_off);
+  sm_dispose(&s->raw);
+  sm_dispose(&s->words);
+  px_free(s->ti);
+  px_free(s->keys.v);
+  px_free(s->m1k.v);
+  px_free(s->jwk.v);
+  sm_dispose(&s->cog);
+  px_free(s->rom_of.v);
+  px_free(s->cog_skel.v);
+  px_free(s->fkeys.v);
+  px_free(s->live.v);
+  px_free(s->l_off);
+  memset(s, 0, sizeof *s);
+}
+
+/* Number of code points in s (UTF-8 lead bytes). */
+static size_t cp_count(const char *s, size_t n) {
+  size_t c = 0;
+  for (size_t i = 0; i < n; i++)
+    if (((unsigned char)s[i] & 0xC0) != 0x80)
+      c++;
+  return c;
+}
+
+/* The byte length of the first `cps` code points of s. */
+static size_t cp_prefix(const char *s, size_t n, size_t cps) {
+  size_t i = 0, c = 0;
+  while (i < n) {
+    if (((unsigned char)s[i] & 0xC0) != 0x80) {
+      if (c == cps)
+        break;
+      c++;
+    }
+    i++;
+  }
+  return i;
+}
+
+static int is_rich(const char *lang) {
+  static const char *const rich[] = {"ru", "tr", "ar", "ur", "de", "fr",
+                                     "fa", "uk", "fi", "hu", "pl", "cs"};
+  for (size_t i = 0; i < sizeof rich / sizeof *rich; i++)
+    if (lang && px_lang_is(lang, rich[i]))
+      return 1;
+  return 0;
+}
+
+static int is_arabic_script(const char *lang) {
+  return lang && (px_lang_is(lang, "ar") || px_lang_is(lang, "fa") ||
+                  px_lang_is(lang, "ur") || px_lang_is(lang, "ps"));
+}
+
+/* Target-side lexical key of a normalized word: its first 5 code points,
+ * a crude stem that lets "wars" meet "war" and "talks" meet "talk". */
+static uint32_t lex_key(const char *w, size_t n) {
+  return mkkey(K_LEX, w, cp_prefix(w, n, 5));
+}
+
+typedef struct ctx {
+  px_align *al;
+  side s, t;
+  u32v scratch;
+} ctx;
+
+/* Append the lexicon keys of translations of normalized word w. */
+static int add_lex_keys(ctx *c, side *sd, const char *w, size_t n) {
+  const px_align_opts *o = &c->al->o;
+  int found = 0, rc;
+  for (int attempt = 0; attempt < 12 && !found; attempt++) {
+    const char *q = w;
+    size_t qn = n;
+    if (attempt > 0) {
+      /* Morphology: drop Arabic-script proclitics, then try shorter
+       * prefixes (the lexicon holds lemmas; news text inflects them). */
+      if (!is_rich(sd->lang))
+        break;
+      size_t cps = cp_count(w, n);
+      if (attempt <= 2 && is_arabic_script(sd->lang)) {
+        static const char *const pre[] = {"\xd9\x88", "\xd8\xa7\xd9\x84"};
+        const char *p = pre[attempt - 1];
+        size_t pl = strlen(p);
+        if (n <= pl + 4 || memcmp(w, p, pl) != 0)
+          continue;
+        q = w + pl;
+        qn = n - pl;
+      } else {
+        size_t drop = (size_t)attempt - (is_arabic_script(sd->lang) ? 2 : 0);
+        if (drop == 0 || cps < drop + 4 || drop > 4)
+          continue;
+        qn = cp_prefix(w, n, cps - drop);
+      }
+    }
+    for (size_t l = 0; l < o->n_lexicons; l++) {
+      const px_lexicon_entry *e;
+      size_t ne;
+      if (px_lexicon_lookup(o->lexicons[l], q, qn, &e, &ne) != 0)
+        continue;
+      found = 1;
+      for (size_t j = 0; j < ne && j < 8; j++) {
+        const char *t = e[j].tgt;
+        size_t tn = strlen(t), a = 0;
+        while (a < tn) {
+          size_t b = a;
+          while (b < tn && t[b] != ' ')
+            b++;
+          if (b - a >= 3 && (rc = u32_push(&sd->keys, lex_key(t + a, b - a))))
+            return rc;
+          a = b + 1;
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+/* Canonical form of a punctuation character that carries across
+ * languages, or NULL. */
+static const char *punct_class(const char *s, size_t n) {
+  static const struct {
+    const char *ch, *cls;
+  } map[] = {{"?", "?"},
+             {"\xd8\x9f", "?"}, /* Arabic question mark */
+             {"!", "!"},
+             {"\"", "\""},
+             {"\xc2\xab", "\""},     /* « */
+             {"\xc2\xbb", "\""},     /* » */
+             {"\xe2\x80\x9c", "\""}, /* “ */
+             {"\xe2\x80\x9d", "\""}, /* ” */
+             {"\xe2\x80\x9e", "\""}, /* „ */
+             {"(", "("},
+             {")", ")"},
+             {"[", "("},
+             {"]", ")"},
+             {":", ":"},
+             {"%", "%"},
+             {"\xd9\xaa", "%"}}; /* Arabic percent */
+  for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+    if (strlen(map[i].ch) == n && memcmp(map[i].ch, s, n) == 0)
+      return map[i].cls;
+  return NULL;
+}
+
+static int all_upper_ascii(const char *s, size_t n) {
+  if (n < 2 || n > 8)
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] < 'A' || s[i] > 'Z')
+      return 0;
+  return 1;
+}
+
+static int new_token(ctx *c, side *sd, uint32_t tid, const char *s, size_t n,
+                     px_token_kind kind) {
+  int rc = 0;
+  char *norm = NULL, *rom = NULL, *skel = NULL;
+  size_t nl, rl, kl;
+  if (PX_GROW(sd->ti, sd->nti, sd->cti))
+    return PX_ENOMEM;
+  tokinfo *ti = &sd->ti[tid];
+  memset(ti, 0, sizeof *ti);
+  ti->word = UINT32_MAX;
+  ti->koff = (uint32_t)sd->keys.n;
+  sd->nti = tid + 1;
+  if ((rc = u32_push(&sd->rom_of, 0)))
+    return rc;
+  if (kind == PX_TOK_NUMBER) {
+    if ((rc = px_text_normalize(&norm, &nl, s, n, PX_NORM_DIGITS)))
+      goto done;
+    char digits[64];
+    size_t d = 0;
+    for (size_t i = 0; i < nl && d < sizeof digits; i++)
+      if (norm[i] >= '0' && norm[i] <= '9')
+        digits[d++] = norm[i];
+    if (d) {
+      ti->base = 2.0f;
+      rc = u32_push(&sd->keys, mkkey(K_NUM, digits, d));
+    }
+  } else if (kind == PX_TOK_PUNCT || kind == PX_TOK_SYMBOL) {
+    const char *cls = punct_class(s, n);
+    if (cls) {
+      ti->base = 0.5f;
+      rc = u32_push(&sd->keys, mkkey(K_PUNCT, cls, strlen(cls)));
+    }
+  } else if (kind == PX_TOK_WORD || kind == PX_TOK_IDEO) {
+    int is_new;
+    ti->base = 1.0f;
+    if ((rc = px_lexicon_normalize_word(&norm, &nl, s, n)))
+      goto done;
+    if ((rc = sm_get(&sd->words, norm, nl, &ti->word, &is_new)))
+      goto done;
+    if (all_upper_ascii(s, n)) {
+      ti->base = 2.0f;
+      if ((rc = u32_push(&sd->keys, mkkey(K_ACR, s, n))))
+        goto done;
+    }
+    if (!sd->is_src) {
+      if ((rc = u32_push(&sd->keys, lex_key(norm, nl))) ||
+          (rc = u32_push(&sd->keys, mkkey(K_M1, (const char *)&ti->word,
+                                          sizeof ti->word))))
+        goto done;
+    } else if (c->al->o.n_lexicons) {
+      if ((rc = add_lex_keys(c, sd, norm, nl)))
+        goto done;
+    }
+    /* Names and cognates: the consonant skeleton of the romanized word. */
+    if (cp_count(norm, nl) >= 4) {
+      if ((rc = px_text_romanize(&rom, &rl, norm, nl, sd->lang)) ||
+          (rc = px_text_skeleton(&skel, &kl, rom, rl)))
+        goto done;
+      if (kl >= 2) {
+        uint32_t cid, sk = mkkey(K_COG, skel, kl);
+        if ((rc = u32_push(&sd->keys, sk)) ||
+            (rc = sm_get(&sd->cog, rom, rl, &cid, &is_new)))
+          goto done;
+        if (is_new && (rc = u32_push(&sd->cog_skel, sk)))
+          goto done;
+        sd->rom_of.v[tid] = cid + 1;
+      }
+    }
+  }
+done:
+  ti = &sd->ti[tid];
+  ti->kn = (uint16_t)(sd->keys.n - ti->koff);
+  px_free(norm);
+  px_free(rom);
+  px_free(skel);
+  return rc;
+}
+
+/* Tokenize every sentence of one side into token ids. */
+static int side_build(ctx *c, side *sd, const px_align_sent *in, size_t n,
+                      const char *lang, int is_src) {
+  int rc = 0;
+  px_token *tk = NULL;
+  size_t ntk;
+  sd->lang = lang;
+  sd->is_src = is_src;
+  sd->n = n;
+  sd->len = px_calloc(n + 1, sizeof *sd->len);
+  sd->para = px_calloc(n + 1, sizeof *sd->para);
+  sd->flags = px_calloc(n + 1, sizeof *sd->flags);
+  sd->t_off = px_calloc(n + 1, sizeof *sd->t_off);
+  if (!sd->len || !sd->para || !sd->flags || !sd->t_off)
+    return PX_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
+    const char *s = in[i].text;
+    size_t len = in[i].len, bad;
+    sd->t_off[i] = (uint32_t)sd->toks.n;
+    sd->para[i] = in[i].para;
+    sd->flags[i] = in[i].flags;
+    if (!s && len)
+      return px_error_set(PX_EINVALID, PX_ERRCLASS_INVALID, 0,
+                          "%s sentence %zu: NULL text",
+                          is_src ? "source" : "target", i + 1);
+    if (len > MAX_SENT_LEN)
+      return px_error_set(PX_ETOOBIG, PX_ERRCLASS_ALIGN, 0,
+                          "%s sentence %zu: longer than 1 MiB",
+                          is_src ? "source" : "target", i + 1);
+    if (px_text_validate(s, len, &bad))
+      return px_error_set(PX_EENCODING, PX_ERRCLASS_ALIGN, 0,
+                          "%s sentence %zu: invalid UTF-8 at byte %zu",
+                          is_src ? "source" : "target", i + 1, bad);
+    size_t spaces = 0;
+    for (size_t j = 0; j < len; j++)
+      spaces += s[j] == ' ' || s[j] == '\t';
+    sd->len[i] = (double)(cp_count(s, len) - spaces);
+    if (!len)
+      continue;
+    if ((rc = px_text_tokenize(&tk, &ntk, s, len, lang)))
+      return rc;
+    for (size_t j = 0; j < ntk; j++) {
+      const char *ts = s + tk[j].off;
+      size_t tn = tk[j].len;
+      uint32_t tid;
+      int is_new;
+      if (tn > 255)
+        continue;
+      if ((rc = sm_get(&sd->raw, ts, tn, &tid, &is_new)))
+        goto done;
+      if (is_new) {
+        if ((rc = new_token(c, sd, tid, ts, tn, tk[j].kind)))
+          goto done;
+      }
+      tokinfo *ti = &sd->ti[tid];
+      if (ti->base <= 0)
+        continue; /* not a unit (most punctuation) */
+      if (ti->last != i + 1) {
+        ti->last = (uint32_t)i + 1;
+        ti->df++;
+      }
+      if ((rc = u32_push(&sd->toks, tid)))
+        goto done;
+    }
+    px_free(tk);
+    tk = NULL;
+  }
+  sd->t_off[n] = (uint32_t)sd->toks.n;
+  /* Weights: inverse document frequency within this document. */
+  double ln = log((double)n + 1.0);
+  for (size_t t = 0; t < sd->nti; t++) {
+    tokinfo *ti = &sd->ti[t];
+    double idf = ti->df ? log(((double)n + 1.0) / ti->df) / ln : 1.0;
+    if (idf < 0.1)
+      idf = 0.1;
+    ti->w = (float)(ti->base * idf);
+  }
+done:
+  px_free(tk);
+  return rc;
+}
+
+/* Jaro-Winkler pass: a source word whose romanization is close to an
+ * English word's (Rouhani / Rowhani / Rukhani) gets that word's skeleton
+ * key.  Candidates are blocked by first letter and length so the pass
+ * stays near-linear. */
+static int jw_pass(side *S, side *T) {
+  int rc = 0;
+  size_t nt = T->cog.n;
+  uint32_t *order = NULL, start[27] = {0};
+  if (!S->cog.n || !nt)
+    return 0;
+  order = px_malloc(nt * sizeof *order);
+  if (!order)
+    return PX_ENOMEM;
+  /* bucket target forms by first letter a-z (others in bucket 26) */
+  uint32_t cnt[27] = {0};
+  for (size_t j = 0; j < nt; j++) {
+    char f = sm_str(&T->cog, (uint32_t)j)[0];
+    cnt[(f >= 'a' && f <= 'z') ? f - 'a' : 26]++;
+  }
+  for (int b = 1; b < 27; b++)
+    start[b] = start[b - 1] + cnt[b - 1];
+  uint32_t fill[27];
+  memcpy(fill, start, sizeof fill);
+  for (size_t j = 0; j < nt; j++) {
+    char f = sm_str(&T->cog, (uint32_t)j)[0];
+    order[fill[(f >= 'a' && f <= 'z') ? f - 'a' : 26]++] = (uint32_t)j;
+  }
+  /* best target match per source form */
+  uint32_t *best = px_malloc(S->cog.n * sizeof *best);
+  if (!best) {
+    rc = PX_ENOMEM;
+    goto done;
+  }
+  for (size_t i = 0; i < S->cog.n; i++) {
+    const char *a = sm_str(&S->cog, (uint32_t)i);
+    size_t al = S->cog.len[i];
+    int b = (a[0] >= 'a' && a[0] <= 'z') ? a[0] - 'a' : 26;
+    double bs = 0.0;
+    best[i] = UINT32_MAX;
+    size_t tried = 0;
+    for (uint32_t q = start[b]; q < start[b] + cnt[b] && tried < 400; q++) {
+      uint32_t j = order[q];
+      size_t bl = T->cog.len[j];
+      if (bl + 2 < al || al + 2 < bl)
+        continue;
+      tried++;
+      double sim = px_text_jaro_winkler(a, al, sm_str(&T->cog, j), bl);
+      if (sim > bs) {
+        bs = sim;
+        best[i] = j;
+      }
+    }
+    if (bs < 0.88 ||
+        (best[i] != UINT32_MAX && T->cog_skel.v[best[i]] == S->cog_skel.v[i]))
+      best[i] = UINT32_MAX;
+  }
+  for (size_t t = 0; t < S->nti; t++) {
+    uint32_t r = S->rom_of.v[t];
+    S->ti[t].joff = (uint32_t)S->jwk.n;
+    S->ti[t].jn = 0;
+    if (r && best[r - 1] != UINT32_MAX) {
+      if ((rc = u32_push(&S->jwk, T->cog_skel.v[best[r - 1]])))
+        goto done;
+      S->ti[t].jn = 1;
+    }
+  }
+done:
+  px_free(best);
+  px_free(order);
+  return rc;
+}
+
+/* ---- keys both sides share ------------------------------------------------
+ */
+typedef struct kset {
+  uint32_t *v; /* key + 1; 0 empty */
+  size_t cap;
+} kset;
+
+static int kset_add(kset *h, uint32_t k) {
+  size_t i = (size_t)((k * 0x9E3779B1u) & (h->cap - 1));
+  while (h->v[i] && h->v[i] != k + 1)
+    i = (i + 1) & (h->cap - 1);
+  h->v[i] = k + 1;
+  return 0;
+}
+
+static int kset_has(const kset *h, uint32_t k) {
+  size_t i = (size_t)((k * 0x9E3779B1u) & (h->cap - 1));
+  while (h->v[i]) {
+    if (h->v[i] == k + 1)
+      return 1;
+    i = (i + 1) & (h->cap - 1);
+  }
+  return 0;
+}
+
+/* Keep of each token of side a only the keys that some token of side b
+ * has: the rest can never match, and dropping them makes the inner loop
+ * of the search touch a few keys per sentence instead of dozens. */
+static int side_filter(side *a, const side *b) {
+  kset h = {0};
+  size_t nk = b->keys.n + b->jwk.n + b->m1k.n;
+  h.cap = 64;
+  while (h.cap < 2 * nk + 2)
+    h.cap <<= 1;
+  h.v = px_calloc(h.cap, sizeof *h.v);
+  if (!h.v)
+    return PX_ENOMEM;
+  for (size_t t = 0; t < b->nti; t++) {
+    const tokinfo *ti = &b->ti[t];
+    for (unsigned r = 0; r < ti->kn; r++)
+      kset_add(&h, b->keys.v[ti->koff + r]);
+    for (unsigned r = 0; r < ti->jn; r++)
+      kset_add(&h, b->jwk.v[ti->joff + r]);
+    for (unsigned r = 0; r < ti->mn; r++)
+      kset_add(&h, b->m1k.v[ti->moff + r]);
+  }
+  int rc = 0;
+  a->fkeys.n = 0;
+  for (size_t t = 0; t < a->nti && !rc; t++) {
+    tokinfo *ti = &a->ti[t];
+    ti->foff = (uint32_t)a->fkeys.n;
+    ti->fn = 0;
+    const u32v *src[3] = {&a->keys, &a->jwk, &a->m1k};
+    uint32_t off[3] = {ti->koff, ti->joff, ti->moff};
+    unsigned cnt[3] = {ti->kn, ti->jn, ti->mn};
+    for (int z = 0; z < 3 && !rc; z++)
+      for (unsigned r = 0; r < cnt[z] && !rc; r++) {
+        uint32_t k = src[z]->v[off[z] + r];
+        if (kset_has(&h, k) && !(rc = u32_push(&a->fkeys, k)))
+          ti->fn++;
+      }
+  }
+  px_free(h.v);
+  if (rc)
+    return rc;
+  a->live.n = 0;
+  if (!a->l_off && !(a->l_off = px_calloc(a->n + 1, sizeof *a->l_off)))
+    return PX_ENOMEM;
+  for (size_t i = 0; i < a->n; i++) {
+    a->l_off[i] = (uint32_t)a->live.n;
+    for (uint32_t q = a->t_off[i]; q < a->t_off[i + 1]; q++)
+      if (a->ti[a->toks.v[q]].fn && (rc = u32_push(&a->live, a->toks.v[q])))
+        return rc;
+  }
+  a->l_off[a->n] = (uint32_t)a->live.n;
+  return 0;
+}
+
+/* ---- levels: sentences or groups of them --------------------------------- */
+typedef struct level {
+  size_t n;
+  uint32_t *g; /* n + 1 sentence boundaries */
+  double *len;
+  float *W;     /* total unit weight of the group */
+  uint32_t *ko; /* n + 1 offsets into kv */
+  uint32_t *kv; /* sorted distinct keys of each group */
+  uint64_t *bloom;
+  unsigned char *furn;
+  int fine;
+} level;
+
+static void level_dispose(level *L) {
+  px_free(L->g);
+  px_free(L->len);
+  px_free(L->W);
+  px_free(L->ko);
+  px_free(L->kv);
+  px_free(L->bloom);
+  px_free(L->furn);
+  memset(L, 0, sizeof *L);
+}
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static unsigned bloom_bit(uint32_t k) {
+  return (unsigned)((k * 0x9E3779B1u) >> 26);
+}
+
+/* Build a level over groups g[0..n] (sentence boundaries; g is taken). */
+static int level_build(level *L, const side *sd, uint32_t *g, size_t n,
+                       int fine) {
+  u32v sc = {0};
+  u32v kv = {0};
+  int rc = 0;
+  L->n = n;
+  L->g = g;
+  L->fine = fine;
+  L->len = px_calloc(n + 1, sizeof *L->len);
+  L->W = px_calloc(n + 1, sizeof *L->W);
+  L->ko = px_calloc(n + 1, sizeof *L->ko);
+  L->bloom = px_calloc(n + 1, sizeof *L->bloom);
+  L->furn = px_calloc(n + 1, 1);
+  if (!L->len || !L->W || !L->ko || !L->bloom || !L->furn)
+    return PX_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
+    sc.n = 0;
+    for (uint32_t s = g[i]; s < g[i + 1]; s++) {
+      L->len[i] += sd->len[s];
+      if (fine && (sd->flags[s] & PX_ALIGN_FURNITURE))
+        L->furn[i] = 1;
+      for (uint32_t q = sd->t_off[s]; q < sd->t_off[s + 1]; q++)
+        L->W[i] += sd->ti[sd->toks.v[q]].w;
+      for (uint32_t q = sd->l_off[s]; q < sd->l_off[s + 1]; q++) {
+        const tokinfo *ti = &sd->ti[sd->live.v[q]];
+        for (unsigned r = 0; r < ti->fn; r++)
+          if ((rc = u32_push(&sc, sd->fkeys.v[ti->foff + r])))
+            goto done;
+      }
+    }
+    if (sc.n)
+      qsort(sc.v, sc.n, sizeof *sc.v, cmp_u32);
+    L->ko[i] = (uint32_t)kv.n;
+    for (size_t q = 0; q < sc.n; q++)
+      if (q == 0 || sc.v[q] != sc.v[q - 1]) {
+        if ((rc = u32_push(&kv, sc.v[q])))
+          goto done;
+        L->bloom[i] |= 1ull << bloom_bit(sc.v[q]);
+      }
+  }
+  L->ko[n] = (uint32_t)kv.n;
+  L->kv = kv.v;
+  kv.v = NULL;
+done:
+  px_free(sc.v);
+  px_free(kv.v);
+  return rc;
+}
+
+static int has_key(const level *L, size_t i, uint32_t k) {
+  if (!(L->bloom[i] & (1ull << bloom_bit(k))))
+    return 0;
+  const uint32_t *v = L->kv + L->ko[i];
+  size_t lo = 0, hi = L->ko[i + 1] - L->ko[i];
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (v[mid] < k)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < L->ko[i + 1] - L->ko[i] && v[lo] == k;
+}
+
+static int tok_matches(const side *sd, const tokinfo *ti, const level *L,
+                       size_t j) {
+  for (unsigned r = 0; r < ti->fn; r++)
+    if (has_key(L, j, sd->fkeys.v[ti->foff + r]))
+      return 1;
+  return 0;
+}
+
+/* Weight of the units of group i of side a that find a key in group j of
+ * the other side's level. */
+static float group_match(const side *sa, const level *La, size_t i,
+                         const level *Lb, size_t j) {
+  float m = 0;
+  if (!Lb->bloom[j])
+    return 0;
+  uint32_t s0 = sa->l_off[La->g[i]], s1 = sa->l_off[La->g[i + 1]];
+  for (uint32_t q = s0; q < s1; q++) {
+    const tokinfo *ti = &sa->ti[sa->live.v[q]];
+    if (tok_matches(sa, ti, Lb, j))
+      m += ti->w;
+  }
+  return m;
+}
+
+/* ---- scoring parameters ------------------------------------------------ */
+typedef struct params {
+  double c, s2;                 /* length ratio and variance */
+  double nlp[PX_ALIGN__NTYPES]; /* -log prior */
+  /* log(p1/p0w), log((1-p1)/(1-p0w)) where p0w = 1-(1-p0)^w is the chance
+   * that a unit finds a partner by accident among w sentences */
+  double lmatch[4], lmiss[4];
+  double p0, p1;
+  double w_len, w_lex;
+  int use_para;
+} params;
+
+static void set_match_rates(params *p, double p0, double p1) {
+  if (p0 < 0.002)
+    p0 = 0.002;
+  if (p0 > 0.6)
+    p0 = 0.6;
+  if (p1 < p0 + 0.03)
+    p1 = p0 + 0.03;
+  if (p1 > 0.97)
+    p1 = 0.97;
+  p->p0 = p0;
+  p->p1 = p1;
+  for (int w = 1; w <= 3; w++) {
+    double pw = 1 - pow(1 - p0, w);
+    double q1 = p1 > pw + 0.01 ? p1 : pw + 0.01;
+    p->lmatch[w] = log(q1 / pw);
+    p->lmiss[w] = log((1 - q1) / (1 - pw));
+  }
+}
+
+double px_align__len_cost(double ls, double lt, double c, double s2) {
+  if (ls <= 0 && lt <= 0)
+    return 0;
+  double mean = (ls + lt / c) / 2;
+  double delta = (lt - ls * c) / sqrt(s2 * (mean > 1 ? mean : 1));
+  double x = fabs(delta) / sqrt(2.0);
+  double pr = erfc(x);
+  if (pr < 1e-12)
+    return -log(1e-12) + (x * x - 26.0 > 0 ? 0 : 0);
+  return -log(pr);
+}
+
+static int cmp_dbl(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+void px_align__len_estimate(double *c_out, double *s2_out, const double *ls,
+                            const double *lt, size_t n, double tot_s,
+                            double tot_t) {
+  double c = (tot_s > 0 && tot_t > 0) ? tot_t / tot_s : 1.0;
+  double s2 = 6.8 * c;
+  size_t m = 0;
+  double *r = n ? px_malloc(n * sizeof *r) : NULL;
+  if (r) {
+    for (size_t i = 0; i < n; i++)
+      if (ls[i] >= 5 && lt[i] >= 5)
+        r[m++] = lt[i] / ls[i];
+  }
+  if (m >= 5) {
+    qsort(r, m, sizeof *r, cmp_dbl);
+    c = r[m / 2];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+      if (ls[i] >= 5 && lt[i] >= 5) {
+        double d = lt[i] - c * ls[i];
+        r[k++] = d * d / ((ls[i] + lt[i] / c) / 2);
+      }
+    qsort(r, k, sizeof *r, cmp_dbl);
+    /* robust: the median of delta^2 over a chi-square(1) median (0.455),
+     * so misalignments in the sample do not inflate it */
+    s2 = r[k / 2] / 0.455;
+    if (s2 < 1.0 * c)
+      s2 = 1.0 * c;
+    if (s2 > 30 * c)
+      s2 = 30 * c;
+  }
+  px_free(r);
+  *c_out = c;
+  *s2_out = s2;
+}
+
+/* ---- the banded dynamic program ------------------------------------------ */
+typedef struct band {
+  size_t ns, nt;   /* nodes (i, k): 0 <= i <= ns, 0 <= k <= nt */
+  size_t *lo, *hi; /* column range of row i (inclusive) */
+  size_t *off;     /* first cell of row i; off[ns + 1] = cells */
+  size_t cells;
+} band;
+
+static void band_dispose(band *b) {
+  px_free(b->lo);
+  px_free(b->hi);
+  px_free(b->off);
+  memset(b, 0, sizeof *b);
+}
+
+static int band_alloc(band *b, size_t ns, size_t nt) {
+  b->ns = ns;
+  b->nt = nt;
+  b->lo = px_malloc((ns + 1) * sizeof *b->lo);
+  b->hi = px_malloc((ns + 1) * sizeof *b->hi);
+  b->off = px_malloc((ns + 2) * sizeof *b->off);
+  if (!b->lo || !b->hi || !b->off)
+    return PX_ENOMEM;
+  for (size_t i = 0; i <= ns; i++) {
+    b->lo[i] = SIZE_MAX;
+    b->hi[i] = 0;
+  }
+  return 0;
+}
+
+static void band_finish(band *b) {
+  size_t o = 0;
+  for (size_t i = 0; i <= b->ns; i++) {
+    if (b->lo[i] > b->hi[i]) { /* an empty row: keep the path connected */
+      b->lo[i] = i ? b->lo[i - 1] : 0;
+      b->hi[i] = i ? b->hi[i - 1] : 0;
+    }
+    b->off[i] = o;
+    o += b->hi[i] - b->lo[i] + 1;
+  }
+  b->off[b->ns + 1] = o;
+  b->cells = o;
+}
+
+static long cell_of(const band *b, size_t i, size_t k) {
+  if (i > b->ns || k < b->lo[i] || k > b->hi[i])
+    return -1;
+  return (long)(b->off[i] + (k - b->lo[i]));
+}
+
+typedef struct dp {
+  const params *p;
+  const side *S, *T;
+  const level *LS, *LT;
+  band b;
+  /* memo, per node (x, k): weight of the units of source group x matched
+   * in any of target groups [k-1, k), [k-2, k), [k-3, k) (3 floats), and
+   * per node (i, y): of target group y in source groups [i-1, i) ... */
+  float *ms, *mt;
+  double *cost;
+  unsigned char *bp;
+} dp;
+
+static void dp_dispose(dp *d) {
+  band_dispose(&d->b);
+  px_free(d->ms);
+  px_free(d->mt);
+  px_free(d->cost);
+  px_free(d->bp);
+}
+
+/* Weight of the units of group x of side a matched in any of the groups
+ * [e-1, e), [e-2, e), [e-3, e) of the other side, into out[0..2]. */
+static void window_match(const side *sa, const level *La, size_t x,
+                         const level *Lb, size_t e, float out[3]) {
+  out[0] = out[1] = out[2] = 0;
+  int live[3];
+  for (int j = 0; j < 3; j++)
+    live[j] = e > (size_t)j && Lb->bloom[e - 1 - (size_t)j] != 0;
+  if (!live[0] && !live[1] && !live[2])
+    return;
+  uint32_t s0 = sa->l_off[La->g[x]], s1 = sa->l_off[La->g[x + 1]];
+  for (uint32_t q = s0; q < s1; q++) {
+    const tokinfo *ti = &sa->ti[sa->live.v[q]];
+    int m = 0;
+    for (int j = 0; j < 3; j++) {
+      if (!m && live[j] && tok_matches(sa, ti, Lb, e - 1 - (size_t)j))
+        m = 1;
+      if (m)
+        out[j] += ti->w;
+    }
+  }
+}
+
+static const float *src_match(dp *d, size_t x, size_t k, float tmp[3]) {
+  long c = cell_of(&d->b, x, k);
+  if (c >= 0 && d->ms[3 * c] >= 0)
+    return d->ms + 3 * c;
+  window_match(d->S, d->LS, x, d->LT, k, tmp);
+  if (c >= 0) {
+    memcpy(d->ms + 3 * c, tmp, 3 * sizeof *tmp);
+    return d->ms + 3 * c;
+  }
+  return tmp;
+}
+
+static const float *tgt_match(dp *d, size_t i, size_t y, float tmp[3]) {
+  long c = cell_of(&d->b, i, y);
+  if (c >= 0 && d->mt[3 * c] >= 0)
+    return d->mt + 3 * c;
+  window_match(d->T, d->LT, y, d->LS, i, tmp);
+  if (c >= 0) {
+    memcpy(d->mt + 3 * c, tmp, 3 * sizeof *tmp);
+    return d->mt + 3 * c;
+  }
+  return tmp;
+}
+
+/* Matched unit weights of the bead [i0, i0+a) x [k0, k0+b). */
+static void bead_mm(dp *d, size_t i0, size_t k0, size_t a, size_t b, double *Ms,
+                    double *Mt) {
+  float tmp[3];
+  *Ms = *Mt = 0;
+  for (size_t x = i0; x < i0 + a; x++)
+    *Ms += src_match(d, x, k0 + b, tmp)[b - 1];
+  for (size_t y = k0; y < k0 + b; y++)
+    *Mt += tgt_match(d, i0 + a, y, tmp)[a - 1];
+}
+
+/* Does a run of groups [a, b) on one side cross a paragraph boundary? */
+static int spans_para(const side *sd, const level *L, size_t a, size_t b) {
+  if (!L->fine || b - a < 2)
+    return 0;
+  return sd->para[L->g[a]] != sd->para[L->g[b] - 1];
+}
+
+/* Cost of the bead of type t that ends at node (i, k). */
+static double bead_cost(dp *d, size_t i, size_t k, int t) {
+  const params *p = d->p;
+  size_t a = (size_t)px_align__types[t][0], b = (size_t)px_align__types[t][1];
+  const level *LS = d->LS, *LT = d->LT;
+  if (i < a || k < b)
+    return INF;
+  size_t i0 = i - a, k0 = k - b;
+  if (a == 0 || b == 0) {
+    /* furniture goes free; any other lone sentence pays the prior */
+    if ((a && LS->furn[i0]) || (b && LT->furn[k0]))
+      return 0.0;
+    return p->nlp[t];
+  }
+  double ls = 0, lt = 0, Ws = 0, Wt = 0, Ms = 0, Mt = 0;
+  for (size_t x = i0; x < i; x++) {
+    if (LS->furn[x])
+      return INF;
+    ls += LS->len[x];
+    Ws += LS->W[x];
+  }
+  for (size_t y = k0; y < k; y++) {
+    if (LT->furn[y])
+      return INF;
+    lt += LT->len[y];
+    Wt += LT->W[y];
+  }
+  bead_mm(d, i0, k0, a, b, &Ms, &Mt);
+  double cost = p->nlp[t];
+  cost += p->w_len * px_align__len_cost(ls, lt, p->c, p->s2);
+  double llr = Ms * p->lmatch[b] + (Ws - Ms) * p->lmiss[b] + Mt * p->lmatch[a] +
+               (Wt - Mt) * p->lmiss[a];
+  cost -= p->w_lex * llr;
+  if (p->use_para && spans_para(d->S, LS, i0, i) != spans_para(d->T, LT, k0, k))
+    cost += 2.0;
+  return cost;
+}
+
+static int dp_alloc(dp *d) {
+  size_t n = d->b.cells;
+  d->ms = px_malloc(3 * n * sizeof *d->ms);
+  d->mt = px_malloc(3 * n * sizeof *d->mt);
+  d->cost = px_malloc(n * sizeof *d->cost);
+  d->bp = px_malloc(n);
+  if (!d->ms || !d->mt || !d->cost || !d->bp)
+    return PX_ENOMEM;
+  for (size_t c = 0; c < n; c++)
+    d->ms[3 * c] = d->mt[3 * c] = -1.0f;
+  return 0;
+}
+
+static void dp_viterbi(dp *d) {
+  const band *b = &d->b;
+  for (size_t i = 0; i <= b->ns; i++)
+    for (size_t k = b->lo[i]; k <= b->hi[i]; k++) {
+      size_t c = b->off[i] + (k - b->lo[i]);
+      double best = (i == 0 && k == 0) ? 0.0 : INF;
+      unsigned char bt = 255;
+      for (int t = 0; t < PX_ALIGN__NTYPES; t++) {
+        size_t a = (size_t)px_align__types[t][0];
+        size_t bb = (size_t)px_align__types[t][1];
+        if (i < a || k < bb)
+          continue;
+        long pc = cell_of(b, i - a, k - bb);
+        if (pc < 0 || d->cost[pc] >= INF)
+          continue;
+        double v = d->cost[pc] + bead_cost(d, i, k, t);
+        if (v < best) {
+          best = v;
+          bt = (unsigned char)t;
+        }
+      }
+      d->cost[c] = best;
+      d->bp[c] = bt;
+    }
+}
+
+/* A path: beads (i0, k0, type) in order. */
+typedef struct path {
+  size_t n, cap;
+  struct step {
+    uint32_t i, k;
+    unsigned char t;
+  } * v;
+} path;
+
+static int dp_backtrack(dp *d, path *out) {
+  size_t i = d->b.ns, k = d->b.nt;
+  out->n = 0;
+  while (i > 0 || k > 0) {
+    long c = cell_of(&d->b, i, k);
+    if (c < 0 || d->bp[c] == 255)
+      return px_error_set(PX_ERROR, PX_ERRCLASS_ALIGN, 0,
+                          "alignment search found no path at (%zu, %zu)", i, k);
+    int t = d->bp[c];
+    i -= (size_t)px_align__types[t][0];
+    k -= (size_t)px_align__types[t][1];
+    if (PX_GROW(out->v, out->n, out->cap))
+      return PX_ENOMEM;
+    out->v[out->n].i = (uint32_t)i;
+    out->v[out->n].k = (uint32_t)k;
+    out->v[out->n].t = (unsigned char)t;
+    out->n++;
+  }
+  for (size_t a = 0, z = out->n; a + 1 < z; a++, z--) {
+    struct step tmp = out->v[a];
+    out->v[a] = out->v[z - 1];
+    out->v[z - 1] = tmp;
+  }
+  return 0;
+}
+
+/* Project the path of a coarser level onto this one: every node inside a
+ * coarse bead's rectangle is allowed, widened by w. */
+static int band_project(band *b, const path *cp, const uint32_t *gs,
+                        const uint32_t *gt, size_t ns, size_t nt, size_t w) {
+  int rc = band_alloc(b, ns, nt);
+  if (rc)
+    return rc;
+  for (size_t q = 0; q < cp->n; q++) {
+    size_t I = cp->v[q].i, K = cp->v[q].k;
+    int t = cp->v[q].t;
+    size_t r0 = gs[I], r1 = gs[I + (size_t)px_align__types[t][0]];
+    size_t c0 = gt[K], c1 = gt[K + (size_t)px_align__types[t][1]];
+    size_t ra = r0 > w ? r0 - w : 0, rb = r1 + w > ns ? ns : r1 + w;
+    size_t ca = c0 > w ? c0 - w : 0, cb = c1 + w > nt ? nt : c1 + w;
+    for (size_t i = ra; i <= rb; i++) {
+      if (ca < b->lo[i])
+        b->lo[i] = ca;
+      if (cb > b->hi[i])
+        b->hi[i] = cb;
+    }
+  }
+  band_finish(b);
+  return 0;
+}
+
+static int band_full(band *b, size_t ns, size_t nt) {
+  int rc = band_alloc(b, ns, nt);
+  if (rc)
+    return rc;
+  for (size_t i = 0; i <= ns; i++) {
+    b->lo[i] = 0;
+    b->hi[i] = nt;
+  }
+  band_finish(b);
+  return 0;
+}
+
+static uint32_t *identity_groups(size_t n) {
+  uint32_t *g = px_malloc((n + 1) * sizeof *g);
+  if (g)
+    for (size_t i = 0; i <= n; i++)
+      g[i] = (uint32_t)i;
+  return g;
+}
+
+/* Groups of a coarser level over level L: paragraphs when `paras` and the
+ * side has them, else blocks of BLOCK units.  Returned in sentence
+ * indices; *n_out groups. */
+static uint32_t *coarse_groups(const side *sd, const level *L, int paras,
+                               size_t *n_out) {
+  uint32_t *g = px_malloc((L->n + 2) * sizeof *g);
+  size_t n = 0;
+  if (!g)
+    return NULL;
+  g[0] = L->g[0];
+  if (paras) {
+    for (size_t i = 1; i < L->n; i++)
+      if (sd->para[L->g[i]] != sd->para[L->g[i] - 1])
+        g[++n] = L->g[i];
+  } else {
+    for (size_t i = BLOCK; i < L->n; i += BLOCK)
+      g[++n] = L->g[i];
+  }
+  g[++n] = L->g[L->n];
+  *n_out = n;
+  return g;
+}
+
+static size_t para_count(const side *sd) {
+  size_t c = sd->n ? 1 : 0;
+  for (size_t i = 0; i < sd->n; i++) {
+    if (sd->para[i] < 0)
+      return 0;
+    if (i && sd->para[i] != sd->para[i - 1])
+      c++;
+  }
+  return c;
+}
+
+/* Align level LS against LT: recursively find the band, then the path.
+ * On success *d holds the final DP (band, costs) for forward-backward. */
+static int align_level(dp *d, const params *p, const side *S, const side *T,
+                       const level *LS, const level *LT, size_t w,
+                       int try_paras, path *out) {
+  int rc = 0;
+  level CS = {0}, CT = {0};
+  dp cd = {0};
+  path cp = {0};
+  memset(d, 0, sizeof *d);
+  d->p = p;
+  d->S = S;
+  d->T = T;
+  d->LS = LS;
+  d->LT = LT;
+  if ((double)(LS->n + 1) * (double)(LT->n + 1) <= FULL_DP_CELLS) {
+    rc = band_full(&d->b, LS->n, LT->n);
+  } else {
+    size_t ps = try_paras ? para_count(S) : 0;
+    size_t pt = try_paras ? para_count(T) : 0;
+    int paras = ps >= 2 && pt >= 2 && LS->n >= 2 * ps && LT->n >= 2 * pt;
+    size_t ns, nt;
+    uint32_t *gs = coarse_groups(S, LS, paras, &ns);
+    uint32_t *gt = coarse_groups(T, LT, paras, &nt);
+    if (!gs || !gt) {
+      px_free(gs);
+      px_free(gt);
+      rc = PX_ENOMEM;
+      goto done;
+    }
+    if ((rc = level_build(&CS, S, gs, ns, 0)) ||
+        (rc = level_build(&CT, T, gt, nt, 0)))
+      goto done;
+    if ((rc = align_level(&cd, p, S, T, &CS, &CT, w, 0, &cp)))
+      goto done;
+    /* coarse group boundaries in this level's indices */
+    uint32_t *ms = px_malloc((ns + 1) * sizeof *ms);
+    uint32_t *mt = px_malloc((nt + 1) * sizeof *mt);
+    if (!ms || !mt) {
+      px_free(ms);
+      px_free(mt);
+      rc = PX_ENOMEM;
+      goto done;
+    }
+    for (size_t i = 0, j = 0; i <= ns; i++) {
+      while (LS->g[j] < gs[i])
+        j++;
+      ms[i] = (uint32_t)j;
+    }
+    for (size_t i = 0, j = 0; i <= nt; i++) {
+      while (LT->g[j] < gt[i])
+        j++;
+      mt[i] = (uint32_t)j;
+    }
+    rc = band_project(&d->b, &cp, ms, mt, LS->n, LT->n, w);
+    px_free(ms);
+    px_free(mt);
+  }
+  if (rc || (rc = dp_alloc(d)))
+    goto done;
+  dp_viterbi(d);
+  rc = dp_backtrack(d, out);
+done:
+  dp_dispose(&cd);
+  px_free(cp.v);
+  level_dispose(&CS);
+  level_dispose(&CT);
+  return rc;
+}
+
+/* ---- posteriors ---------------------------------------------------------- */
+static double lse(double a, double b) {
+  if (a == -INFINITY)
+    return b;
+  if (b == -INFINITY)
+    return a;
+  return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b));
+}
+
+/* Posterior probability of each bead of the path, by forward-backward over
+ * the band (log domain, temperature tau). */
+static int dp_posteriors(dp *d, const path *pth, double tau, double *post) {
+  const band *b = &d->b;
+  double *fw = px_malloc(b->cells * sizeof *fw);
+  double *bw = px_malloc(b->cells * sizeof *bw);
+  if (!fw || !bw) {
+    px_free(fw);
+    px_free(bw);
+    return PX_ENOMEM;
+  }
+  for (size_t i = 0; i <= b->ns; i++)
+    for (size_t k = b->lo[i]; k <= b->hi[i]; k++) {
+      size_t c = b->off[i] + (k - b->lo[i]);
+      double v = (i == 0 && k == 0) ? 0.0 : -INFINITY;
+      for (int t = 0; t < PX_ALIGN__NTYPES; t++) {
+        size_t a = (size_t)px_align__types[t][0];
+        size_t bb = (size_t)px_align__types[t][1];
+        if (i < a || k < bb)
+          continue;
+        long pc = cell_of(b, i - a, k - bb);
+        if (pc < 0 || fw[pc] == -INFINITY)
+          continue;
+        double bc = bead_cost(d, i, k, t);
+        if (bc >= INF)
+          continue;
+        v = lse(v, fw[pc] - bc / tau);
+      }
+      fw[c] = v;
+    }
+  for (size_t ii = b->ns + 1; ii-- > 0;)
+    for (size_t k = b->hi[ii] + 1; k-- > b->lo[ii];) {
+      size_t c = b->off[ii] + (k - b->lo[ii]);
+      double v = (ii == b->ns && k == b->nt) ? 0.0 : -INFINITY;
+      for (int t = 0; t < PX_ALIGN__NTYPES; t++) {
+        size_t i2 = ii + (size_t)px_align__types[t][0];
+        size_t k2 = k + (size_t)px_align__types[t][1];
+        long nc = cell_of(b, i2, k2);
+        if (nc < 0 || bw[nc] == -INFINITY)
+          continue;
+        double bc = bead_cost(d, i2, k2, t);
+        if (bc >= INF)
+          continue;
+        v = lse(v, bw[nc] - bc / tau);
+      }
+      bw[c] = v;
+    }
+  double z = fw[cell_of(b, b->ns, b->nt)];
+  for (size_t q = 0; q < pth->n; q++) {
+    size_t i = pth->v[q].i, k = pth->v[q].k;
+    int t = pth->v[q].t;
+    size_t i2 = i + (size_t)px_align__types[t][0];
+    size_t k2 = k + (size_t)px_align__types[t][1];
+    double lp = fw[cell_of(b, i, k)] - bead_cost(d, i2, k2, t) / tau +
+                bw[cell_of(b, i2, k2)] - z;
+    double pr = exp(lp);
+    post[q] = pr > 1 ? 1 : (pr < 0 || pr != pr ? 0 : pr);
+  }
+  px_free(fw);
+  px_free(bw);
+  return 0;
+}
+
+/* ---- estimation between passes ------------------------------------------ */
+
+/* Matched and total unit weights of a two-sided bead. */
+static void bead_match(dp *d, size_t i0, size_t k0, size_t a, size_t b,
+                       double *m, double *w) {
+  double Ws = 0, Wt = 0, Ms = 0, Mt = 0;
+  for (size_t x = i0; x < i0 + a; x++)
+    Ws += d->LS->W[x];
+  for (size_t y = k0; y < k0 + b; y++)
+    Wt += d->LT->W[y];
+  bead_mm(d, i0, k0, a, b, &Ms, &Mt);
+  *m = Ms + Mt;
+  *w = Ws + Wt;
+}
+
+/* Match rate of unrelated pairs: a fixed pseudo-random sample of pairs far
+ * from the diagonal. */
+static double random_rate(const side *S, const side *T, const level *LS,
+                          const level *LT) {
+  double m = 0, w = 0;
+  uint64_t x = 0x2545F4914F6CDD1DULL;
+  size_t ns = LS->n, nt = LT->n;
+  for (int q = 0; q < 3000 && ns && nt; q++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    size_t i = (size_t)(x % ns);
+    size_t diag = (size_t)((double)i * (double)nt / (double)ns);
+    size_t off = 10 + (size_t)((x >> 32) % (nt > 40 ? nt / 2 : 20));
+    size_t k = (diag + off) % nt;
+    if ((k > diag ? k - diag : diag - k) < 5)
+      continue;
+    m += group_match(S, LS, i, LT, k) + group_match(T, LT, k, LS, i);
+    w += LS->W[i] + LT->W[k];
+  }
+  return w > 0 ? m / w : 0.05;
+}
+
+/* Before any alignment: the best match rate near the length diagonal. */
+static double diag_rate(const side *S, const side *T, const level *LS,
+                        const level *LT) {
+  double m = 0, w = 0;
+  size_t ns = LS->n, nt = LT->n;
+  size_t step = ns > 300 ? ns / 300 : 1;
+  for (size_t i = 0; i < ns && nt; i += step) {
+    size_t diag = (size_t)((double)i * (double)nt / (double)ns);
+    double best = -1, bw = 0;
+    for (size_t k = diag > 3 ? diag - 3 : 0; k < nt && k <= diag + 3; k++) {
+      double mm = group_match(S, LS, i, LT, k) + group_match(T, LT, k, LS, i);
+      double ww = LS->W[i] + LT->W[k];
+      if (ww > 0 && mm / ww > best) {
+        best = mm / ww;
+        bw = ww;
+      }
+    }
+    if (best >= 0) {
+      m += best * bw;
+      w += bw;
+    }
+  }
+  return w > 0 ? m / w : 0.3;
+}
+
+/* Re-estimate length model, priors and p1 from a path. */
+static int estimate(params *p, dp *d, const path *pth, const double *post) {
+  size_t n11 = 0;
+  double *ls = px_malloc((pth->n + 1) * sizeof *ls);
+  double *lt = px_malloc((pth->n + 1) * sizeof *lt);
+  double cnt[PX_ALIGN__NTYPES] = {0}, tot_s = 0, tot_t = 0, m = 0, w = 0;
+  if (!ls || !lt) {
+    px_free(ls);
+    px_free(lt);
+    return PX_ENOMEM;
+  }
+  for (size_t q = 0; q < pth->n; q++) {
+    size_t i = pth->v[q].i, k = pth->v[q].k;
+    int t = pth->v[q].t;
+    size_t a = (size_t)px_align__types[t][0], b = (size_t)px_align__types[t][1];
+    int furn = (a && d->LS->furn[i]) || (b && d->LT->furn[k]);
+    if (furn)
+      continue;
+    cnt[t] += 1;
+    if (a && b && (!post || post[q] >= 0.5)) {
+      double bm, bwt;
+      bead_match(d, i, k, a, b, &bm, &bwt);
+      m += bm;
+      w += bwt;
+    }
+    if (t == 0 && (!post || post[q] >= 0.5)) {
+      ls[n11] = d->LS->len[i];
+      lt[n11] = d->LT->len[k];
+      n11++;
+    }
+  }
+  for (size_t i = 0; i < d->LS->n; i++)
+    tot_s += d->LS->len[i];
+  for (size_t k = 0; k < d->LT->n; k++)
+    tot_t += d->LT->len[k];
+  px_align__len_estimate(&p->c, &p->s2, ls, lt, n11, tot_s, tot_t);
+  double sum = 0;
+  for (int t = 0; t < PX_ALIGN__NTYPES; t++)
+    sum += cnt[t] + 20.0 * default_prior[t];
+  for (int t = 0; t < PX_ALIGN__NTYPES; t++)
+    p->nlp[t] = -log((cnt[t] + 20.0 * default_prior[t]) / sum);
+  if (w > 0)
+    set_match_rates(p, p->p0, m / w);
+  px_free(ls);
+  px_free(lt);
+  return 0;
+}
+
+/* ---- Model 1 --------------------------------------------------------------
+ */
+
+/* Word ids of a text for Model 1 training (tokens interned into the side,
+ * outside its sentences). */
+static int text_words(ctx *c, side *sd, const char *s, size_t len, u32v *out) {
+  px_token *tk = NULL;
+  size_t ntk;
+  int rc = px_text_tokenize(&tk, &ntk, s, len, sd->lang);
+  if (rc)
+    return rc;
+  for (size_t j = 0; j < ntk && !rc; j++) {
+    uint32_t tid;
+    int is_new;
+    if (tk[j].kind != PX_TOK_WORD || tk[j].len > 255)
+      continue;
+    if ((rc = sm_get(&sd->raw, s + tk[j].off, tk[j].len, &tid, &is_new)))
+      break;
+    if (is_new) {
+      if ((rc = new_token(c, sd, tid, s + tk[j].off, tk[j].len, tk[j].kind)))
+        break;
+      sd->ti[tid].w = sd->ti[tid].base; /* unseen in the document */
+    }
+    if (sd->ti[tid].word != UINT32_MAX)
+      rc = u32_push(out, sd->ti[tid].word);
+  }
+  px_free(tk);
+  return rc;
+}
+
+/* Words of sentences [a, b) of a side for Model 1: content words only (the
+ * function words of a document explain everything and nothing). */
+static int sent_words(const side *sd, size_t a, size_t b, u32v *out) {
+  for (size_t s = a; s < b; s++)
+    for (uint32_t q = sd->t_off[s]; q < sd->t_off[s + 1]; q++) {
+      const tokinfo *ti = &sd->ti[sd->toks.v[q]];
+      if (ti->word == UINT32_MAX || ti->w < 0.2f)
+        continue;
+      if (u32_push(out, ti->word))
+        return PX_ENOMEM;
+    }
+  return 0;
+}
+
+static int learn_m1(ctx *c, dp *d, const path *pth, const double *post,
+                    size_t *pairs_out) {
+  int rc = 0;
+  u32v sid = {0}, tid = {0};
+  size_t *so = NULL, *to = NULL, n = 0, cap = 0;
+  px_align__m1 *m1 = NULL;
+  uint32_t *eo = NULL;
+  float *po = NULL;
+  uint8_t *no = NULL;
+  const size_t K = 3;
+  side *S = &c->s, *T = &c->t;
+  size_t total = pth->n + c->al->n_pairs + 1;
+  so = px_malloc((total + 1) * sizeof *so);
+  to = px_malloc((total + 1) * sizeof *to);
+  if (!so || !to) {
+    rc = PX_ENOMEM;
+    goto done;
+  }
+  (void)cap;
+  so[0] = to[0] = 0;
+  for (size_t q = 0; q < pth->n; q++) {
+    int t = pth->v[q].t;
+    size_t a = (size_t)px_align__types[t][0], b = (size_t)px_align__types[t][1];
+    if (!a || !b || post[q] < 0.6)
+      continue;
+    size_t i = pth->v[q].i, k = pth->v[q].k;
+    if ((rc = sent_words(S, d->LS->g[i], d->LS->g[i + a], &sid)) ||
+        (rc = sent_words(T, d->LT->g[k], d->LT->g[k + b], &tid)))
+      goto done;
+    n++;
+    so[n] = sid.n;
+    to[n] = tid.n;
+  }
+  for (size_t q = 0; q < c->al->n_pairs; q++) {
+    const size_t *o = c->al->pair_off + q * 4;
+    if ((rc = text_words(c, S, c->al->pairs.ptr + o[0], o[1], &sid)) ||
+        (rc = text_words(c, T, c->al->pairs.ptr + o[2], o[3], &tid)))
+      goto done;
+    n++;
+    so[n] = sid.n;
+    to[n] = tid.n;
+  }
+  *pairs_out = n;
+  if (n < 20)
+    goto done; /* too little to learn from */
+  px_align__m1_corpus corp = {n, so, sid.v, to, tid.v};
+  if ((rc = px_align__m1_train(&m1, &corp, (uint32_t)S->words.n,
+                               (uint32_t)T->words.n, 5, 1500000)))
+    goto done;
+  size_t nf = S->words.n;
+  eo = px_malloc((nf + 1) * K * sizeof *eo);
+  po = px_malloc((nf + 1) * K * sizeof *po);
+  no = px_malloc(nf + 1);
+  if (!eo || !po || !no) {
+    rc = PX_ENOMEM;
+    goto done;
+  }
+  px_align__m1_tops(m1, K, 0.12, eo, po, no);
+  S->m1k.n = 0;
+  for (size_t t = 0; t < S->nti; t++) {
+    tokinfo *ti = &S->ti[t];
+    ti->moff = (uint32_t)S->m1k.n;
+    ti->mn = 0;
+    if (ti->word == UINT32_MAX)
+      continue;
+    for (size_t j = 0; j < no[ti->word]; j++) {
+      uint32_t e = eo[ti->word * K + j];
+      if ((rc = u32_push(&S->m1k, mkkey(K_M1, (const char *)&e, sizeof e))))
+        goto done;
+      ti->mn++;
+    }
+  }
+done:
+  px_align__m1_free(m1);
+  px_free(eo);
+  px_free(po);
+  px_free(no);
+  px_free(so);
+  px_free(to);
+  px_free(sid.v);
+  px_free(tid.v);
+  return rc;
+}
+
+#include <stdio.h>
+static void DBGP(const char *what, const params *p) {
+  if (!getenv("PX_ALIGN_DEBUG"))
+    return;
+  fprintf(stderr, "%s: c=%.3f s2=%.2f p0=%.3f p1=%.3f prior:", what, p->c,
+          p->s2, p->p0, p->p1);
+  for (int t = 0; t < PX_ALIGN__NTYPES; t++)
+    fprintf(stderr, " %.3f", exp(-p->nlp[t]));
+  fprintf(stderr, "\n");
+}
+
+/* ---- the run ----------------------------------------------------------------
+ */
+
+static int emit(px_bead **out, size_t *count, const path *pth,
+                const double *post, double min_conf) {
+  size_t n = 0;
+  for (size_t q = 0; q < pth->n; q++) {
+    int t = pth->v[q].t;
+    size_t a = (size_t)px_align__types[t][0], b = (size_t)px_align__types[t][1];
+    n += (a && b && post[q] < min_conf) ? a + b : 1;
+  }
+  px_bead *v = px_malloc((n ? n : 1) * sizeof *v);
+  if (!v)
+    return PX_ENOMEM;
+  size_t j = 0;
+  for (size_t q = 0; q < pth->n; q++) {
+    int t = pth->v[q].t;
+    size_t a = (size_t)px_align__types[t][0], b = (size_t)px_align__types[t][1];
+    size_t i = pth->v[q].i, k = pth->v[q].k;
+    if (a && b && post[q] < min_conf) {
+      for (size_t x = 0; x < a; x++)
+        v[j++] = (px_bead){i + x, 1, k, 0, 1.0 - post[q]};
+      for (size_t y = 0; y < b; y++)
+        v[j++] = (px_bead){i + a, 0, k + y, 1, 1.0 - post[q]};
+    } else {
+      v[j++] = (px_bead){i, a, k, b, post[q]};
+    }
+  }
+  *out = v;
+  *count = n;
+  return 0;
+}
+
+int px_align_run(px_bead **out, size_t *count, px_align *al,
+                 const px_align_sent *src, size_t n_src,
+                 const px_align_sent *tgt, size_t n_tgt) {
+  int rc = 0;
+  ctx c;
+  level LS = {0}, LT = {0};
+  dp d = {0};
+  path pth = {0};
+  double *post = NULL;
+  params p;
+  memset(&c, 0, sizeof c);
+  memset(&p, 0, sizeof p);
+  PX_ASSERT_ARG(out);
+  PX_ASSERT_ARG(count);
+  PX_ASSERT_ARG(al);
+  PX_ASSERT_ARG(src || !n_src);
+  PX_ASSERT_ARG(tgt || !n_tgt);
+  if (n_src > MAX_SENTS || n_tgt > MAX_SENTS)
+    return px_error_set(PX_ETOOBIG, PX_ERRCLASS_ALIGN, 0,
+                        "more than %zu sentences on one side", MAX_SENTS);
+  c.al = al;
+  memset(&al->stats, 0, sizeof al->stats);
+  const char *sl = al->o.src_lang, *tl = al->o.tgt_lang ? al->o.tgt_lang : "en";
+  if (!sl) {
+    /* guess from the first sentences' script */
+    for (size_t i = 0; i < n_src && !sl; i++)
+      if (src[i].len && !px_text_validate(src[i].text, src[i].len, NULL))
+        sl = px_text_guess_lang(src[i].text, src[i].len, NULL);
+    if (!sl)
+      sl = "und";
+  }
+  if ((rc = side_build(&c, &c.s, src, n_src, sl, 1)) ||
+      (rc = side_build(&c, &c.t, tgt, n_tgt, tl, 0)))
+    goto done;
+  if ((rc = jw_pass(&c.s, &c.t)) || (rc = side_filter(&c.s, &c.t)) ||
+      (rc = side_filter(&c.t, &c.s)))
+    goto done;
+  uint32_t *gs = identity_groups(n_src), *gt = identity_groups(n_tgt);
+  if (!gs || !gt) {
+    px_free(gs);
+    px_free(gt);
+    rc = PX_ENOMEM;
+    goto done;
+  }
+  if ((rc = level_build(&LS, &c.s, gs, n_src, 1)) ||
+      (rc = level_build(&LT, &c.t, gt, n_tgt, 1)))
+    goto done;
+
+  /* pass 1: parameters from the documents as wholes */
+  double tot_s = 0, tot_t = 0;
+  for (size_t i = 0; i < n_src; i++)
+    tot_s += c.s.len[i];
+  for (size_t k = 0; k < n_tgt; k++)
+    tot_t += c.t.len[k];
+  px_align__len_estimate(&p.c, &p.s2, NULL, NULL, 0, tot_s, tot_t);
+  for (int t = 0; t < PX_ALIGN__NTYPES; t++)
+    p.nlp[t] = -log(default_prior[t]);
+  p.w_len = al->o.w_length;
+  p.w_lex = al->o.w_lexical * 0.5;
+  p.use_para = para_count(&c.s) >= 2 && para_count(&c.t) >= 2;
+  {
+    double p0 = random_rate(&c.s, &c.t, &LS, &LT);
+    set_match_rates(&p, p0, diag_rate(&c.s, &c.t, &LS, &LT));
+  }
+  size_t w = al->o.band;
+  DBGP("init", &p);
+  if ((rc = align_level(&d, &p, &c.s, &c.t, &LS, &LT, w, 1, &pth)))
+    goto done;
+  post = px_malloc((pth.n + 1) * sizeof *post);
+  if (!post) {
+    rc = PX_ENOMEM;
+    goto done;
+  }
+  /* pass 1b: the same with parameters estimated from pass 1 */
+  if ((rc = estimate(&p, &d, &pth, NULL)))
+    goto done;
+  dp_dispose(&d);
+  DBGP("pass1b", &p);
+  if ((rc = align_level(&d, &p, &c.s, &c.t, &LS, &LT, w, 1, &pth)))
+    goto done;
+  px_free(post);
+  post = px_malloc((pth.n + 1) * sizeof *post);
+  if (!post || (rc = dp_posteriors(&d, &pth, 1.0, post))) {
+    rc = rc ? rc : PX_ENOMEM;
+    goto done;
+  }
+  al->stats.passes = 1;
+  if (al->o.learn && n_src && n_tgt) {
+    size_t npairs = 0;
+    if ((rc = learn_m1(&c, &d, &pth, post, &npairs)))
+      goto done;
+    al->stats.m1_pairs = npairs;
+    if (c.s.m1k.n) {
+      level_dispose(&LS);
+      level_dispose(&LT);
+      gs = identity_groups(n_src);
+      gt = identity_groups(n_tgt);
+      if (!gs || !gt) {
+        px_free(gs);
+        px_free(gt);
+        rc = PX_ENOMEM;
+        goto done;
+      }
+      if ((rc = side_filter(&c.s, &c.t)) || (rc = side_filter(&c.t, &c.s)) ||
+          (rc = level_build(&LS, &c.s, gs, n_src, 1)) ||
+          (rc = level_build(&LT, &c.t, gt, n_tgt, 1)))
+        goto done;
+      /* match rates change with the new keys: re-measure them on the
+       * pass-1 path before realigning */
+      dp_dispose(&d);
+      d.LS = &LS;
+      d.LT = &LT;
+      d.S = &c.s;
+      d.T = &c.t;
+      d.p = &p;
+      if ((rc = band_full(&d.b, 0, 0)) || (rc = dp_alloc(&d)))
+        goto done;
+      p.p0 = random_rate(&c.s, &c.t, &LS, &LT);
+      if ((rc = estimate(&p, &d, &pth, post)))
+        goto done;
+      dp_dispose(&d);
+      DBGP("pass2", &p);
+      if ((rc = align_level(&d, &p, &c.s, &c.t, &LS, &LT, w, 1, &pth)))
+        goto done;
+      px_free(post);
+      post = px_malloc((pth.n + 1) * sizeof *post);
+      if (!post || (rc = dp_posteriors(&d, &pth, 1.0, post))) {
+        rc = rc ? rc : PX_ENOMEM;
+        goto done;
+      }
+      al->stats.passes = 2;
+    }
+  }
+  al->stats.len_ratio = p.c;
+  al->stats.len_var = p.s2;
+  al->stats.band_cells = d.b.cells;
+  rc = emit(out, count, &pth, post, al->o.min_confidence);
+done:
+  dp_dispose(&d);
+  px_free(pth.v);
+  px_free(post);
+  level_dispose(&LS);
+  level_dispose(&LT);
+  side_dispose(&c.s);
+  side_dispose(&c.t);
+  px_free(c.scratch.v);
+  return rc;
+}
