@@ -568,9 +568,59 @@ static void drop_marks(ubuf *b) {
   b->len = o;
 }
 
-/* The ASCII fast path: the same result as the ICU path for ASCII input. */
-static int normalize_ascii(char **out, size_t *out_len, const char *s,
-                           size_t len, unsigned flags) {
+/* Typographic characters of English news that normalization leaves alone
+ * in NFC and case folding (no decomposition, combining class 0, no case):
+ * NBSP, thin space, NNBSP (spaces), « » ‘ ’ “ ” … (punctuation), en and em
+ * dash (dashes).  Returns the byte length of the one at s[i] and its
+ * AC_ class bits, or 0 when it is not one of them. */
+static size_t inert_char(const unsigned char *s, size_t len, size_t i,
+                         unsigned *k) {
+  if (s[i] == 0xC2 && i + 1 < len) {
+    switch (s[i + 1]) {
+    case 0xA0: *k = AC_SPACE; return 2;
+    case 0xAB:
+    case 0xBB: *k = AC_PUNCT; return 2;
+    default: return 0;
+    }
+  }
+  if (s[i] == 0xE2 && i + 2 < len && s[i + 1] == 0x80) {
+    switch (s[i + 2]) {
+    case 0x89:
+    case 0xAF: *k = AC_SPACE; return 3;
+    case 0x93:
+    case 0x94: *k = AC_PUNCT | AC_DASH; return 3;
+    case 0x98:
+    case 0x99:
+    case 0x9C:
+    case 0x9D:
+    case 0xA6: *k = AC_PUNCT; return 3;
+    default: return 0;
+    }
+  }
+  return 0;
+}
+
+/* 1 if the fast path can normalize s: ASCII plus inert characters. */
+static int fast_normalizable(const unsigned char *s, size_t len) {
+  for (size_t i = 0; i < len;) {
+    if (s[i] < 0x80) {
+      i++;
+      continue;
+    }
+    unsigned k;
+    size_t n = inert_char(s, len, i, &k);
+    if (!n)
+      return 0;
+    i += n;
+  }
+  return 1;
+}
+
+/* The fast path: the same result as the ICU path for text that
+ * fast_normalizable() accepts (tests compare the two). */
+static int normalize_fast(char **out, size_t *out_len, const char *str,
+                          size_t len, unsigned flags) {
+  const unsigned char *s = (const unsigned char *)str;
   pthread_once(&ascii_once, ascii_class_init);
   char *r = px_malloc(len + 1);
   if (!r)
@@ -578,8 +628,15 @@ static int normalize_ascii(char **out, size_t *out_len, const char *s,
   char *p = r;
   int pending = 0; /* a collapsed space waits for the next character */
   for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)s[i];
-    unsigned k = ascii_class[c];
+    unsigned char c = s[i];
+    size_t n = 1;
+    unsigned k;
+    if (c >= 0x80) {
+      n = inert_char(s, len, i, &k);
+      i += n - 1;
+    } else {
+      k = ascii_class[c];
+    }
     if ((flags & PX_NORM_NEWLINES) && c == '\r') {
       if (i + 1 < len && s[i + 1] == '\n')
         continue;
@@ -590,6 +647,7 @@ static int normalize_ascii(char **out, size_t *out_len, const char *s,
       if (!(k & AC_DASH))
         continue;
       c = ' ';
+      n = 1;
       k = AC_SPACE;
     }
     if ((flags & PX_NORM_SPACES) && (k & AC_SPACE)) {
@@ -600,6 +658,11 @@ static int normalize_ascii(char **out, size_t *out_len, const char *s,
       if (p > r)
         *p++ = ' ';
       pending = 0;
+    }
+    if (n > 1) {
+      memcpy(p, s + i + 1 - n, n);
+      p += n;
+      continue;
     }
     if ((flags & PX_NORM_FOLD) && (k & AC_UPPER))
       c = (unsigned char)(c + 32);
@@ -674,8 +737,9 @@ int px_text_normalize(char **out, size_t *out_len, const char *s, size_t len,
   if ((rc = check_utf8(s, len, &ascii)) < 0)
     return rc;
   text_cache *c = tcache;
-  if (ascii && !(c && c->icu_only))
-    return normalize_ascii(out, out_len, s ? s : "", len, flags);
+  if (!(c && c->icu_only) &&
+      (ascii || fast_normalizable((const unsigned char *)s, len)))
+    return normalize_fast(out, out_len, s ? s : "", len, flags);
   if (len > PX_TEXT_MAX_ICU_LEN)
     return too_big(len);
   if (!(c = cache_get()))

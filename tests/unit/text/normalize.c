@@ -177,16 +177,30 @@ static unsigned rng(void) {
   return (unsigned)(rng_state >> 33);
 }
 
-PX_TEST(test_text_normalize__ascii_fast_path_matches_icu) {
+PX_TEST(test_text_normalize__fast_path_matches_icu) {
   /* Every flag combination over random ASCII (all 128 bytes, weighted to
-   * letters, spaces and punctuation) gives the same bytes both ways. */
+   * letters, spaces and punctuation) and typographic characters gives the
+   * same bytes both ways. */
   const char pool[] = "aZ  \t\r\n.,-/'\"()!?$%_:;0123456789@#&*+=<>[]{}|~^`\\";
+  /* Typographic characters the fast path also takes. */
+  static const char *typo[] = {"\xC2\xA0",     "\xC2\xAB",     "\xC2\xBB",
+                               "\xE2\x80\x89", "\xE2\x80\xAF", "\xE2\x80\x93",
+                               "\xE2\x80\x94", "\xE2\x80\x98", "\xE2\x80\x99",
+                               "\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\xA6"};
   char buf[200];
-  for (int round = 0; round < 300; round++) {
-    size_t n = rng() % sizeof buf;
-    for (size_t i = 0; i < n; i++)
-      buf[i] =
-          rng() % 4 ? pool[rng() % (sizeof pool - 1)] : (char)(rng() % 128);
+  for (int round = 0; round < 3000; round++) {
+    size_t n = 0, want = rng() % (sizeof buf - 4);
+    while (n < want) {
+      unsigned r = rng() % 8;
+      if (r == 0) {
+        const char *t = typo[rng() % (sizeof typo / sizeof typo[0])];
+        memcpy(buf + n, t, strlen(t));
+        n += strlen(t);
+      } else {
+        buf[n++] =
+            r < 6 ? pool[rng() % (sizeof pool - 1)] : (char)(rng() % 128);
+      }
+    }
     unsigned flags = rng() % 128;
     char *fast = NULL, *slow = NULL;
     size_t nf = 0, ns = 0;
