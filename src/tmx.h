@@ -86,8 +86,8 @@ typedef struct px_tmx__src {
   uint64_t bytes, total, hash, next_progress;
   const px_tmx_read_opts *o;
   const char *name;
-  int err;     /* errno of a failed read, else 0 */
-  char *lbuf;  /* line reader: buffered chunk (TSV, JSONL) */
+  int err;    /* errno of a failed read, else 0 */
+  char *lbuf; /* line reader: buffered chunk (TSV, JSONL) */
   size_t lpos, llen;
   int leof;
   unsigned long line; /* line number of the last line returned */

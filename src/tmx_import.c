@@ -176,8 +176,8 @@ int px_tmx_import(px_tmx_import_stats *stats, px_tm *tm, const char *path,
   im.batched = o->batch > 0 || (o->batch < 0 && size > single_max);
   if (!strcmp(path, "-"))
     im.batched = 0;
-  im.batch = im.batched ? (o->batch > 0 ? (uint64_t)o->batch : DEFAULT_BATCH)
-                        : 0;
+  im.batch =
+      im.batched ? (o->batch > 0 ? (uint64_t)o->batch : DEFAULT_BATCH) : 0;
 
   if (im.batched) {
     /* Pass 1: check everything, store nothing; learn the file's hash. */

@@ -53,8 +53,8 @@ void px_tmx__ub_dispose(px_tmx__ub *ub) {
 
 void px_tmx__ub_reset(px_tmx__ub *ub) {
   px_buf_clear(&ub->arena);
-  ub->tuid = ub->srclang = ub->creator = ub->changer = ub->tool =
-      ub->doc_id = PX_TMX__NONE;
+  ub->tuid = ub->srclang = ub->creator = ub->changer = ub->tool = ub->doc_id =
+      PX_TMX__NONE;
   ub->created = ub->changed = ub->last_used = 0;
   ub->usage_count = 0;
   ub->doc_pos = 0;
@@ -369,8 +369,8 @@ long px_tmx__src_read(px_tmx__src *src, char *dst, size_t n) {
     got = fread(dst, 1, n, src->f);
     if (got < n && ferror(src->f)) {
       src->err = errno ? errno : EIO;
-      return px_error_set(PX_EIO, PX_ERRCLASS_OS, src->err, "%s: %s",
-                          src->name, strerror(src->err));
+      return px_error_set(PX_EIO, PX_ERRCLASS_OS, src->err, "%s: %s", src->name,
+                          strerror(src->err));
     }
   } else {
     got = src->mem_len - src->mem_pos;
@@ -416,9 +416,9 @@ enum ctx {
 
 /* One inline code of the segment being read, in order. */
 typedef struct code_item {
-  char kind;          /* 'o' opens, 'c' closes, 's' standalone */
-  long key;           /* bpt/ept i, or -(hi number) */
-  size_t off, len;    /* its record in rd.recs */
+  char kind;       /* 'o' opens, 'c' closes, 's' standalone */
+  long key;        /* bpt/ept i, or -(hi number) */
+  size_t off, len; /* its record in rd.recs */
 } code_item;
 
 typedef struct rd {
@@ -464,9 +464,10 @@ typedef struct rd {
 } rd;
 
 static const char *const header_attrs[10] = {
-    "creationtool", "creationtoolversion", "segtype",  "o-tmf",
-    "adminlang",    "srclang",             "datatype", "o-encoding",
-    "creationid",   "changeid"};
+    "creationtool", "creationtoolversion", "segtype",
+    "o-tmf",        "adminlang",           "srclang",
+    "datatype",     "o-encoding",          "creationid",
+    "changeid"};
 
 static void pos_of(rd *r, unsigned long *line, unsigned long *col) {
   *line = (unsigned long)XML_GetCurrentLineNumber(r->xp);
@@ -505,15 +506,15 @@ static void bad(rd *r, int code, const char *fmt, ...) {
   va_end(ap);
   pos_of(r, &line, &col);
   if (!(r->o->flags & PX_TMX_SKIP_BAD)) {
-    r->rc = px_error_set(code, PX_ERRCLASS_TMX, 0, "%s:%lu:%lu: %s",
-                         r->name, line, col, msg);
+    r->rc = px_error_set(code, PX_ERRCLASS_TMX, 0, "%s:%lu:%lu: %s", r->name,
+                         line, col, msg);
     stop(r);
     return;
   }
   r->tu_bad = 1;
   r->tu_bad_code = code;
-  snprintf(r->tu_bad_msg, sizeof r->tu_bad_msg, "%s:%lu:%lu: %s", r->name,
-           line, col, msg);
+  snprintf(r->tu_bad_msg, sizeof r->tu_bad_msg, "%s:%lu:%lu: %s", r->name, line,
+           col, msg);
 }
 
 /* A library failure (ENOMEM...) already recorded as the last error. */
@@ -990,9 +991,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name,
       return;
     }
     break;
-  case C_UDE:
-    ctx = C_UDE;
-    break;
+  case C_UDE: ctx = C_UDE; break;
   case C_BODY:
     if (!strcmp(name, "tu")) {
       rc = begin_tu(r, atts);
@@ -1047,7 +1046,9 @@ static void XMLCALL on_start(void *ud, const XML_Char *name,
       px_buf_clear(&r->cap);
       rc = cap_start(r, name, atts);
       r->cap_depth = 1;
-      r->cap_kind = !strcmp(name, "bpt") ? 'o' : !strcmp(name, "ept") ? 'c' : 's';
+      r->cap_kind = !strcmp(name, "bpt")   ? 'o'
+                    : !strcmp(name, "ept") ? 'c'
+                                           : 's';
       r->cap_key = r->cap_kind == 's' ? 0 : code_key(atts);
       if (r->cap_key < 0)
         r->cap_kind = 's';
@@ -1075,9 +1076,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name,
       return;
     }
     break;
-  default:
-    ctx = parent == C_BADTOP ? C_SKIP : parent;
-    break;
+  default: ctx = parent == C_BADTOP ? C_SKIP : parent; break;
   }
   if (rc == PX_ETOOBIG)
     bad(r, PX_ETOOBIG, "an inline code or attribute too long");
@@ -1179,11 +1178,8 @@ static void XMLCALL on_end(void *ud, const XML_Char *name) {
   r->depth--;
   switch (ctx) {
   case C_TU:
-  case C_BADTOP:
-    end_tu(r);
-    break;
-  case C_HEADER:
-    break;
+  case C_BADTOP: end_tu(r); break;
+  case C_HEADER: break;
   case C_TUV:
     if (!r->tu_bad && r->var_seg == 0)
       bad(r, PX_EPARSE, "<tuv> without <seg>");
@@ -1225,8 +1221,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name) {
     if (!r->tu_bad || owner == C_HEADER)
       prop_end(r, owner);
     break;
-  default:
-    break;
+  default: break;
   }
   if (rc == PX_ETOOBIG)
     bad(r, PX_ETOOBIG, "segment or inline code longer than %u bytes",
@@ -1285,8 +1280,7 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len) {
     if (!is_ws(s, n))
       fatal(r, PX_EPARSE, "unexpected text '%.*s'", len > 30 ? 30 : len, s);
     break;
-  default:
-    break;
+  default: break;
   }
   if (rc < 0)
     failed(r, rc);
@@ -1332,10 +1326,10 @@ static int xml_error(rd *r) {
   if (e == XML_ERROR_NO_ELEMENTS || e == XML_ERROR_UNCLOSED_TOKEN ||
       e == XML_ERROR_UNCLOSED_CDATA_SECTION)
     return px_error_set(PX_EPARSE, PX_ERRCLASS_TMX, e,
-                        "%s:%lu:%lu: %s (truncated file?)", r->name, line,
-                        col, XML_ErrorString(e));
-  return px_error_set(PX_EPARSE, PX_ERRCLASS_TMX, e, "%s:%lu:%lu: %s",
-                      r->name, line, col, XML_ErrorString(e));
+                        "%s:%lu:%lu: %s (truncated file?)", r->name, line, col,
+                        XML_ErrorString(e));
+  return px_error_set(PX_EPARSE, PX_ERRCLASS_TMX, e, "%s:%lu:%lu: %s", r->name,
+                      line, col, XML_ErrorString(e));
 }
 
 static int read_tmx(px_tmx__src *src, px_tmx_read_stats *st,
@@ -1477,8 +1471,8 @@ static px_tmx_format guess_format(const char *name, const char *head,
 }
 
 static int read_any(px_tmx__src *src, px_tmx_read_stats *stats,
-                    const px_tmx_read_opts *o, px_tmx_unit_fn fn,
-                    void *payload, const char *head, size_t nhead) {
+                    const px_tmx_read_opts *o, px_tmx_unit_fn fn, void *payload,
+                    const char *head, size_t nhead) {
   px_tmx_read_stats st = {0, 0, 0, 0};
   px_tmx_format fmt = o->format;
   int rc;
@@ -1495,8 +1489,8 @@ static int read_any(px_tmx__src *src, px_tmx_read_stats *stats,
     rc = px_tmx__read_jsonl(src, &st, o, src->name, fn, payload);
     break;
   default:
-    rc = px_error_set(PX_EINVALID, PX_ERRCLASS_INVALID, 0,
-                      "unknown format %d", (int)fmt);
+    rc = px_error_set(PX_EINVALID, PX_ERRCLASS_INVALID, 0, "unknown format %d",
+                      (int)fmt);
   }
   st.bytes = src->bytes;
   st.hash = src->hash;

@@ -33,27 +33,13 @@ int px_tmx__xml_escape(px_buf *b, const char *s, size_t len, int mode) {
     unsigned char c = (unsigned char)s[i];
     const char *rep = NULL;
     switch (c) {
-    case '&':
-      rep = "&amp;";
-      break;
-    case '<':
-      rep = "&lt;";
-      break;
-    case '>':
-      rep = "&gt;";
-      break;
-    case '"':
-      rep = mode == 1 ? "&quot;" : NULL;
-      break;
-    case '\r':
-      rep = "&#13;";
-      break;
-    case '\n':
-      rep = mode != 0 ? "&#10;" : NULL;
-      break;
-    case '\t':
-      rep = mode == 1 ? "&#9;" : NULL;
-      break;
+    case '&': rep = "&amp;"; break;
+    case '<': rep = "&lt;"; break;
+    case '>': rep = "&gt;"; break;
+    case '"': rep = mode == 1 ? "&quot;" : NULL; break;
+    case '\r': rep = "&#13;"; break;
+    case '\n': rep = mode != 0 ? "&#10;" : NULL; break;
+    case '\t': rep = mode == 1 ? "&#9;" : NULL; break;
     default:
       if (c < 0x20)
         return px_error_set(PX_EPARSE, PX_ERRCLASS_TMX, 0,
@@ -82,23 +68,24 @@ int px_tmx__xml_escape(px_buf *b, const char *s, size_t len, int mode) {
   return rc;
 }
 
-/* ---- the writer ------------------------------------------------------------ */
+/* ---- the writer ------------------------------------------------------------
+ */
 
 struct px_tmx_writer {
   FILE *f;
   px_tmx_write_opts o;
-  char **langs; /* copies of opts.langs */
-  px_buf b;     /* one unit's bytes */
+  char **langs;     /* copies of opts.langs */
+  px_buf b;         /* one unit's bytes */
   XML_Parser check; /* validates inline-code records from the store */
   int failed;
 };
 
-static const char *const tu_attrs[] = {"o-encoding", "datatype",
-                                       "creationtoolversion", "segtype",
-                                       "o-tmf", NULL};
+static const char *const tu_attrs[] = {
+    "o-encoding", "datatype", "creationtoolversion", "segtype", "o-tmf", NULL};
 static const char *const tuv_attrs[] = {
-    "o-encoding",          "datatype", "usagecount", "lastusagedate",
-    "creationtool",        "creationtoolversion", "o-tmf", "changeid", NULL};
+    "o-encoding",    "datatype",     "usagecount",
+    "lastusagedate", "creationtool", "creationtoolversion",
+    "o-tmf",         "changeid",     NULL};
 
 static int flush_buf(px_tmx_writer *w) {
   if (w->b.len && fwrite(w->b.ptr, 1, w->b.len, w->f) != w->b.len) {
@@ -272,9 +259,9 @@ static int put_elem(px_buf *b, const char *ind, const char *tag,
   return rc;
 }
 
-static int put_props(px_buf *b, const char *ind, const px_prop *props,
-                     size_t n, const char *const *known,
-                     const char *const *notes, size_t nn) {
+static int put_props(px_buf *b, const char *ind, const px_prop *props, size_t n,
+                     const char *const *known, const char *const *notes,
+                     size_t nn) {
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < n; i++)
     if (!attr_name(&props[i], known))
@@ -287,8 +274,7 @@ static int put_props(px_buf *b, const char *ind, const px_prop *props,
 
 /* Is an inline-code record well-formed XML of the kind its marker needs?
  * Records come from the store, which any program may have written. */
-static int record_ok(px_tmx_writer *w, const char *rec, size_t len,
-                     char kind) {
+static int record_ok(px_tmx_writer *w, const char *rec, size_t len, char kind) {
   if (len && rec[0] == '{')
     return 1; /* a literal */
   if (len == 5 && !memcmp(rec, "</hi>", 5))
@@ -343,8 +329,8 @@ static int put_seg(px_tmx_writer *w, const px_unit *u, const px_variant *v) {
     size_t run = 0, nrec = 0;
     for (size_t i = 0; rc == 0 && i < v->len; i++) {
       char kind;
-      size_t ml = v->text[i] == '{' ? marker_at(v->text + i, v->len - i, &kind)
-                                    : 0;
+      size_t ml =
+          v->text[i] == '{' ? marker_at(v->text + i, v->len - i, &kind) : 0;
       if (!ml || rec >= rend)
         continue;
       const char *nl = memchr(rec, '\n', (size_t)(rend - rec));
@@ -421,8 +407,9 @@ static int put_tmx_unit(px_tmx_writer *w, const px_unit *u) {
   if (rc == 0 && u->doc_id) {
     rc = put_elem(b, "  ", "prop", PX_TMX__PROP_DOC, u->doc_id);
     if (rc == 0)
-      rc = px_buf_printf(b, "  <prop type=\"" PX_TMX__PROP_DOCPOS "\">%lu</prop>\n",
-                         (unsigned long)u->doc_pos);
+      rc = px_buf_printf(
+          b, "  <prop type=\"" PX_TMX__PROP_DOCPOS "\">%lu</prop>\n",
+          (unsigned long)u->doc_pos);
   }
   if (rc == 0 && u->confidence >= 0) {
     rc = px_buf_puts(b, "  <prop type=\"" PX_TMX__PROP_CONF "\">");
@@ -451,11 +438,13 @@ static int put_tmx_unit(px_tmx_writer *w, const px_unit *u) {
     if (rc == 0)
       rc = px_buf_puts(b, ">\n");
     if (rc == 0 && v->prev_hash)
-      rc = px_buf_printf(b, "    <prop type=\"" PX_TMX__PROP_PREV "\">%016llx</prop>\n",
-                         (unsigned long long)v->prev_hash);
+      rc = px_buf_printf(
+          b, "    <prop type=\"" PX_TMX__PROP_PREV "\">%016llx</prop>\n",
+          (unsigned long long)v->prev_hash);
     if (rc == 0 && v->next_hash)
-      rc = px_buf_printf(b, "    <prop type=\"" PX_TMX__PROP_NEXT "\">%016llx</prop>\n",
-                         (unsigned long long)v->next_hash);
+      rc = px_buf_printf(
+          b, "    <prop type=\"" PX_TMX__PROP_NEXT "\">%016llx</prop>\n",
+          (unsigned long long)v->next_hash);
     if (rc == 0)
       rc = put_props(b, "    ", v->props, v->nprops, tuv_attrs, v->notes,
                      v->nnotes);
@@ -491,8 +480,7 @@ int px_tmx_writer_add(px_tmx_writer *w, const px_unit *u, int *written) {
   case PX_TMX_FORMAT_JSONL:
     rc = px_tmx__jsonl_line(&w->b, u, w->o.langs, w->o.nlangs);
     break;
-  default:
-    rc = put_tmx_unit(w, u);
+  default: rc = put_tmx_unit(w, u);
   }
   if (rc == PX_EPARSE && !strstr(px_error_last()->message, "unit "))
     rc = px_error_prefix("unit %llu", (unsigned long long)u->id);

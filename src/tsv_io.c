@@ -82,8 +82,7 @@ static int bad_unit(px_tmx__src *src, px_tmx_read_stats *st, int code,
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  snprintf(full, sizeof full, "%s:%lu:%zu: %s", src->name, src->line, col,
-           msg);
+  snprintf(full, sizeof full, "%s:%lu:%zu: %s", src->name, src->line, col, msg);
   if (!(src->o->flags & PX_TMX_SKIP_BAD))
     return px_error_set(code, PX_ERRCLASS_TMX, 0, "%s", full);
   st->skipped++;
@@ -234,8 +233,8 @@ int px_tmx__read_tsv(px_tmx__src *src, px_tmx_read_stats *st,
       px_tmx__var_off *v;
       rc = tsv_unescape(&cell, p, (size_t)(q - p));
       if (rc == PX_ETOOBIG) {
-        rc = bad_unit(src, st, PX_ETOOBIG, col,
-                      "segment longer than %u bytes", (unsigned)PX_TM_MAX_TEXT);
+        rc = bad_unit(src, st, PX_ETOOBIG, col, "segment longer than %u bytes",
+                      (unsigned)PX_TM_MAX_TEXT);
         bad = 1;
       } else if (rc == 0 && cell.len == 0) {
         rc = bad_unit(src, st, PX_EPARSE, col, "empty column %zu (%s)", c + 1,
@@ -368,21 +367,11 @@ static int json_str(px_buf *b, const char *s, size_t n) {
     if (rc < 0)
       break;
     switch (c) {
-    case '"':
-      rc = px_buf_puts(b, "\\\"");
-      break;
-    case '\\':
-      rc = px_buf_puts(b, "\\\\");
-      break;
-    case '\n':
-      rc = px_buf_puts(b, "\\n");
-      break;
-    case '\t':
-      rc = px_buf_puts(b, "\\t");
-      break;
-    case '\r':
-      rc = px_buf_puts(b, "\\r");
-      break;
+    case '"': rc = px_buf_puts(b, "\\\""); break;
+    case '\\': rc = px_buf_puts(b, "\\\\"); break;
+    case '\n': rc = px_buf_puts(b, "\\n"); break;
+    case '\t': rc = px_buf_puts(b, "\\t"); break;
+    case '\r': rc = px_buf_puts(b, "\\r"); break;
     default: {
       char e[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
       rc = px_buf_puts(b, e);
@@ -467,7 +456,8 @@ int px_tmx__jsonl_line(px_buf *b, const px_unit *u, const char *const *langs,
   if (rc == 0)
     rc = json_key_date(b, "last_used", u->last_used);
   if (rc == 0 && u->usage_count)
-    rc = px_buf_printf(b, ",\"usage_count\":%lu", (unsigned long)u->usage_count);
+    rc =
+        px_buf_printf(b, ",\"usage_count\":%lu", (unsigned long)u->usage_count);
   if (rc == 0)
     rc = json_key_str(b, "creator", u->creator);
   if (rc == 0)
@@ -893,8 +883,7 @@ static int jvariant(jctx *c) {
         if (r == 0 && !px_tmx__lang_ok(j->str.ptr, j->str.len))
           r = jfail(j, "bad language tag");
         for (size_t i = 0; r == 0 && i + 1 < c->ub->nvars; i++)
-          if (px_lang_equal(c->ub->arena.ptr + c->ub->vars[i].lang,
-                            j->str.ptr))
+          if (px_lang_equal(c->ub->arena.ptr + c->ub->vars[i].lang, j->str.ptr))
             r = jfail(j, "two variants of one language");
         if (r == 0)
           r = jkeep(c, &v->lang);
@@ -1078,8 +1067,8 @@ int px_tmx__read_jsonl(px_tmx__src *src, px_tmx_read_stats *st,
     c.j.err = NULL;
     c.j.depth = 0;
     c.rc = 0;
-    if (o->doc_id &&
-        (rc = px_tmx__ub_str(&ub, &ub.doc_id, o->doc_id, strlen(o->doc_id))) < 0)
+    if (o->doc_id && (rc = px_tmx__ub_str(&ub, &ub.doc_id, o->doc_id,
+                                          strlen(o->doc_id))) < 0)
       break;
     index++;
     if (junit(&c) < 0) {
