@@ -635,7 +635,7 @@ static px_segment_kind classify(const UChar *t, int32_t n) {
     return PX_SEG_FURNITURE;
   if (words == 1)
     return PX_SEG_FURNITURE;
-  if (long_num && words <= 4)
+  if ((long_num || digit_words > 0) && words <= 4)
     return PX_SEG_FURNITURE;
   if (digit_words * 2 >= words)
     return PX_SEG_FURNITURE;

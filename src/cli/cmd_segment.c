@@ -7,6 +7,8 @@
 
 #include "cli.h"
 
+extern const cli_command cli_cmd_segment;
+
 enum { OPT_LANG = 1, OPT_RULES, OPT_LINES, OPT_FORMAT, OPT_MAX };
 
 static const cli_opt opts[] = {
