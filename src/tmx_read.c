@@ -756,6 +756,8 @@ static int begin_tu(rd *r, const XML_Char **atts) {
     rc = set_str(r, &ub->tool, r->hdr.arena.ptr + r->h_attr[0]);
   if (rc == 0 && r->o->doc_id)
     rc = set_str(r, &ub->doc_id, r->o->doc_id);
+  /* a unit without dates is no younger than the file that holds it */
+  ub->created = r->h_created;
   for (size_t i = 0; rc == 0 && atts[i] && !r->tu_bad; i += 2) {
     const char *k = atts[i], *v = atts[i + 1];
     if (!strcmp(k, "tuid"))
@@ -785,6 +787,9 @@ static int begin_tu(rd *r, const XML_Char **atts) {
     else
       rc = attr_prop(r, k, v);
   }
+  /* no changedate: unchanged since its creation */
+  if (!ub->changed)
+    ub->changed = ub->created;
   return rc;
 }
 
@@ -1259,6 +1264,8 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len) {
   case C_NOTE:
   case C_PROP:
     rc = px_buf_put(&r->text, s, n);
+    if (rc == 0 && r->text.len > PX_TM_MAX_FIELD)
+      rc = PX_ETOOBIG;
     if (rc == PX_ETOOBIG) {
       if (r->tu_open)
         bad(r, PX_ETOOBIG, "%s longer than %u bytes",
@@ -1348,7 +1355,7 @@ static int read_tmx(px_tmx__src *src, px_tmx_read_stats *st,
   px_tmx__ub_init(&r.hdr);
   for (int i = 0; i < 10; i++)
     r.h_attr[i] = PX_TMX__NONE;
-  px_buf_init(&r.text, PX_TM_MAX_TEXT + 4096);
+  px_buf_init(&r.text, PX_TM_MAX_TEXT);
   px_buf_init(&r.prop_type, 1024);
   px_buf_init(&r.recs, PX_TM_MAX_TEXT);
   px_buf_init(&r.cap, PX_TM_MAX_TEXT);
