@@ -1388,16 +1388,19 @@ int px_text_romanize(char **out, size_t *out_len, const char *s, size_t len,
       sep = 0;
       *p++ = (char)ch;
       in_word = 1;
-    } else if (u_isUWhiteSpace(ch) || ch == '_' ||
-               (U_GET_GC_MASK(ch) & U_GC_PD_MASK)) {
-      if (u_isUWhiteSpace(ch) || ch == '_')
-        sep = 1;
-      else if (!sep && in_word)
-        sep = 2;
-      in_word = 0;
+      continue;
     }
-    /* everything else (digits, apostrophes, ZWNJ, left-over non-ASCII) is
-     * dropped without breaking the word */
+    uint32_t gc = U_GET_GC_MASK(ch);
+    if (ch == '\'' || ch == '.' || ch == '`' || ch == 0x2018 || ch == 0x2019 ||
+        ch == 0x00B4 || (ch >= 0x02B9 && ch <= 0x02BF) ||
+        (gc & (U_GC_M_MASK | U_GC_CF_MASK)))
+      continue; /* apostrophes, BGN's soft and hard signs, ayn, periods
+                   (U.S.), ZWNJ, marks: dropped inside the word */
+    if ((gc & U_GC_PD_MASK) && in_word && !sep)
+      sep = 2; /* a hyphen inside a compound: al-Sham */
+    else if (!(gc & U_GC_PD_MASK) || sep != 2)
+      sep = 1; /* anything else separates words: spaces, digits, "/" */
+    in_word = 0;
   }
   size_t vlen = (size_t)(p - c->out);
   if ((rc = give(out, out_len, c->out, vlen)) < 0)
