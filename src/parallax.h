@@ -1297,10 +1297,13 @@ void px_tm_concord_free(px_concord_hit *hits, size_t count);
  *   `tuv` likewise: xml:lang (or the TMX 1.1-1.3 `lang`), creationdate,
  *   changedate, creationid to #px_variant fields, the rest as
  *   `x-px-attr:NAME` props of the variant.
- * - The header's srclang (unless `*all*`) and creationtool are the defaults
- *   of units that lack their own; the header's props and notes apply to the
- *   whole file, so each unit receives them ahead of its own.  The other
- *   header attributes are reported to the caller (#px_tmx_header).
+ * - The header's srclang (unless `*all*`), creationtool and creationdate
+ *   are the defaults of units that lack their own (a unit without
+ *   changedate gets its creationdate), except in files parallax exported
+ *   (o-tmf `parallax-lmdb`), which spell every unit out; the header's props
+ *   and notes apply to the whole file, so each unit receives them ahead of
+ *   its own.  The other header attributes are reported to the caller
+ *   (#px_tmx_header).
  * - `prop` and `note` at tu and tuv level become props and notes.  Props
  *   of types `x-px-doc`, `x-px-docpos`, `x-px-confidence` (tu) and
  *   `x-px-prev`, `x-px-next` (tuv, 16 hex digits) carry the provenance

@@ -434,6 +434,7 @@ typedef struct rd {
   unsigned char stack[PX_TMX_MAX_DEPTH + 2];
   uint64_t last_event; /* byte index of the last handler call */
   int seen_header, seen_body, header_sent;
+  int own; /* the file is parallax's own export (o-tmf="parallax-lmdb") */
   /* header: its attributes, props and notes, kept in their own builder */
   px_tmx__ub hdr;
   size_t h_attr[10];
@@ -739,7 +740,9 @@ static int begin_tu(rd *r, const XML_Char **atts) {
   r->tu_bad = 0;
   r->var = NULL;
   pos_of(r, &r->tu_line, &r->tu_col);
-  /* header props and notes apply to every unit of the file */
+  /* header props and notes apply to every unit of the file; its srclang,
+   * creationtool and creationdate are defaults -- except in parallax's own
+   * export, which writes every unit's values in full */
   for (size_t i = 0; rc == 0 && i < r->hdr.nprops; i++) {
     const char *ty = r->hdr.arena.ptr + r->hdr.props[i].type;
     const char *va = r->hdr.arena.ptr + r->hdr.props[i].value;
@@ -749,15 +752,15 @@ static int begin_tu(rd *r, const XML_Char **atts) {
     const char *no = r->hdr.arena.ptr + r->hdr.notes[i];
     rc = px_tmx__ub_note(ub, no, strlen(no));
   }
-  if (rc == 0 && r->h_attr[5] != PX_TMX__NONE &&
+  if (rc == 0 && !r->own && r->h_attr[5] != PX_TMX__NONE &&
       strcmp(r->hdr.arena.ptr + r->h_attr[5], "*all*") != 0)
     rc = set_str(r, &ub->srclang, r->hdr.arena.ptr + r->h_attr[5]);
-  if (rc == 0 && r->h_attr[0] != PX_TMX__NONE)
+  if (rc == 0 && !r->own && r->h_attr[0] != PX_TMX__NONE)
     rc = set_str(r, &ub->tool, r->hdr.arena.ptr + r->h_attr[0]);
   if (rc == 0 && r->o->doc_id)
     rc = set_str(r, &ub->doc_id, r->o->doc_id);
   /* a unit without dates is no younger than the file that holds it */
-  ub->created = r->h_created;
+  ub->created = r->own ? 0 : r->h_created;
   for (size_t i = 0; rc == 0 && atts[i] && !r->tu_bad; i += 2) {
     const char *k = atts[i], *v = atts[i + 1];
     if (!strcmp(k, "tuid"))
@@ -937,6 +940,8 @@ static void begin_header(rd *r, const XML_Char **atts) {
       return;
     }
   }
+  r->own = r->h_attr[3] != PX_TMX__NONE &&
+           !strcmp(r->hdr.arena.ptr + r->h_attr[3], "parallax-lmdb");
   if (r->h_attr[5] != PX_TMX__NONE) {
     const char *sl = r->hdr.arena.ptr + r->h_attr[5];
     if (strcmp(sl, "*all*") != 0 && !px_tmx__lang_ok(sl, strlen(sl)))
