@@ -255,10 +255,12 @@ int px_text_translit(char **out, size_t *out_len, const char *s, size_t len,
  * always goes through `Any-Latin`: روحانی gives "rwhany".)
  *
  * The result holds only a-z, single spaces between words and hyphens
- * inside words; digits, apostrophes, ZWNJ and anything left non-ASCII are
- * dropped without splitting the word.  An ayn or hamza sign that opens a
- * word becomes "a" (علی -> "ʿly" -> "aly", to meet "Ali").  Articles (al-,
- * ال) are kept: strip them yourself if you compare without them.
+ * inside words.  Apostrophes, periods ("U.S." -> "us"), BGN's soft and
+ * hard signs, ZWNJ and marks are dropped without splitting the word; other
+ * punctuation, symbols and digits separate words.  An ayn or hamza sign
+ * that opens a word becomes "a" (علی -> "ʿly" -> "aly", to meet "Ali").
+ * Articles (al-, ال) are kept: strip them yourself if you compare without
+ * them.  Results for short strings are memoized per thread.
  * @param[in] lang BCP-47 tag choosing the transform; NULL: guessed with
  *                 px_text_guess_lang() (fallback "en")
  * @param[out] out result; free with px_free()
@@ -270,14 +272,19 @@ int px_text_romanize(char **out, size_t *out_len, const char *s, size_t len,
  * across scripts and transliteration variants.  Per word (a run of ASCII
  * letters, case-insensitive; anything else separates words):
  * - digraphs first: kh->h, sh->s, ch->c, zh->z, th->t, dh->z, gh->k,
- *   ph->f, dzh/dj->j, ck->k; then c/q/g->k, x->ks;
+ *   ph->v, dzh/dj->j, ck->k; then c/q/g->k, f->v, x->ks;
  * - the first letter of a word is always kept: a vowel as "a", w as "v",
  *   y and h as themselves;
- * - elsewhere vowels a e i o u, and y w h (also from kh) are dropped;
+ * - elsewhere vowels a e i o u, and y h (also from kh) are dropped; w is
+ *   dropped too unless it follows a or w (then it is v: Persian و after
+ *   alef or doubled is a consonant);
  * - a letter equal to the one kept before it is dropped (runs collapse).
  * Word skeletons are joined with one space.  So Rouhani, Rohani, Rowhani,
  * روحانی ("rwhany") and Роухани ("roukhani") all give "rn"; Daesh, داعش
- * and ДАИШ give "ds"; Khamenei, خامنه‌ای and Хаменеи give "hmn".
+ * and ДАИШ give "ds"; Khamenei, خامنه‌ای and Хаменеи give "hmn"; Lavrov,
+ * لاوروف ("lawrwf") and Лавров give "lvrv".  Exonyms (Moscow/Москва) and
+ * Russian г for h (Тегеран) do not collide: compare those with
+ * px_text_jaro_winkler() of the skeletons or romanizations.
  * @p s should come from px_text_romanize().
  * @param[out] out result; free with px_free()
  * @return 0, #PX_EENCODING, #PX_ENOMEM. */

@@ -1446,8 +1446,8 @@ static char *skeleton_word(char *p, const char *w, size_t n) {
       sym = 'j';
       adv = 2;
     } else if (nx == 'h' && strchr("csztdgp", ch)) {
-      /* sh->s, ch->c, zh->z, th->t, dh->z, gh->k, ph->f */
-      sym = ch == 'd' ? 'z' : ch == 'g' ? 'k' : ch == 'p' ? 'f' : ch;
+      /* sh->s, ch->c, zh->z, th->t, dh->z, gh->k, ph->f->v */
+      sym = ch == 'd' ? 'z' : ch == 'g' ? 'k' : ch == 'p' ? 'v' : ch;
       adv = 2;
     } else if (ch == 'c' && nx == 'k') {
       sym = 'k';
@@ -1458,7 +1458,12 @@ static char *skeleton_word(char *p, const char *w, size_t n) {
       sym = 'k';
       sym2 = 's';
     } else if (ch == 'w') {
-      sym = first ? 'v' : 0;
+      /* Persian و romanizes as w: a consonant v at the start, after alef
+       * (لاوروف "lawrwf" is Lavrov) and doubled (زاخارووا "zakharwwa"),
+       * else a vowel (روحانی "rwhany", Rowhani). */
+      sym = first || w[i - 1] == 'a' || w[i - 1] == 'w' ? 'v' : 0;
+    } else if (ch == 'f') {
+      sym = 'v'; /* Persian writes Russian -ov as -wf: Nazarbayev, نظربایف */
     } else if (ch == 'a' || ch == 'e' || ch == 'i' || ch == 'o' || ch == 'u') {
       sym = first ? 'a' : 0;
     } else if (ch == 'y' || ch == 'h') {
