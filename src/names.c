@@ -910,6 +910,22 @@ static int add_form(open_ctx *oc, uint32_t ent, int kind, int src_lang,
     n->forms[n->nforms - 1].ntok++;
   }
   f = &n->forms[n->nforms - 1];
+  if (f->ntok && !src_lang) {
+    /* compare found text with the words only: "U.N." is found as "U.N"
+     * followed by a full stop */
+    size_t first = SIZE_MAX, last = 0;
+    for (size_t i = 0; i < nt; i++)
+      if (toks[i].kind == PX_TOK_WORD || toks[i].kind == PX_TOK_NUMBER) {
+        if (first == SIZE_MAX)
+          first = toks[i].off;
+        last = toks[i].off + toks[i].len;
+      }
+    if (first > 0 || last < len) {
+      memmove(f->text, f->text + first, last - first);
+      f->text[last - first] = '\0';
+      f->text_len = last - first;
+    }
+  }
   if (f->ntok == 0) {
     rc = px_error_set(PX_EPARSE, PX_ERRCLASS_NAMES, 0,
                       "%s:%u: '%s' has no words", oc->path,

@@ -97,6 +97,8 @@ struct px_names_check {
   size_t ndp, capdp;
   int finished;
   int quiet; /* bead scans: mentions only, findings were made already */
+  char **srclabels; /* labels of the source sides seen (findings point in) */
+  size_t nsrclabels, capsrclabels;
 };
 
 /* ---- positions ------------------------------------------------------------ */
@@ -169,6 +171,9 @@ void px_names_check_free(px_names_check *c) {
     px_free(c->learn[i].sp);
   }
   px_free(c->learn);
+  for (size_t i = 0; i < c->nsrclabels; i++)
+    px_free(c->srclabels[i]);
+  px_free(c->srclabels);
   px_free(c->words);
   px_free(c->ments);
   px_free(c->doc_props);
@@ -224,6 +229,8 @@ static int add_finding(px_names_check *c, px_names_kind kind, size_t doc,
   f->house = px_strndup(house, hlen);
   f->fixable = fixable;
   f->in_source = in_source;
+  f->src_label = in_source && c->nsrclabels ? c->srclabels[c->nsrclabels - 1]
+                                            : NULL;
   if (!f->found || !f->house) {
     px_free((char *)f->found);
     px_free((char *)f->house);
@@ -727,6 +734,21 @@ static int lang_compatible(int text_lang, int form_lang) {
   return 1; /* Persian and Arabic share the script and the forms */
 }
 
+/* Make label the current source label (copied once per distinct run). */
+static int push_src_label(px_names_check *c, const char *label) {
+  if (!label)
+    label = "-";
+  if (c->nsrclabels && strcmp(c->srclabels[c->nsrclabels - 1], label) == 0)
+    return 0;
+  if (PX_GROW(c->srclabels, c->nsrclabels, c->capsrclabels) < 0)
+    return PX_ENOMEM;
+  c->srclabels[c->nsrclabels] = px_strndup(label, strlen(label));
+  if (!c->srclabels[c->nsrclabels])
+    return PX_ENOMEM;
+  c->nsrclabels++;
+  return 0;
+}
+
 /* The cross-lingual check of src[sa, sb) against en[ea, eb), both whole
  * validated texts of document doc. */
 static int pair_core(px_names_check *c, size_t doc, const char *src,
@@ -894,7 +916,9 @@ int px_names_check_pair(px_names_check *c, size_t *doc_out,
                         "%s: invalid UTF-8 at byte %zu", c->docs[doc].label,
                         bad);
   c->quiet = 0;
-  rc = pair_core(c, doc, src, 0, src_len, src_lang, en, 0, en_len);
+  rc = push_src_label(c, c->docs[doc].src_label);
+  if (rc == 0)
+    rc = pair_core(c, doc, src, 0, src_len, src_lang, en, 0, en_len);
   if (rc == 0 && doc_out)
     *doc_out = doc;
   return rc;
@@ -929,8 +953,10 @@ int px_names_check_bead(px_names_check *c, size_t doc, const char *src_label,
                         "%s: invalid UTF-8 at byte %zu", c->docs[doc].label,
                         en_start + bad);
   c->quiet = 1;
-  int rc = pair_core(c, doc, src, src_start, src_end, src_lang, en, en_start,
-                     en_end);
+  int rc = push_src_label(c, src_label);
+  if (rc == 0)
+    rc = pair_core(c, doc, src, src_start, src_end, src_lang, en, en_start,
+                   en_end);
   c->quiet = 0;
   return rc;
 }

@@ -1666,6 +1666,7 @@ typedef struct px_names_finding {
   const char *house;   /**< the spelling to use */
   int fixable;         /**< 1 if px_names_fix() replaces it */
   int in_source;       /**< 1 if off/len point into the source side of a pair */
+  const char *src_label; /**< for in_source findings: the source's label */
 } px_names_finding;
 
 /** @brief Start a check session.

@@ -17,6 +17,7 @@
 #include "cli.h"
 
 #define NAMES_MAX_FILE ((size_t)1 << 30)
+#define MIN_BEAD_CONF 0.5 /* beads below it are not checked across languages */
 
 enum {
   O_FORMAT = 1,
@@ -138,8 +139,8 @@ typedef struct doc_text {
 
 static void print_finding(const names_cli *o, const px_names_check *c,
                           const px_names_finding *f, int fixed, int first) {
-  const char *label = f->in_source ? px_names_check_src_label(c, f->doc)
-                                   : px_names_check_label(c, f->doc);
+  const char *label =
+      f->in_source ? f->src_label : px_names_check_label(c, f->doc);
   if (!label)
     label = "-";
   if (strcmp(o->format, "text") == 0) {
@@ -278,9 +279,11 @@ static size_t split_lines(line_span **out, const char *s, size_t len) {
 /* Check one SRC/EN file pair: the English document, then each aligned
  * bead (or each line pair with --segmented). */
 static int check_pair_files(const names_cli *o, px_names_check *c,
-                            doc_text *src, doc_text *en, size_t *doc_out) {
-  int rc = px_names_check_text(c, doc_out, en->path, en->text, en->len);
-  if (rc < 0)
+                            doc_text *src, doc_text *en, size_t *doc_out,
+                            int en_checked) {
+  int rc = 0;
+  if (!en_checked && (rc = px_names_check_text(c, doc_out, en->path, en->text,
+                                               en->len)) < 0)
     return cli_fail("names", rc);
   const char *lang = o->src_lang
                          ? o->src_lang
@@ -324,18 +327,26 @@ static int check_pair_files(const names_cli *o, px_names_check *c,
     as[i].text = ss->items[i].text;
     as[i].len = ss->items[i].len;
     as[i].para = (long)ss->items[i].paragraph;
+    as[i].flags = ss->items[i].kind == PX_SEG_FURNITURE  ? PX_ALIGN_FURNITURE
+                  : ss->items[i].kind == PX_SEG_HEADLINE ? PX_ALIGN_HEADING
+                                                         : 0;
   }
   for (size_t i = 0; i < se->count; i++) {
     ae[i].text = se->items[i].text;
     ae[i].len = se->items[i].len;
     ae[i].para = (long)se->items[i].paragraph;
+    ae[i].flags = se->items[i].kind == PX_SEG_FURNITURE  ? PX_ALIGN_FURNITURE
+                  : se->items[i].kind == PX_SEG_HEADLINE ? PX_ALIGN_HEADING
+                                                         : 0;
   }
   rc = px_align_run(&beads, &nb, al, as, ss->count, ae, se->count);
   if (rc < 0)
     goto done;
   for (size_t b = 0; b < nb && rc == 0; b++) {
     const px_bead *bd = &beads[b];
-    if (!bd->src_count || !bd->tgt_count)
+    /* an unsure bead may pair a sentence with one that is not its
+     * translation: what it "lacks" would be noise */
+    if (!bd->src_count || !bd->tgt_count || bd->confidence < MIN_BEAD_CONF)
       continue;
     const px_segment *s0 = &ss->items[bd->src_start];
     const px_segment *s1 = &ss->items[bd->src_start + bd->src_count - 1];
@@ -440,11 +451,22 @@ static int do_check(names_cli *o, int learn) {
         free_doc(&src);
         goto done;
       }
-      ret = check_pair_files(o, c, &src, &docs[ndocs], &docidx[ndocs]);
+      /* an English file paired with several sources is checked once */
+      size_t same = ndocs;
+      for (size_t k = 0; k < ndocs; k++)
+        if (strcmp(docs[k].path, docs[ndocs].path) == 0)
+          same = k;
+      if (same < ndocs)
+        docidx[ndocs] = docidx[same];
+      ret = check_pair_files(o, c, &src, &docs[ndocs], &docidx[ndocs],
+                             same < ndocs);
       free_doc(&src);
       if (ret)
         goto done;
-      ndocs++;
+      if (same < ndocs)
+        free_doc(&docs[ndocs]);
+      else
+        ndocs++;
       cli_progress_update(&prog, i + 2);
     }
   } else {
