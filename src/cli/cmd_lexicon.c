@@ -229,12 +229,14 @@ static int write_entry(const px_lexicon_entry *e, void *payload) {
 static int import(const args *a) {
   char fa[9], fb[9];
   langs_from_name(a->dictd, fa, fb);
+  /* Languages only steer cleaning ("to go" -> "go" on an English side);
+   * without a freedict-XXX-YYY name or options, "und" applies none. */
   const char *s = a->src ? a->src : (a->reverse ? fb : fa);
   const char *t = a->tgt ? a->tgt : (a->reverse ? fa : fb);
-  if (!s[0] || !t[0])
-    return cli_usage_error(&cli_cmd_lexicon,
-                           "import: give --src-lang and --tgt-lang (the file "
-                           "name is not freedict-XXX-YYY.index)");
+  if (!s[0])
+    s = "und";
+  if (!t[0])
+    t = "und";
   px_lexicon *lx = NULL;
   int rc = px_lexicon_new(&lx, s, t);
   if (rc == 0)
@@ -391,8 +393,8 @@ const cli_command cli_cmd_lexicon = {
     "the time taken.\n\n"
     "'parallax lexicon import --dictd INDEX [--reverse] -o FILE.tsv' "
     "converts a dictd dictionary (.index beside .dict.dz or .dict) into a "
-    "TSV lexicon, cleaned the way the aligner reads it.  The languages are "
-    "taken from a freedict-XXX-YYY file name unless given.\n\n"
+    "TSV lexicon, cleaned and normalized the way the aligner reads it.  The "
+    "languages are taken from a freedict-XXX-YYY file name unless given.\n\n"
     "--lexicon FILE adds a TSV of your own (src<TAB>tgt[<TAB>weight], '#' "
     "comments) to show and stats; --no-default leaves out everything "
     "else.  Exit status: 0 ok, 1 a word was not found, 2 usage, 3 a "
