@@ -58,15 +58,20 @@ static void prepared_dispose(prepared *p) {
   memset(p, 0, sizeof *p);
 }
 
+/* is_nfc: s is stored text, NFC already. */
 static int prepare(prepared *p, const char *s, size_t len, int has_codes,
-                   const char *lang) {
+                   const char *lang, int is_nfc) {
   int rc;
   memset(p, 0, sizeof *p);
   px_buf_init(&p->tags, 4096);
   char *raw = NULL;
   size_t rawlen = 0;
-  if ((rc = px_text_normalize(&raw, &rawlen, s, len, PX_NORM_NFC)) < 0)
+  if (is_nfc)
+    raw = px_strndup(s, len), rawlen = len;
+  else if ((rc = px_text_normalize(&raw, &rawlen, s, len, PX_NORM_NFC)) < 0)
     return rc;
+  if (!raw)
+    return PX_ENOMEM;
   if (has_codes) {
     rc = px_tm__strip_markers(&p->nfc, &p->nfc_len, &p->tags, raw, rawlen);
     px_free(raw);
@@ -510,11 +515,15 @@ static int fuzzy_candidates(uint32_t **ids_out, size_t *n_out, px_tm *tm,
   if (need_terms > nt)
     need_terms = nt;
   size_t prefix = nt - need_terms + 1; /* a match has one of these */
+  size_t unscanned = 0;                /* terms whose lists were not read */
   for (size_t i = 0; i < nt; i++) {
     if (terms[i].count == 0)
       continue;
-    if (i >= prefix && terms[i].count > SMALL_LIST)
-      break; /* common words only refine the ranking: skip big lists */
+    if (i >= prefix && terms[i].count > SMALL_LIST) {
+      /* common words only refine the ranking: skip big lists */
+      unscanned = nt - i;
+      break;
+    }
     memcpy(kb + lk + 1, terms[i].s, terms[i].len);
     if ((rc = scan_term(cur, kb, lk + 1 + terms[i].len, lo, hi, &m,
                         MAX_POSTINGS_PER_TERM)) < 0)
@@ -527,11 +536,33 @@ static int fuzzy_candidates(uint32_t **ids_out, size_t *n_out, px_tm *tm,
     rc = PX_ENOMEM;
     goto done;
   }
+  /* keep the candidates that can still reach the overlap (count plus the
+   * unread lists), best count first: a counting sort, since counts are
+   * small; ties in the last bucket taken newest first */
+  size_t *bucket = px_calloc(nt + 2, sizeof *bucket);
+  if (!bucket) {
+    rc = PX_ENOMEM;
+    goto done;
+  }
   size_t na = 0;
   for (size_t i = 0; i < m.cap; i++)
-    if (m.ids[i])
+    if (m.ids[i] && m.cnt[i] + unscanned >= need_terms) {
+      size_t c = m.cnt[i] > nt ? nt : m.cnt[i];
+      bucket[c]++;
+      na++;
+    }
+  size_t take = na < k ? na : k, got = 0, lastb = 0;
+  for (size_t c = nt + 1; c-- > 0 && got < take;) {
+    got += bucket[c];
+    lastb = c;
+  }
+  na = 0;
+  for (size_t i = 0; i < m.cap; i++)
+    if (m.ids[i] && m.cnt[i] + unscanned >= need_terms && m.cnt[i] >= lastb)
       all[na++] = (idc){m.ids[i], m.cnt[i]};
-  qsort(all, na, sizeof *all, cmp_idc);
+  px_free(bucket);
+  if (na > take) /* only the last bucket is cut: order it */
+    qsort(all, na, sizeof *all, cmp_idc);
   if (na > k)
     na = k;
   uint32_t *ids = px_malloc((na + 1) * sizeof *ids);
@@ -626,16 +657,11 @@ static int consider(lookup_ctx *c, uint32_t id) {
     return 0; /* a stale index entry */
   if (mrc)
     return px_tm__mdb_error(mrc, "reading a unit");
-  const char *src = NULL, *tgt = NULL;
-  size_t sl = 0, tl = 0;
+  const char *tgt = NULL;
+  size_t tl = 0;
   int rc = px_tm__rec_peek_text(&tgt, &tl, v.mv_data, v.mv_size, c->to);
   if (rc == PX_ENOTFOUND)
     return 0; /* no translation into the language asked for */
-  if (rc < 0)
-    return rc;
-  rc = px_tm__rec_peek_text(&src, &sl, v.mv_data, v.mv_size, c->from);
-  if (rc == PX_ENOTFOUND)
-    return 0;
   if (rc < 0)
     return rc;
   /* the full record is needed for codes, context and dates */
@@ -643,8 +669,12 @@ static int consider(lookup_ctx *c, uint32_t id) {
   if ((rc = px_tm__rec_decode(&rec, v.mv_data, v.mv_size, id)) < 0)
     return rc;
   const px_variant *sv = px_unit_variant(&rec->u, c->from);
+  if (!sv) {
+    px_unit_free(&rec->u);
+    return 0;
+  }
   prepared cp;
-  rc = prepare(&cp, sv->text, sv->len, sv->codes_len > 0, c->lfrom);
+  rc = prepare(&cp, sv->text, sv->len, sv->codes_len > 0, c->lfrom, 1);
   score_detail d;
   memset(&d, 0, sizeof d);
   if (rc == 0)
@@ -717,7 +747,7 @@ static int make_match(px_match *out, lookup_ctx *c, const hit *h,
     prepared cp;
     score_detail d;
     memset(&d, 0, sizeof d);
-    rc = prepare(&cp, sv->text, sv->len, sv->codes_len > 0, c->lfrom);
+    rc = prepare(&cp, sv->text, sv->len, sv->codes_len > 0, c->lfrom, 1);
     if (rc == 0)
       rc = score_pair(&d, c->q, &cp);
     if (rc == 0 && d.only_numbers && d.npairs)
@@ -802,7 +832,7 @@ int px_tm_lookup(px_match **out, size_t *count, px_tm *tm, const char *text,
         (o.next && (rc = px_tm_context_hash(&c.qnext, o.next, o.next_len)) < 0))
       return rc;
   }
-  if ((rc = prepare(&q, text ? text : "", len, 0, kfrom)) < 0)
+  if ((rc = prepare(&q, text ? text : "", len, 0, kfrom, 0)) < 0)
     goto done;
   if (q.ncore > MAX_CORE) {
     rc = px_error_set(PX_ETOOBIG, PX_ERRCLASS_TM, 0,
@@ -813,9 +843,7 @@ int px_tm_lookup(px_match **out, size_t *count, px_tm *tm, const char *text,
   if ((rc = px_tm__read_begin(tm, &c.t)) < 0)
     goto done;
   /* exact candidates */
-  uint64_t xh = 0;
-  if ((rc = px_tm__exact_hash(&xh, q.nfc, q.nfc_len, 0)) < 0)
-    goto done;
+  uint64_t xh = px_tm__exact_hash_tokens(q.kt, q.toks, q.ntok);
   MDB_cursor *cur = NULL;
   int mrc = mdb_cursor_open(c.t, tm->exact, &cur);
   if (mrc) {

@@ -73,8 +73,21 @@ int px_tm__lang_norm(char *out, size_t n, const char *lang);
  * markers removed when has_codes. */
 int px_tm__keytext(char **out, size_t *out_len, const char *s, size_t len,
                    int has_codes);
-/* The exact-index hash: of keytext with punctuation removed. */
-int px_tm__exact_hash(uint64_t *out, const char *s, size_t len, int has_codes);
+/* The key form of a text, its tokens and its exact-index hash. */
+typedef struct px_tm__keyed {
+  char *kt; /* px_tm__keytext() */
+  size_t ktlen;
+  px_token *toks; /* tokens of kt (language of the variant) */
+  size_t ntok;
+  uint64_t xhash; /* px_tm__exact_hash_tokens() */
+} px_tm__keyed;
+int px_tm__keyed_make(px_tm__keyed *k, const char *s, size_t len, int has_codes,
+                      const char *langkey);
+void px_tm__keyed_dispose(px_tm__keyed *k);
+/* The exact-index hash: FNV-1a of the core tokens of the key form joined
+ * by single spaces (punctuation and spacing left out). */
+uint64_t px_tm__exact_hash_tokens(const char *kt, const px_token *toks,
+                                  size_t ntok);
 /* Remove inline-code markers ({1} {/1} {1/}) from s into a new string;
  * *tags receives their sequence as bytes (open 'o', close 'c', standalone
  * 's' followed by the number) when tags is not NULL. */

@@ -18,6 +18,16 @@
 #define REC_MAGIC 0xB1u
 #define REC_FORMAT 1u
 
+/* Presence bits of a variant's optional fields. */
+enum {
+  VF_PREV = 1,
+  VF_NEXT = 2,
+  VF_CREATED = 4,
+  VF_CHANGED = 8,
+  VF_CREATOR = 16,
+  VF_PROPS = 32
+};
+
 /* ---- encoding ---------------------------------------------------------- */
 
 static int put_varint(px_buf *b, uint64_t v) {
@@ -128,16 +138,25 @@ int px_tm__rec_encode(px_buf *b, const px_unit *u, const char *const *docs,
     return rc;
   for (size_t i = 0; i < u->nvariants; i++) {
     const px_variant *v = &u->variants[i];
+    /* optional fields behind a presence byte: most variants have none */
+    unsigned fl = (v->prev_hash ? VF_PREV : 0) | (v->next_hash ? VF_NEXT : 0) |
+                  (v->created ? VF_CREATED : 0) |
+                  (v->changed ? VF_CHANGED : 0) |
+                  (v->creator && v->creator[0] ? VF_CREATOR : 0) |
+                  (v->nprops || v->nnotes ? VF_PROPS : 0);
     if ((rc = put_cstr(b, v->lang, "language tag")) < 0 ||
         (rc = put_str(b, v->text, v->len, PX_TM_MAX_TEXT, "a segment")) < 0 ||
         (rc = put_str(b, v->codes, v->codes_len, PX_TM_MAX_TEXT,
                       "inline codes")) < 0 ||
-        (rc = put_u64le(b, v->prev_hash)) < 0 ||
-        (rc = put_u64le(b, v->next_hash)) < 0 ||
-        (rc = put_varint(b, zigzag(v->created))) < 0 ||
-        (rc = put_varint(b, zigzag(v->changed))) < 0 ||
-        (rc = put_cstr(b, v->creator, "variant creator")) < 0 ||
-        (rc = put_props(b, v->props, v->nprops, v->notes, v->nnotes)) < 0)
+        (rc = px_buf_putc(b, (char)fl)) < 0 ||
+        ((fl & VF_PREV) && (rc = put_u64le(b, v->prev_hash)) < 0) ||
+        ((fl & VF_NEXT) && (rc = put_u64le(b, v->next_hash)) < 0) ||
+        ((fl & VF_CREATED) && (rc = put_varint(b, zigzag(v->created))) < 0) ||
+        ((fl & VF_CHANGED) && (rc = put_varint(b, zigzag(v->changed))) < 0) ||
+        ((fl & VF_CREATOR) &&
+         (rc = put_cstr(b, v->creator, "variant creator")) < 0) ||
+        ((fl & VF_PROPS) &&
+         (rc = put_props(b, v->props, v->nprops, v->notes, v->nnotes)) < 0))
       return rc;
   }
   return 0;
@@ -357,12 +376,22 @@ static int walk(reader *r, rec_size *sz, rec_fill *f, px_tm__rec *rec) {
       if (!v->codes_len)
         v->codes = NULL;
     }
-    v->prev_hash = rd_u64le(r);
-    v->next_hash = rd_u64le(r);
-    v->created = unzigzag(rd_varint(r));
-    v->changed = unzigzag(rd_varint(r));
-    v->creator = take_opt(r, sz, f);
-    read_props(r, sz, f, &v->props, &v->nprops, &v->notes, &v->nnotes);
+    if (r->p >= r->end) {
+      rd_fail(r, "truncated variant");
+      break;
+    }
+    unsigned fl = *r->p++;
+    if (fl & ~63u) {
+      rd_fail(r, "unknown variant fields");
+      break;
+    }
+    v->prev_hash = (fl & VF_PREV) ? rd_u64le(r) : 0;
+    v->next_hash = (fl & VF_NEXT) ? rd_u64le(r) : 0;
+    v->created = (fl & VF_CREATED) ? unzigzag(rd_varint(r)) : 0;
+    v->changed = (fl & VF_CHANGED) ? unzigzag(rd_varint(r)) : 0;
+    v->creator = (fl & VF_CREATOR) ? take_opt(r, sz, f) : NULL;
+    if (fl & VF_PROPS)
+      read_props(r, sz, f, &v->props, &v->nprops, &v->notes, &v->nnotes);
   }
   if (r->bad)
     return PX_ESTORE;
@@ -480,16 +509,22 @@ int px_tm__rec_peek_text(const char **text, size_t *tlen, const void *data,
       prim = t;
       prim_len = tl;
     }
-    r.p += 16;
-    if (r.p > r.end) {
-      r.p = r.end;
-      rd_fail(&r, "truncated hash");
+    if (r.p >= r.end) {
+      rd_fail(&r, "truncated variant");
       break;
     }
-    rd_varint(&r);
-    rd_varint(&r);
-    rd_str(&r, &n, PX_TM_MAX_FIELD);
-    if (!r.bad)
+    unsigned fl = *r.p++;
+    if (fl & VF_PREV)
+      rd_u64le(&r);
+    if (fl & VF_NEXT)
+      rd_u64le(&r);
+    if (fl & VF_CREATED)
+      rd_varint(&r);
+    if (fl & VF_CHANGED)
+      rd_varint(&r);
+    if (fl & VF_CREATOR)
+      rd_str(&r, &n, PX_TM_MAX_FIELD);
+    if ((fl & VF_PROPS) && !r.bad)
       skip_props(&r);
   }
   if (r.bad)
