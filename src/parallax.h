@@ -1358,9 +1358,11 @@ int px_tmx_format_from_name(const char *name);
 
 /** px_tmx_read_opts.flags */
 enum px_tmx_read_flags {
-  PX_TMX_SKIP_BAD = 1u << 0 /**< skip bad units (reported through on_bad)
-                                 instead of failing; XML that is not
-                                 well-formed still fails */
+  PX_TMX_SKIP_BAD = 1u << 0, /**< skip bad units (reported through on_bad)
+                                  instead of failing; XML that is not
+                                  well-formed still fails */
+  PX_TMX_HASH = 1u << 1      /**< compute px_tmx_read_stats.hash (costs a
+                                  tenth of the reading time) */
 };
 
 /** The TMX `<header>`, as given to px_tmx_read_opts.on_header.  All
@@ -1423,8 +1425,8 @@ typedef struct px_tmx_read_stats {
   uint64_t units;   /**< good units handed to the callback */
   uint64_t skipped; /**< bad units skipped (#PX_TMX_SKIP_BAD) */
   uint64_t bytes;   /**< bytes read */
-  uint64_t hash;    /**< a hash of the file's bytes (its identity in
-                         checkpoints) */
+  uint64_t hash;    /**< with #PX_TMX_HASH, a hash of the file's bytes
+                         (its identity in checkpoints), else 0 */
 } px_tmx_read_stats;
 
 /** @brief Read the TMX, TSV or JSONL file @p path (`-` is stdin), calling

@@ -58,7 +58,7 @@ static int checkpoint(imp *im, int done) {
 }
 
 static int commit(imp *im, int done) {
-  int rc = checkpoint(im, done);
+  int rc = im->key[0] ? checkpoint(im, done) : 0;
   if (rc < 0)
     return rc;
   rc = px_tm_txn_commit(im->txn);
@@ -184,6 +184,7 @@ int px_tmx_import(px_tmx_import_stats *stats, px_tm *tm, const char *path,
     px_tmx_read_opts check = ro;
     check.on_bad = count_bad; /* reported once, in pass 2 */
     check.on_header = NULL;
+    check.flags |= PX_TMX_HASH;
     im.phase = 0;
     rc = px_tmx_read(&rst, path, &check, NULL, NULL);
     if (rc < 0)
@@ -221,14 +222,19 @@ int px_tmx_import(px_tmx_import_stats *stats, px_tm *tm, const char *path,
   st.bytes = rst.bytes;
   if (rc < 0)
     goto done;
-  if (!im.key[0])
-    snprintf(im.key, sizeof im.key, "import:%016llx",
-             (unsigned long long)rst.hash);
-  if (!im.txn && (rc = px_tm_txn_begin(&im.txn, tm)) < 0)
-    goto done;
-  im.next_index = rst.units + rst.skipped;
-  im.last_byte = rst.bytes;
-  rc = commit(&im, 1);
+  if (im.batched) {
+    /* the last batch, and the checkpoint saying the file is complete */
+    if (!im.txn && (rc = px_tm_txn_begin(&im.txn, tm)) < 0)
+      goto done;
+    im.next_index = rst.units + rst.skipped;
+    im.last_byte = rst.bytes;
+    rc = commit(&im, 1);
+  } else if (im.txn) {
+    rc = px_tm_txn_commit(im.txn);
+    im.txn = NULL;
+    if (rc == 0)
+      st.batches++;
+  }
 done:
   if (im.txn)
     px_tm_txn_abort(im.txn);

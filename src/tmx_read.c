@@ -379,7 +379,7 @@ long px_tmx__src_read(px_tmx__src *src, char *dst, size_t n) {
     memcpy(dst, src->mem + src->mem_pos, got);
     src->mem_pos += got;
   }
-  if (got) {
+  if (got && (src->o->flags & PX_TMX_HASH)) {
     /* The file's identity for checkpoints: the hash of the chunk hashes,
      * so it can be computed while streaming. */
     uint64_t pair[2] = {src->hash, px_text_hash(dst, got)};
