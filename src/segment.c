@@ -252,72 +252,65 @@ int px_segment_rules_default(px_segment_rules **out) {
 }
 
 size_t px_segment_rules_count(const px_segment_rules *rules, const char *lang) {
-  const px_srx_rule **arr = NULL;
-  size_t n = 0;
-  if (!rules || !lang || px_srx__select(&arr, &n, rules, lang) < 0)
+  const px_srx_unit **arr = NULL;
+  size_t n = 0, nr = 0;
+  if (!rules || !lang || px_srx__select(&arr, &n, &nr, rules, lang) < 0)
     return 0;
   px_free(arr);
-  return n;
+  return nr;
 }
 
 void px_segment_rules_free(px_segment_rules *rules) {
   if (!rules)
     return;
-  for (size_t d = 0; d < rules->ndocs; d++) {
-    px_srx_doc *doc = &rules->docs[d];
-    for (size_t i = 0; i < doc->nlangrules; i++) {
-      px_srx_langrule *lr = &doc->langrules[i];
-      for (size_t j = 0; j < lr->count; j++) {
-        if (lr->rules[j].before)
-          uregex_close(lr->rules[j].before);
-        if (lr->rules[j].after)
-          uregex_close(lr->rules[j].after);
-      }
-      px_free(lr->rules);
-      px_free(lr->name);
-    }
-    px_free(doc->langrules);
-    for (size_t i = 0; i < doc->nmaps; i++)
-      uregex_close(doc->maps[i].pattern);
-    px_free(doc->maps);
-    px_free(doc->name);
-  }
-  px_free(rules->docs);
+  px_srx__dispose(rules);
   px_free(rules);
 }
 
 /* ---- characters -------------------------------------------------------- */
 
+/* Character classes, decided by ICU properties and cached for the BMP in a
+ * table built once: the segmenter asks for every character of the input,
+ * and a table lookup is many times cheaper than a property query. */
+enum { K_SPACE = 1, K_TERM = 2, K_CLOSER = 4 };
+
 /* White space as segmentation sees it: Unicode white space, not ZWNJ/ZWJ. */
-static int is_space(UChar32 c) {
-  if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
-    return 1;
-  if (c < 0x80)
-    return c == 0x0b || c == 0x0c;
-  return c == 0xfeff || u_isUWhiteSpace(c);
-}
+static int icu_space(UChar32 c) { return c == 0xfeff || u_isUWhiteSpace(c); }
 
 /* Sentence terminators: '.', Sentence_Terminal (! ? ؟ ۔ । 。 ...) and the
  * ellipsis. */
-static int is_term(UChar32 c) {
-  if (c == '.' || c == '!' || c == '?')
-    return 1;
-  if (c < 0x80)
-    return 0;
+static int icu_term(UChar32 c) {
   return c == 0x2026 || u_hasBinaryProperty(c, UCHAR_S_TERM);
 }
 
 /* Characters that close after a terminator: quotes and closing brackets. */
-static int is_closer(UChar32 c) {
-  if (c == '"' || c == '\'' || c == ')' || c == ']' || c == '}')
-    return 1;
-  if (c < 0x80)
-    return 0;
+static int icu_closer(UChar32 c) {
   int8_t t = u_charType(c);
   return t == U_FINAL_PUNCTUATION || t == U_END_PUNCTUATION ||
-         t == U_INITIAL_PUNCTUATION /* “ used as a closer */ || c == 0xbb ||
-         c == 0x2019;
+         t == U_INITIAL_PUNCTUATION /* “ used as a closer */ || c == '"' ||
+         c == '\'';
 }
+
+static unsigned char char_class[0x10000];
+static pthread_once_t class_once = PTHREAD_ONCE_INIT;
+
+static void build_classes(void) {
+  for (UChar32 c = 0; c < 0x10000; c++)
+    char_class[c] = (unsigned char)((icu_space(c) ? K_SPACE : 0) |
+                                    (icu_term(c) ? K_TERM : 0) |
+                                    (icu_closer(c) ? K_CLOSER : 0));
+}
+
+static inline unsigned klass(UChar32 c) {
+  if (c < 0x10000)
+    return char_class[c];
+  return (unsigned)((icu_space(c) ? K_SPACE : 0) | (icu_term(c) ? K_TERM : 0) |
+                    (icu_closer(c) ? K_CLOSER : 0));
+}
+
+static inline int is_space(UChar32 c) { return (klass(c) & K_SPACE) != 0; }
+static inline int is_term(UChar32 c) { return (klass(c) & K_TERM) != 0; }
+static inline int is_closer(UChar32 c) { return (klass(c) & K_CLOSER) != 0; }
 
 /* ---- per-call state ---------------------------------------------------- */
 
@@ -339,10 +332,14 @@ typedef struct seg_ctx {
   const char *src;
   size_t srclen;
   int lines_mode;
-  const px_srx_rule **rules;
+  const px_srx_unit **units;
+  size_t nunits;
+  URegularExpression **re;  /* per-call clones, 3 per unit, made lazily */
+  unsigned *re_gen;         /* the block whose text each clone has */
+  URegularExpression **one; /* clones of each grouped rule on its own */
+  unsigned *one_gen;
+  size_t *one_off; /* unit i's rules start at one[one_off[i]] */
   size_t nrules;
-  URegularExpression **before, **after; /* per-call clones, lazily */
-  unsigned *gen_before, *gen_after;     /* block whose text each one has */
   unsigned gen;
   UBreakIterator *bi;
   URegularExpression *dateline;
@@ -405,30 +402,39 @@ static int ensure_tmp(seg_ctx *c, size_t n) {
   return 0;
 }
 
-/* The clone of rule i's regex (which: 0 before, 1 after) with the current
- * block as its text; NULL on failure (error set in *rc). */
-static URegularExpression *rule_re(seg_ctx *c, size_t i, int which, int32_t n,
+enum { RE_BEFORE, RE_AFTER, RE_COMBINED, RE_GROUP = RE_BEFORE };
+
+/* The clone of unit i's regex `which` with the current block as its text;
+ * NULL on failure (error set in *rc).  A group or combined rule is matched
+ * with lookingAt at the candidate: transparent bounds let its lookbehind
+ * see the text before, and without anchoring bounds ^ and $ mean the
+ * block's ends.  A separate <beforebreak> is matched in a window that ends
+ * at the candidate, where \z must match the window's end: anchoring
+ * bounds. */
+static URegularExpression *unit_re(seg_ctx *c, size_t i, int which, int32_t n,
                                    int *rc) {
-  URegularExpression **slot = which ? &c->after[i] : &c->before[i];
-  unsigned *gen = which ? &c->gen_after[i] : &c->gen_before[i];
+  URegularExpression **slot = &c->re[3 * i + (size_t)which];
+  unsigned *gen = &c->re_gen[3 * i + (size_t)which];
   UErrorCode st = U_ZERO_ERROR;
+  const px_srx_unit *un = c->units[i];
+  int anchoring = !un->re && which == RE_BEFORE;
   if (!*slot) {
-    const URegularExpression *tpl =
-        which ? c->rules[i]->after : c->rules[i]->before;
+    const URegularExpression *tpl = un->re               ? un->re
+                                    : which == RE_BEFORE ? un->rules[0].before
+                                    : which == RE_AFTER  ? un->rules[0].after
+                                                        : un->rules[0].combined;
     *slot = uregex_clone(tpl, &st);
     if (U_FAILURE(st)) {
       *slot = NULL;
       *rc = uerr(st, "cloning a rule");
       return NULL;
     }
-    uregex_useTransparentBounds(*slot, 1, &st);
-    uregex_useAnchoringBounds(*slot, 1, &st);
     *gen = 0;
   }
   if (*gen != c->gen) {
     uregex_setText(*slot, c->u, n, &st);
     uregex_useTransparentBounds(*slot, 1, &st);
-    uregex_useAnchoringBounds(*slot, 1, &st);
+    uregex_useAnchoringBounds(*slot, anchoring, &st);
     if (U_FAILURE(st)) {
       *rc = uerr(st, "setting rule text");
       return NULL;
@@ -438,28 +444,88 @@ static URegularExpression *rule_re(seg_ctx *c, size_t i, int which, int32_t n,
   return *slot;
 }
 
+/* Is the rule's pattern matched at q (lookingAt)?  1, 0, or < 0. */
+static int looking_at(URegularExpression *re, int32_t q, int32_t n) {
+  UErrorCode st = U_ZERO_ERROR;
+  uregex_setRegion(re, q, n, &st);
+  UBool ok = uregex_lookingAt(re, -1, &st);
+  if (U_FAILURE(st))
+    return uerr(st, "matching a rule");
+  return ok ? 1 : 0;
+}
+
 /* The SRX decision at candidate q of a block of n units: 1 break, 0 no
  * break, -1 no rule matched; < -1 an error code. */
 static int rules_decide(seg_ctx *c, int32_t q, int32_t n) {
   int rc = 0;
-  for (size_t i = 0; i < c->nrules; i++) {
-    const px_srx_rule *r = c->rules[i];
-    UErrorCode st = U_ZERO_ERROR;
-    if (r->after) {
-      URegularExpression *re = rule_re(c, i, 1, n, &rc);
+  for (size_t i = 0; i < c->nunits; i++) {
+    const px_srx_unit *un = c->units[i];
+    if (un->re) {
+      URegularExpression *re = unit_re(c, i, RE_GROUP, n, &rc);
       if (!re)
         return rc;
-      uregex_setRegion(re, q, n, &st);
-      UBool ok = uregex_lookingAt(re, -1, &st);
-      if (U_FAILURE(st))
-        return uerr(st, "matching <afterbreak>");
-      if (!ok)
+      int m = looking_at(re, q, n);
+      if (m < 0)
+        return m;
+      if (!m)
+        continue;
+      if (un->count == 1)
+        return un->rules[0].brk;
+      /* some rule of the group matches (rare): which is the first? */
+      for (size_t k = 0; k < un->count; k++) {
+        UErrorCode st = U_ZERO_ERROR;
+        size_t at = c->one_off[i] + k;
+        if (!c->one[at]) {
+          c->one[at] = uregex_clone(un->rules[k].combined, &st);
+          if (U_FAILURE(st)) {
+            c->one[at] = NULL;
+            return uerr(st, "cloning a rule");
+          }
+          c->one_gen[at] = 0;
+        }
+        if (c->one_gen[at] != c->gen) {
+          uregex_setText(c->one[at], c->u, n, &st);
+          uregex_useTransparentBounds(c->one[at], 1, &st);
+          uregex_useAnchoringBounds(c->one[at], 0, &st);
+          if (U_FAILURE(st))
+            return uerr(st, "setting rule text");
+          c->one_gen[at] = c->gen;
+        }
+        int hit = looking_at(c->one[at], q, n);
+        if (hit < 0)
+          return hit;
+        if (hit)
+          return un->rules[k].brk;
+      }
+      return un->rules[un->count - 1].brk; /* not reached */
+    }
+    const px_srx_rule *r = &un->rules[0];
+    if (r->combined) {
+      URegularExpression *re = unit_re(c, i, RE_COMBINED, n, &rc);
+      if (!re)
+        return rc;
+      int m = looking_at(re, q, n);
+      if (m < 0)
+        return m;
+      if (m)
+        return r->brk;
+      continue;
+    }
+    if (r->after) {
+      URegularExpression *re = unit_re(c, i, RE_AFTER, n, &rc);
+      if (!re)
+        return rc;
+      int m = looking_at(re, q, n);
+      if (m < 0)
+        return m;
+      if (!m)
         continue;
     }
     if (r->before) {
-      URegularExpression *re = rule_re(c, i, 0, n, &rc);
+      URegularExpression *re = unit_re(c, i, RE_BEFORE, n, &rc);
       if (!re)
         return rc;
+      UErrorCode st = U_ZERO_ERROR;
       int32_t from =
           q > PX_SEGMENT__BEFORE_WINDOW ? q - PX_SEGMENT__BEFORE_WINDOW : 0;
       uregex_setRegion(re, from, q, &st);
@@ -666,9 +732,15 @@ static int emit(seg_ctx *c, size_t base, int32_t a, int32_t b, int block_start,
     return rc;
   int32_t n = 0;
   int sp = 0;
+  /* same: the original bytes are the normalized text if every space was a
+   * single ' ' (no NBSP, tab, line break or run) and the text is NFC */
+  int same = 1;
+  const char *src = c->src + base;
   for (int32_t i = a; i < b; i++) {
     UChar ch = c->u[i];
     if (ch == ' ') {
+      if (sp || src[c->map[i]] != ' ')
+        same = 0;
       sp = 1;
       continue;
     }
@@ -694,6 +766,7 @@ static int emit(seg_ctx *c, size_t base, int32_t a, int32_t b, int block_start,
       return uerr(st, "NFC");
     }
     txt = norm;
+    same = 0;
   }
   if (PX_GROW(c->items, c->nitems, c->capitems) < 0) {
     px_free(norm);
@@ -711,12 +784,17 @@ static int emit(seg_ctx *c, size_t base, int32_t a, int32_t b, int block_start,
   }
   it->text_off = c->arena.len;
   int32_t w = 0;
-  st = U_ZERO_ERROR;
-  u_strToUTF8(c->arena.ptr + c->arena.len, (int32_t)(tn * 3 + 1), &w, txt, tn,
-              &st);
-  if (U_FAILURE(st)) {
-    px_free(norm);
-    return uerr(st, "UTF-16 to UTF-8");
+  if (same) {
+    w = (int32_t)(c->map[b] - c->map[a]);
+    memcpy(c->arena.ptr + c->arena.len, src + c->map[a], (size_t)w);
+  } else {
+    st = U_ZERO_ERROR;
+    u_strToUTF8(c->arena.ptr + c->arena.len, (int32_t)(tn * 3 + 1), &w, txt, tn,
+                &st);
+    if (U_FAILURE(st)) {
+      px_free(norm);
+      return uerr(st, "UTF-16 to UTF-8");
+    }
   }
   c->arena.len += (size_t)w;
   c->arena.ptr[c->arena.len++] = '\0';
@@ -740,7 +818,12 @@ static int emit(seg_ctx *c, size_t base, int32_t a, int32_t b, int block_start,
   if (!term && whole_line)
     sg->kind = classify(txt, tn);
   (void)block_end;
-  if (c->dateline && (block_start || whole_line)) {
+  /* a dateline has a dash within its first 80 units: look before asking
+   * the regex */
+  int dash = 0;
+  for (int32_t i = 0; i < tn && i < 80 && !dash; i++)
+    dash = txt[i] == '-' || txt[i] == 0x2013 || txt[i] == 0x2014;
+  if (dash && c->dateline && (block_start || whole_line)) {
     st = U_ZERO_ERROR;
     uregex_setText(c->dateline, txt, tn, &st);
     if (U_SUCCESS(st) && uregex_lookingAt(c->dateline, 0, &st) &&
@@ -834,7 +917,7 @@ static int do_block(seg_ctx *c, size_t first_line, size_t last_line) {
   /* candidates: after each run of terminators and closers */
   for (int32_t k = 0; k < n; k++) {
     UChar ch = c->u[k];
-    if (!(ch == '.' || ch == '!' || ch == '?' || (ch >= 0x80 && is_term(ch))))
+    if (!(char_class[ch] & K_TERM))
       continue;
     int32_t j = k + 1;
     while (j < n && (is_term(c->u[j]) || is_closer(c->u[j])))
@@ -1076,17 +1159,20 @@ void px_segment_list_free(px_segment_list *list) {
 }
 
 static void ctx_dispose(seg_ctx *c) {
-  for (size_t i = 0; i < c->nrules; i++) {
-    if (c->before && c->before[i])
-      uregex_close(c->before[i]);
-    if (c->after && c->after[i])
-      uregex_close(c->after[i]);
+  for (size_t i = 0; i < c->nunits; i++) {
+    for (size_t k = 0; c->re && k < 3; k++)
+      if (c->re[3 * i + k])
+        uregex_close(c->re[3 * i + k]);
   }
-  px_free(c->before);
-  px_free(c->after);
-  px_free(c->gen_before);
-  px_free(c->gen_after);
-  px_free(c->rules);
+  px_free(c->re);
+  px_free(c->re_gen);
+  for (size_t i = 0; c->one && i < c->nrules; i++)
+    if (c->one[i])
+      uregex_close(c->one[i]);
+  px_free(c->one);
+  px_free(c->one_gen);
+  px_free(c->one_off);
+  px_free(c->units);
   if (c->bi)
     ubrk_close(c->bi);
   if (c->dateline)
@@ -1121,6 +1207,7 @@ int px_segment_split(px_segment_list **out, const px_segment_rules *rules,
     return px_error_set(PX_ETOOBIG, PX_ERRCLASS_SEGMENT, 0,
                         "input of %zu bytes is too large", len);
   int rc = 0;
+  pthread_once(&class_once, build_classes);
   if (len > 0) {
     size_t bad = 0;
     rc = px_text_validate(text, len, &bad);
@@ -1148,21 +1235,30 @@ int px_segment_split(px_segment_list **out, const px_segment_rules *rules,
     goto done;
   }
   memcpy(list->lang, lang, strlen(lang) + 1);
+  /* the texts take about as many bytes as the input: reserve once */
+  rc = px_buf_reserve(&c.arena, len + 64);
+  if (rc < 0)
+    goto done;
   c.src = text;
   c.srclen = len;
   c.lines_mode = (opts->flags & PX_SEGMENT_LINES) != 0;
-  rc = px_srx__select(&c.rules, &c.nrules, rules, lang);
+  size_t nrules = 0;
+  rc = px_srx__select(&c.units, &c.nunits, &nrules, rules, lang);
   if (rc < 0)
     goto done;
-  if (c.nrules) {
-    c.before = px_calloc(c.nrules, sizeof *c.before);
-    c.after = px_calloc(c.nrules, sizeof *c.after);
-    c.gen_before = px_calloc(c.nrules, sizeof *c.gen_before);
-    c.gen_after = px_calloc(c.nrules, sizeof *c.gen_after);
-    if (!c.before || !c.after || !c.gen_before || !c.gen_after) {
+  if (c.nunits) {
+    c.re = px_calloc(c.nunits * 3, sizeof *c.re);
+    c.re_gen = px_calloc(c.nunits * 3, sizeof *c.re_gen);
+    c.one = px_calloc(nrules + 1, sizeof *c.one);
+    c.one_gen = px_calloc(nrules + 1, sizeof *c.one_gen);
+    c.one_off = px_calloc(c.nunits, sizeof *c.one_off);
+    if (!c.re || !c.re_gen || !c.one || !c.one_gen || !c.one_off) {
       rc = PX_ENOMEM;
       goto done;
     }
+    c.nrules = nrules;
+    for (size_t i = 1; i < c.nunits; i++)
+      c.one_off[i] = c.one_off[i - 1] + c.units[i - 1]->count;
   }
   UErrorCode st = U_ZERO_ERROR;
   char locale[64];

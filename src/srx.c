@@ -43,6 +43,7 @@ typedef struct srx_parse {
   int brk;
   int have_before, have_after;
   URegularExpression *before, *after;
+  px_buf before_src, after_src;
   unsigned rule_line;
   /* maps whose languagerulename is resolved after the whole document */
   struct pending_map {
@@ -218,6 +219,113 @@ static void XMLCALL on_start(void *ud, const char *nm, const char **atts) {
   }
 }
 
+/* The rule as one anchored pattern (see srx.h); NULL if ICU refuses the
+ * lookbehind (unbounded length), which is not an error. */
+static URegularExpression *combine(srx_parse *p, char **src_out) {
+  px_buf b;
+  px_buf_init(&b, SRX_MAX_TEXT * 2 + 32);
+  URegularExpression *re = NULL;
+  UChar *u = NULL;
+  int ok = 1;
+  if (p->after_src.len)
+    ok = px_buf_puts(&b, "(?=(?:") == 0 &&
+         px_buf_put(&b, p->after_src.ptr, p->after_src.len) == 0 &&
+         px_buf_puts(&b, "))") == 0;
+  ok = ok && px_buf_puts(&b, "(?<=(?:") == 0 &&
+       px_buf_put(&b, p->before_src.ptr, p->before_src.len) == 0 &&
+       px_buf_puts(&b, "))") == 0;
+  if (!ok)
+    goto done;
+  UErrorCode st = U_ZERO_ERROR;
+  int32_t ulen = 0;
+  u_strFromUTF8(NULL, 0, &ulen, b.ptr, (int32_t)b.len, &st);
+  st = U_ZERO_ERROR;
+  u = px_malloc(((size_t)ulen + 1) * sizeof *u);
+  if (!u)
+    goto done;
+  u_strFromUTF8(u, ulen + 1, NULL, b.ptr, (int32_t)b.len, &st);
+  if (U_FAILURE(st))
+    goto done;
+  re = uregex_open(u, ulen, 0, NULL, &st);
+  if (U_FAILURE(st))
+    re = NULL;
+  if (re) {
+    *src_out = px_strndup(b.ptr, b.len);
+    if (!*src_out) {
+      uregex_close(re);
+      re = NULL;
+    }
+  }
+done:
+  px_error_clear();
+  px_free(u);
+  px_buf_dispose(&b);
+  return re;
+}
+
+/* Group the runs of combined rules of lr into units (see srx.h). */
+static int build_units(px_srx_langrule *lr) {
+  lr->units = px_calloc(lr->count ? lr->count : 1, sizeof *lr->units);
+  if (!lr->units)
+    return PX_ENOMEM;
+  size_t i = 0;
+  while (i < lr->count) {
+    px_srx_unit *un = &lr->units[lr->nunits++];
+    un->rules = &lr->rules[i];
+    if (!lr->rules[i].combined) {
+      un->count = 1;
+      i++;
+      continue;
+    }
+    size_t j = i;
+    while (j < lr->count && lr->rules[j].combined)
+      j++;
+    un->count = j - i;
+    px_buf b;
+    px_buf_init(&b, 0);
+    int ok = 1;
+    for (size_t k = i; ok && k < j; k++) {
+      ok = (k == i || px_buf_putc(&b, '|') == 0) &&
+           px_buf_puts(&b, "(?:") == 0 &&
+           px_buf_puts(&b, lr->rules[k].combined_src) == 0 &&
+           px_buf_puts(&b, ")") == 0;
+    }
+    UChar *u = NULL;
+    if (ok) {
+      UErrorCode st = U_ZERO_ERROR;
+      int32_t ulen = 0;
+      u_strFromUTF8(NULL, 0, &ulen, b.ptr, (int32_t)b.len, &st);
+      st = U_ZERO_ERROR;
+      u = px_malloc(((size_t)ulen + 1) * sizeof *u);
+      if (u) {
+        u_strFromUTF8(u, ulen + 1, NULL, b.ptr, (int32_t)b.len, &st);
+        un->re = uregex_open(u, ulen, 0, NULL, &st);
+        if (U_FAILURE(st))
+          un->re = NULL;
+      }
+    }
+    px_free(u);
+    px_buf_dispose(&b);
+    if (!un->re) {
+      /* cannot happen for rules that compiled alone; be safe anyway:
+       * evaluate just the first rule on its own */
+      un->count = 1;
+      if (!ok)
+        return PX_ENOMEM;
+      j = i + 1;
+      /* make the rule evaluate separately */
+      uregex_close(lr->rules[i].combined);
+      lr->rules[i].combined = NULL;
+    }
+    i = j;
+  }
+  for (size_t k = 0; k < lr->count; k++) {
+    px_free(lr->rules[k].combined_src);
+    lr->rules[k].combined_src = NULL;
+  }
+  return 0;
+}
+
 static void XMLCALL on_end(void *ud, const char *nm) {
   srx_parse *p = ud;
   const char *n = local_name(nm);
@@ -231,8 +339,14 @@ static void XMLCALL on_end(void *ud, const char *nm) {
       p->have_before = 1;
     else
       p->have_after = 1;
+    px_buf *src = which == IN_BEFORE ? &p->before_src : &p->after_src;
+    px_buf_clear(src);
     if (p->text.len == 0)
       return; /* empty: always matches */
+    if (px_buf_put(src, p->text.ptr, p->text.len) < 0) {
+      fail_at(p, PX_ENOMEM, "out of memory", 0);
+      return;
+    }
     URegularExpression *re =
         compile(p, p->text.ptr, p->text.len, which == IN_BEFORE, 0, n);
     if (!re)
@@ -252,9 +366,15 @@ static void XMLCALL on_end(void *ud, const char *nm) {
     r->brk = p->brk;
     r->before = p->before;
     r->after = p->after;
+    r->combined_src = NULL;
+    r->combined = p->before ? combine(p, &r->combined_src) : NULL;
     r->line = p->rule_line;
     p->before = p->after = NULL;
+    px_buf_clear(&p->before_src);
+    px_buf_clear(&p->after_src);
   } else if (strcmp(n, "languagerule") == 0) {
+    if (build_units(&p->doc->langrules[p->cur_langrule]) < 0)
+      fail_at(p, PX_ENOMEM, "out of memory", 0);
     p->cur_langrule = -1;
   }
 }
@@ -277,7 +397,15 @@ static void doc_dispose(px_srx_doc *d) {
         uregex_close(lr->rules[j].before);
       if (lr->rules[j].after)
         uregex_close(lr->rules[j].after);
+      if (lr->rules[j].combined)
+        uregex_close(lr->rules[j].combined);
+      px_free(lr->rules[j].combined_src);
     }
+    for (size_t j = 0; j < lr->nunits; j++) {
+      if (lr->units[j].re)
+        uregex_close(lr->units[j].re);
+    }
+    px_free(lr->units);
     px_free(lr->rules);
     px_free(lr->name);
   }
@@ -304,6 +432,8 @@ int px_srx__parse(px_segment_rules *rules, const char *xml, size_t len,
   p.doc = &doc;
   p.cur_langrule = -1;
   px_buf_init(&p.text, SRX_MAX_TEXT);
+  px_buf_init(&p.before_src, SRX_MAX_TEXT);
+  px_buf_init(&p.after_src, SRX_MAX_TEXT);
   doc.name = px_strndup(name, strlen(name));
   if (!doc.name) {
     rc = px_error_nomem();
@@ -380,6 +510,8 @@ done:
   }
   px_free(p.pending);
   px_buf_dispose(&p.text);
+  px_buf_dispose(&p.before_src);
+  px_buf_dispose(&p.after_src);
   if (p.xp)
     XML_ParserFree(p.xp);
   doc_dispose(&doc);
@@ -402,9 +534,17 @@ static int map_matches(const px_srx_map *m, const UChar *tag, int32_t n,
   return U_SUCCESS(st) && ok;
 }
 
-int px_srx__select(const px_srx_rule ***out, size_t *count,
+void px_srx__dispose(px_segment_rules *rules) {
+  for (size_t d = 0; d < rules->ndocs; d++)
+    doc_dispose(&rules->docs[d]);
+  px_free(rules->docs);
+  rules->docs = NULL;
+  rules->ndocs = rules->capdocs = 0;
+}
+
+int px_srx__select(const px_srx_unit ***out, size_t *count, size_t *nrules,
                    const px_segment_rules *rules, const char *lang) {
-  PX_ASSERT_ARG(out && count && rules && lang);
+  PX_ASSERT_ARG(out && count && nrules && rules && lang);
   UChar tag[64];
   UErrorCode st = U_ZERO_ERROR;
   int32_t n = 0;
@@ -415,8 +555,8 @@ int px_srx__select(const px_srx_rule ***out, size_t *count,
   for (int32_t i = 0; i < n; i++)
     if (tag[i] == '_')
       tag[i] = '-';
-  const px_srx_rule **arr = NULL;
-  size_t cnt = 0, cap = 0;
+  const px_srx_unit **arr = NULL;
+  size_t cnt = 0, cap = 0, nr = 0;
   int err = 0;
   for (size_t d = 0; d < rules->ndocs; d++) {
     const px_srx_doc *doc = &rules->docs[d];
@@ -429,12 +569,13 @@ int px_srx__select(const px_srx_rule ***out, size_t *count,
       }
       any = 1;
       const px_srx_langrule *lr = &doc->langrules[doc->maps[m].langrule];
-      for (size_t r = 0; r < lr->count; r++) {
+      for (size_t r = 0; r < lr->nunits; r++) {
         if (PX_GROW(arr, cnt, cap) < 0) {
           err = PX_ENOMEM;
           goto fail;
         }
-        arr[cnt++] = &lr->rules[r];
+        arr[cnt++] = &lr->units[r];
+        nr += lr->units[r].count;
       }
       if (!doc->cascade)
         break;
@@ -444,6 +585,7 @@ int px_srx__select(const px_srx_rule ***out, size_t *count,
   }
   *out = arr;
   *count = cnt;
+  *nrules = nr;
   return 0;
 fail:
   px_free(arr);

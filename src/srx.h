@@ -21,13 +21,35 @@ typedef struct px_srx_rule {
   int brk; /* 1: break="yes", 0: break="no" */
   URegularExpression *before;
   URegularExpression *after;
-  unsigned line; /* where the rule is, for messages */
+  /* "(?=(?:AFTER))(?<=(?:BEFORE))": the whole rule as one zero-width
+   * match anchored at the candidate (lookingAt), so ICU tries only the few
+   * start positions the bounded lookbehind allows instead of scanning a
+   * window.  NULL when ICU refuses it (an unbounded BEFORE such as \s*):
+   * then before and after are matched separately. */
+  URegularExpression *combined;
+  char *combined_src; /* its UTF-8 source, kept until the units are built */
+  unsigned line;      /* where the rule is, for messages */
 } px_srx_rule;
+
+/* What the segmenter evaluates at a candidate: either one regex for a run
+ * of consecutive combined rules, "(?:C1)|(?:C2)|...", which tells in one
+ * call whether any of them matches (at most candidates none does; only
+ * then are the rules tried one by one to find the first), or a single rule
+ * that could not be combined (re NULL).  The alternatives carry no capture
+ * groups on purpose: ICU copies every group on each backtracking step, and
+ * marking groups made the one call slower than the separate ones. */
+typedef struct px_srx_unit {
+  URegularExpression *re;
+  const px_srx_rule *rules; /* count rules, in order */
+  size_t count;
+} px_srx_unit;
 
 typedef struct px_srx_langrule {
   char *name;
   px_srx_rule *rules;
   size_t count, cap;
+  px_srx_unit *units;
+  size_t nunits;
 } px_srx_langrule;
 
 typedef struct px_srx_map {
@@ -53,9 +75,13 @@ struct px_segment_rules {
 int px_srx__parse(px_segment_rules *rules, const char *xml, size_t len,
                   const char *name);
 
-/* The rules that apply to lang, in evaluation order: *out is a px_malloc'd
- * array of borrowed pointers (valid while rules lives), possibly empty. */
-int px_srx__select(const px_srx_rule ***out, size_t *count,
+/* The rules that apply to lang, in evaluation order, as units: *out is a
+ * px_malloc'd array of borrowed pointers (valid while rules lives),
+ * possibly empty; *nrules receives the number of rules they hold. */
+int px_srx__select(const px_srx_unit ***out, size_t *count, size_t *nrules,
                    const px_segment_rules *rules, const char *lang);
+
+/* Free everything the documents of rules hold (not rules itself). */
+void px_srx__dispose(px_segment_rules *rules);
 
 #endif
