@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# bench-import.sh [BUILD_DIR] [CORPUS_DIR]: time `parallax import` of the
+# 1,000,000-unit benchmark TMX (built by make-tm-corpus.sh when missing)
+# into a fresh memory and report units/s, peak resident memory (from
+# /usr/bin/time -v), the store's size against the UTF-8 text it holds,
+# and, to split the time, the TMX reader alone (bench_tmx_read: Expat and
+# the unit builder, nothing stored).  Run it on a quiet machine, niced:
+#   nice tools/bench-import.sh build build/bench
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:-$here/../build}
+corpus=${2:-$build/bench}
+units=${UNITS:-1000000}
+tmx=$corpus/tm-$units.tmx
+[ -f "$tmx" ] || "$here/make-tm-corpus.sh" "$corpus" "$units" >&2
+cmake --build "$build" --target parallax_cli bench_tmx_read >/dev/null
+work=$(mktemp -d "${TMPDIR:-/tmp}/px-bench-import-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+text_bytes=$(sed -n 's/.*"text_bytes": *\([0-9]*\).*/\1/p' "$corpus/corpus.json")
+tmx_bytes=$(stat -c %s "$tmx")
+
+echo "== reader alone (px_tmx_read, nothing stored)"
+"$build/bench_tmx_read" "$tmx"
+
+echo "== parallax import --tm $work/tm $tmx"
+/usr/bin/time -v "$build/parallax" import --tm "$work/tm" "$tmx" 2>"$work/time.log" | tee "$work/out.log"
+grep -E "Elapsed|Maximum resident|User time|System time" "$work/time.log"
+elapsed=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time.log" |
+  awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.log")
+store=$(stat -c %s "$work/tm/data.mdb")
+read=$(sed -n 's/.*: \([0-9]*\) units read.*/\1/p' "$work/out.log")
+awk -v u="$read" -v s="$elapsed" -v r="$rss_kb" -v st="$store" -v t="$text_bytes" -v x="$tmx_bytes" 'BEGIN {
+  printf "units %d in %.1f s: %.0f units/s (target >= 200000)\n", u, s, u / s
+  printf "peak RSS %.1f MB (target <= 100)\n", r / 1024
+  printf "TMX %.1f MB, text %.1f MB, store data.mdb %.1f MB = %.2f x the text (target <= 3)\n", x / 1e6, t / 1e6, st / 1e6, st / t
+}'
+"$build/parallax" stats --tm "$work/tm" 2>/dev/null || true
