@@ -17,6 +17,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include <unicode/ubrk.h>
@@ -59,57 +60,47 @@ static int too_big(size_t len) {
 static size_t utf8_check(const unsigned char *s, size_t len, int *ascii) {
   size_t i = 0;
   int all_ascii = 1;
+  *ascii = 0;
   while (i < len) {
-    /* Fast path: eight ASCII bytes at a time. */
-    while (i + 8 <= len) {
-      uint64_t w;
-      memcpy(&w, s + i, 8);
-      if (w & UINT64_C(0x8080808080808080))
-        break;
-      i += 8;
-    }
-    if (i >= len)
-      break;
     unsigned c = s[i];
     if (c < 0x80) {
+      /* Eight ASCII bytes at a time while they last. */
       i++;
+      while (i + 8 <= len) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & UINT64_C(0x8080808080808080))
+          break;
+        i += 8;
+      }
       continue;
     }
     all_ascii = 0;
-    size_t need;
-    unsigned lo = 0x80, hi = 0xBF; /* range of the second byte */
-    if (c >= 0xC2 && c <= 0xDF)
-      need = 1;
-    else if (c >= 0xE0 && c <= 0xEF) {
-      need = 2;
-      if (c == 0xE0)
-        lo = 0xA0; /* no overlongs */
-      else if (c == 0xED)
-        hi = 0x9F; /* no surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      need = 3;
-      if (c == 0xF0)
-        lo = 0x90; /* no overlongs */
-      else if (c == 0xF4)
-        hi = 0x8F; /* nothing above U+10FFFF */
-    } else {
-      *ascii = 0;
-      return i; /* continuation byte, C0, C1 or F5..FF as a lead */
+    if (c < 0xE0) { /* two bytes: Cyrillic, Arabic script, Greek... */
+      if (c < 0xC2 || i + 1 >= len || (s[i + 1] & 0xC0) != 0x80)
+        return i; /* C0/C1 are overlong; 80..BF cannot lead */
+      i += 2;
+      continue;
     }
-    if (len - i <= need) {
-      *ascii = 0;
-      return i; /* truncated at the end */
-    }
-    if (s[i + 1] < lo || s[i + 1] > hi) {
-      *ascii = 0;
-      return i;
-    }
-    for (size_t k = 2; k <= need; k++)
-      if ((s[i + k] & 0xC0) != 0x80) {
-        *ascii = 0;
+    if (c < 0xF0) {                          /* three bytes */
+      unsigned lo = c == 0xE0 ? 0xA0 : 0x80; /* no overlongs */
+      unsigned hi = c == 0xED ? 0x9F : 0xBF; /* no surrogates */
+      if (i + 2 >= len || s[i + 1] < lo || s[i + 1] > hi ||
+          (s[i + 2] & 0xC0) != 0x80)
         return i;
-      }
-    i += need + 1;
+      i += 3;
+      continue;
+    }
+    if (c <= 0xF4) {                         /* four bytes */
+      unsigned lo = c == 0xF0 ? 0x90 : 0x80; /* no overlongs */
+      unsigned hi = c == 0xF4 ? 0x8F : 0xBF; /* nothing above U+10FFFF */
+      if (i + 3 >= len || s[i + 1] < lo || s[i + 1] > hi ||
+          (s[i + 2] & 0xC0) != 0x80 || (s[i + 3] & 0xC0) != 0x80)
+        return i;
+      i += 4;
+      continue;
+    }
+    return i; /* F5..FF */
   }
   *ascii = all_ascii;
   return len;
@@ -295,17 +286,38 @@ static void cache_trim(text_cache *c) {
 /* ---- conversions ----------------------------------------------------------
  */
 
-/* Valid UTF-8 (len <= PX_TEXT_MAX_ICU_LEN) into b. */
-static int utf8_to_ubuf(ubuf *b, const char *s, size_t len) {
+/* Decode valid UTF-8 (len <= PX_TEXT_MAX_ICU_LEN) into b.  The input has
+ * been validated, so this is a plain decoder (faster than ICU's, which
+ * checks again). */
+static int utf8_to_ubuf(ubuf *b, const char *str, size_t len) {
   int rc = ubuf_reserve(b, (int32_t)len + 1);
   if (rc < 0)
     return rc;
-  UErrorCode st = U_ZERO_ERROR;
-  int32_t n = 0;
-  u_strFromUTF8(b->p, b->cap, &n, s ? s : "", (int32_t)len, &st);
-  if (U_FAILURE(st))
-    return px_text__icu_error(st, "UTF-8 to UTF-16 conversion");
-  b->len = n;
+  const unsigned char *s = (const unsigned char *)(str ? str : "");
+  UChar *u = b->p;
+  size_t i = 0;
+  while (i < len) {
+    unsigned c = s[i];
+    if (c < 0x80) {
+      *u++ = (UChar)c;
+      i++;
+    } else if (c < 0xE0) {
+      *u++ = (UChar)((c & 0x1F) << 6 | (s[i + 1] & 0x3F));
+      i += 2;
+    } else if (c < 0xF0) {
+      *u++ = (UChar)((c & 0x0F) << 12 | (s[i + 1] & 0x3F) << 6 |
+                     (s[i + 2] & 0x3F));
+      i += 3;
+    } else {
+      UChar32 cp = (UChar32)((c & 0x07) << 18 | (s[i + 1] & 0x3F) << 12 |
+                             (s[i + 2] & 0x3F) << 6 | (s[i + 3] & 0x3F));
+      *u++ = U16_LEAD(cp);
+      *u++ = U16_TRAIL(cp);
+      i += 4;
+    }
+  }
+  *u = 0;
+  b->len = (int32_t)(u - b->p);
   return 0;
 }
 
@@ -466,6 +478,80 @@ void px_text__locale(char *buf, size_t cap, const char *lang) {
   }
 }
 
+/* ---- character classes --------------------------------------------------- */
+
+/* What the hot loops need to know about a code point, looked up once from
+ * ICU and kept in a table for the BMP (filled 256 characters at a time, on
+ * first use, so a process that sees only Persian never pays for Han). */
+enum {
+  CP_DIGITVAL = 0x000F, /* digit value + 1 for Nd, else 0 */
+  CP_SPACE = 1u << 4,   /* White_Space */
+  CP_PUNCT = 1u << 5,   /* general category P* */
+  CP_DASH = 1u << 6,    /* Pd, or '/' */
+  CP_ALPHA = 1u << 7,   /* Alphabetic */
+  CP_L = 1u << 8,       /* general category L* */
+  CP_N = 1u << 9,       /* general category N* */
+  CP_CTRL = 1u << 10,   /* Cc or Cf */
+  CP_EXT = 1u << 11,    /* extends the token before it: M*, ZWNJ, ZWJ, VS */
+  CP_MN = 1u << 12      /* Mn or Me: removed by PX_NORM_MARKS */
+};
+
+static uint16_t cp_compute(UChar32 c) {
+  uint32_t gc = U_GET_GC_MASK(c);
+  uint16_t k = 0;
+  if (gc & U_GC_ND_MASK) {
+    int32_t v = u_charDigitValue(c);
+    if (v >= 0 && v <= 9)
+      k |= (uint16_t)(v + 1);
+  }
+  if (u_isUWhiteSpace(c))
+    k |= CP_SPACE;
+  if (gc & U_GC_P_MASK)
+    k |= CP_PUNCT;
+  if ((gc & U_GC_PD_MASK) || c == '/')
+    k |= CP_DASH;
+  if (u_isUAlphabetic(c))
+    k |= CP_ALPHA;
+  if (gc & U_GC_L_MASK)
+    k |= CP_L;
+  if (gc & U_GC_N_MASK)
+    k |= CP_N;
+  if (gc & (U_GC_CC_MASK | U_GC_CF_MASK))
+    k |= CP_CTRL;
+  if ((gc & U_GC_M_MASK) || c == 0x200C || c == 0x200D ||
+      (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF) ||
+      (c >= 0x1F3FB && c <= 0x1F3FF))
+    k |= CP_EXT;
+  if (gc & (U_GC_MN_MASK | U_GC_ME_MASK))
+    k |= CP_MN;
+  return k;
+}
+
+static uint16_t cp_table[0x10000];
+static atomic_uchar cp_ready[0x100];
+static pthread_mutex_t cp_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void cp_fill(unsigned block) {
+  uint16_t tmp[256];
+  for (unsigned i = 0; i < 256; i++)
+    tmp[i] = cp_compute((UChar32)(block << 8 | i));
+  pthread_mutex_lock(&cp_lock);
+  if (!atomic_load_explicit(&cp_ready[block], memory_order_relaxed)) {
+    memcpy(&cp_table[block << 8], tmp, sizeof tmp);
+    atomic_store_explicit(&cp_ready[block], 1, memory_order_release);
+  }
+  pthread_mutex_unlock(&cp_lock);
+}
+
+static inline uint16_t cp_class(UChar32 c) {
+  if (c > 0xFFFF)
+    return cp_compute(c);
+  unsigned block = (unsigned)c >> 8;
+  if (!atomic_load_explicit(&cp_ready[block], memory_order_acquire))
+    cp_fill(block);
+  return cp_table[c];
+}
+
 /* ---- the ASCII class table ---------------------------------------------- */
 
 /* What the filter stage of normalize does with each ASCII byte, computed
@@ -529,7 +615,8 @@ static int apply_norm2(const UNormalizer2 *n2, ubuf *cur, ubuf *tmp) {
   return px_text__icu_error(U_BUFFER_OVERFLOW_ERROR, "normalization");
 }
 
-static int apply_fold(ubuf *cur, ubuf *tmp) {
+/* Case-fold cur (result in cur); *changed says whether anything did. */
+static int apply_fold(ubuf *cur, ubuf *tmp, int *changed) {
   int32_t want = cur->len + 16;
   for (int attempt = 0; attempt < 3; attempt++) {
     int rc = ubuf_reserve(tmp, want);
@@ -545,6 +632,9 @@ static int apply_fold(ubuf *cur, ubuf *tmp) {
     if (U_FAILURE(st))
       return px_text__icu_error(st, "case folding");
     tmp->len = n;
+    if (changed)
+      *changed = n != cur->len ||
+                 memcmp(tmp->p, cur->p, (size_t)n * sizeof(UChar)) != 0;
     ubuf t = *cur;
     *cur = *tmp;
     *tmp = t;
@@ -560,7 +650,7 @@ static void drop_marks(ubuf *b) {
     int32_t s = i;
     UChar32 c;
     U16_NEXT(b->p, i, b->len, c);
-    if (U_GET_GC_MASK(c) & (U_GC_MN_MASK | U_GC_ME_MASK))
+    if (cp_class(c) & CP_MN)
       continue;
     while (s < i)
       b->p[o++] = b->p[s++];
@@ -698,14 +788,14 @@ static int normalize_filter(text_cache *c, const ubuf *b, unsigned flags,
       continue;
     if ((flags & PX_NORM_SPACES) && (ch == 0xFEFF || ch == 0x200B))
       continue; /* invisible: a stray BOM, a zero-width space */
-    uint32_t gc = U_GET_GC_MASK(ch);
+    uint16_t k = cp_class(ch);
     int space = 0;
-    if ((flags & PX_NORM_PUNCT) && (gc & U_GC_P_MASK)) {
-      if (!(gc & U_GC_PD_MASK) && ch != '/')
+    if ((flags & PX_NORM_PUNCT) && (k & CP_PUNCT)) {
+      if (!(k & CP_DASH))
         continue;
       space = 1;
     }
-    if (space || ((flags & PX_NORM_SPACES) && u_isUWhiteSpace(ch))) {
+    if (space || ((flags & PX_NORM_SPACES) && (k & CP_SPACE))) {
       if (flags & PX_NORM_SPACES) {
         pending = 1;
         continue;
@@ -717,11 +807,8 @@ static int normalize_filter(text_cache *c, const ubuf *b, unsigned flags,
         *p++ = ' ';
       pending = 0;
     }
-    if ((flags & PX_NORM_DIGITS) && ch >= 0x80 && (gc & U_GC_ND_MASK)) {
-      int32_t v = u_charDigitValue(ch);
-      if (v >= 0 && v <= 9)
-        ch = '0' + v;
-    }
+    if ((flags & PX_NORM_DIGITS) && ch >= 0x80 && (k & CP_DIGITVAL))
+      ch = '0' + (k & CP_DIGITVAL) - 1;
     p = put_utf8(p, ch);
   }
   *p = '\0';
@@ -765,13 +852,15 @@ int px_text_normalize(char **out, size_t *out_len, const char *s, size_t len,
       goto done;
   }
   if (flags & PX_NORM_FOLD) {
-    if ((rc = apply_fold(&c->a, &c->b)) < 0)
+    int changed = 0;
+    if ((rc = apply_fold(&c->a, &c->b, &changed)) < 0)
       goto done;
     /* Folding can leave text that is not NFC (U+0345 -> U+03B9 after a
-     * base); re-check, which costs one quick scan when nothing changed. */
-    if (flags & PX_NORM_MARKS)
+     * base) or bring marks (İ -> i + U+0307): when it changed anything,
+     * drop marks again and re-check NFC. */
+    if (changed && (flags & PX_NORM_MARKS))
       drop_marks(&c->a);
-    if ((flags & (PX_NORM_NFC | PX_NORM_MARKS)) &&
+    if (changed && (flags & (PX_NORM_NFC | PX_NORM_MARKS)) &&
         (rc = apply_norm2(nfc, &c->a, &c->b)) < 0)
       goto done;
   }
@@ -826,14 +915,6 @@ static int get_word_breaker(text_cache *c, const char *lang,
   return 0;
 }
 
-/* Characters that extend the token before them (combining marks, joiners,
- * variation selectors, emoji modifiers). */
-static int is_extender(UChar32 ch, uint32_t gc) {
-  return (gc & U_GC_M_MASK) || ch == 0x200C || ch == 0x200D ||
-         (ch >= 0xFE00 && ch <= 0xFE0F) || (ch >= 0xE0100 && ch <= 0xE01EF) ||
-         (ch >= 0x1F3FB && ch <= 0x1F3FF);
-}
-
 /* The kind of a segment ICU calls a word or a number.  ICU's status
  * depends on how the segment ends ("abc123" is a number, "9__" a word), so
  * the kind comes from the content instead: any letter makes a word, else
@@ -843,15 +924,10 @@ static px_token_kind word_kind(const UChar *u, int32_t from, int32_t to) {
   for (int32_t i = from; i < to;) {
     UChar32 ch;
     U16_NEXT(u, i, to, ch);
-    if (ch < 0x80) {
-      if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z')
-        return PX_TOK_WORD;
-      digits |= ch >= '0' && ch <= '9';
-    } else if (u_isUAlphabetic(ch)) {
+    uint16_t k = cp_class(ch);
+    if (k & CP_ALPHA)
       return PX_TOK_WORD;
-    } else {
-      digits |= u_charType(ch) == U_DECIMAL_DIGIT_NUMBER;
-    }
+    digits |= (k & CP_DIGITVAL) != 0;
   }
   return digits ? PX_TOK_NUMBER : PX_TOK_WORD;
 }
@@ -893,10 +969,10 @@ static int split_other(tok_sink *k, const UChar *u, int32_t from, int32_t to,
     UChar32 ch;
     U16_NEXT(u, i, to, ch);
     size_t clen = U8_LENGTH(ch);
-    uint32_t gc = U_GET_GC_MASK(ch);
+    uint16_t cls = cp_class(ch);
     px_token *last = k->n ? &k->c->toks[k->n - 1] : NULL;
     int rc = 0, ri = ch >= 0x1F1E6 && ch <= 0x1F1FF;
-    if (is_extender(ch, gc) || (after_zwj && open && last)) {
+    if ((cls & CP_EXT) || (after_zwj && open && last)) {
       /* marks and joiners extend; so does whatever a ZWJ joins on */
       if (open && last)
         last->len += clen;
@@ -904,13 +980,13 @@ static int split_other(tok_sink *k, const UChar *u, int32_t from, int32_t to,
                last->kind == PX_TOK_SYMBOL && last->len == 4 && pending_ri) {
       last->len += clen; /* a flag is a pair of regional indicators */
       ri = 0;
-    } else if (u_isUWhiteSpace(ch) || (gc & (U_GC_CC_MASK | U_GC_CF_MASK))) {
+    } else if (cls & (CP_SPACE | CP_CTRL)) {
       open = 0;
-    } else if (gc & U_GC_P_MASK) {
+    } else if (cls & CP_PUNCT) {
       rc = tok_push(k, off, clen, PX_TOK_PUNCT);
       open = 1;
-    } else if (gc & (U_GC_L_MASK | U_GC_N_MASK)) {
-      px_token_kind kind = (gc & U_GC_L_MASK) ? PX_TOK_WORD : PX_TOK_NUMBER;
+    } else if (cls & (CP_L | CP_N)) {
+      px_token_kind kind = (cls & CP_L) ? PX_TOK_WORD : PX_TOK_NUMBER;
       if (open && last &&
           (last->kind == PX_TOK_WORD || last->kind == PX_TOK_NUMBER)) {
         last->len += clen;
@@ -1160,7 +1236,7 @@ int px_text_tokenize(px_token **out, size_t *count, const char *s, size_t len,
       rc = tok_push(&k, seg_off, u8 - seg_off, word_kind(c->a.p, start, end));
     else if (status >= UBRK_WORD_KANA && status < UBRK_WORD_IDEO_LIMIT)
       rc = tok_push(&k, seg_off, u8 - seg_off, PX_TOK_IDEO);
-    else
+    else if (end - start != 1 || c->a.p[start] != ' ') /* most often */
       rc = split_other(&k, c->a.p, start, end, seg_off);
     if (rc < 0)
       goto done;
