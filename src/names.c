@@ -1338,7 +1338,12 @@ static int32_t close_for(px_names *n, uint64_t loose, const char *fold,
     if (px_names__fold(&f2, f->text + lw->off, lw->len) < 0)
       continue;
     double jw = px_text_jaro_winkler(fold, flen, f2.ptr, f2.len);
-    if (jw >= best && !(f2.len == flen && memcmp(f2.ptr, fold, flen) == 0)) {
+    /* on a tie, the entity named by that word alone wins (Astana the city
+     * over the Astana format) */
+    int better = jw > best || (jw == best && pick < 0) ||
+                 (jw == best && f->ntok == 1 &&
+                  n->forms[n->lexwords[pick].form].ntok > 1);
+    if (better && !(f2.len == flen && memcmp(f2.ptr, fold, flen) == 0)) {
       best = jw;
       pick = (int32_t)n->loose_en.vals[v];
     }

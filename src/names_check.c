@@ -403,7 +403,8 @@ static int case_ok(const char *s, size_t sl, const char *t, size_t tl) {
  * found text is cased.  Sets *fixable to 0 when that cannot be done
  * faithfully (capitals outside ASCII). */
 static int shape_house(px_buf *out, const char *found, size_t fl,
-                       const char *t, size_t tl, int *fixable) {
+                       const char *form, size_t formlen, const char *t,
+                       size_t tl, int *fixable) {
   px_buf_clear(out);
   int rc = px_buf_put(out, t, tl);
   if (rc < 0)
@@ -411,7 +412,10 @@ static int shape_house(px_buf *out, const char *found, size_t fl,
   int letters = 0;
   for (size_t i = 0; i < fl; i++)
     letters += (found[i] >= 'A' && found[i] <= 'Z');
-  if (letters >= 2 && ascii_upper_only(found, fl)) {
+  /* capitals in a headline are kept; an acronym the lexicon lists in
+   * capitals (ISIS) is just that spelling */
+  if (letters >= 2 && ascii_upper_only(found, fl) &&
+      !ascii_upper_only(form, formlen)) {
     for (size_t i = 0; i < out->len; i++) {
       if ((unsigned char)out->ptr[i] >= 0x80)
         *fixable = 0;
@@ -502,14 +506,15 @@ static int scan_words(px_names_check *c, size_t doc, const char *s, size_t nw,
         } else if (f->kind <= NF_FORMER) {
           if (!case_ok(found, fl, f->text, f->text_len)) {
             rc = shape_house(&house, found, fl, f->text, f->text_len,
-                             &fixable);
+                             f->text, f->text_len, &fixable);
             if (rc == 0 && !(house.len == fl && !memcmp(house.ptr, found, fl)))
               rc = add_finding(c, PX_NAMES_VARIANT, doc, off, fl, pt, ent,
                                found, fl, house.ptr, house.len, fixable, 0);
           }
         } else {
           const names_form *t = &n->forms[f->target >= 0 ? f->target : fi];
-          rc = shape_house(&house, found, fl, t->text, t->text_len, &fixable);
+          rc = shape_house(&house, found, fl, f->text, f->text_len, t->text,
+                           t->text_len, &fixable);
           if (rc == 0)
             rc = add_finding(c,
                              f->kind == NF_BANNED ? PX_NAMES_BANNED
