@@ -691,6 +691,10 @@ static int finish_seg(rd *r) {
         (unsigned)PX_TM_MAX_TEXT);
     return 0;
   }
+  if (num > 999) { /* markers have 1 to 3 digits (tm/SCHEMA.md) */
+    bad(r, PX_ETOOBIG, "more than 999 inline codes in one segment");
+    return 0;
+  }
   if (rc == 0)
     rc = px_tmx__ub_str(&r->ub, &v->text, r->out.ptr, r->out.len);
   v->text_len = r->out.len;
