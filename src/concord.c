@@ -163,7 +163,7 @@ int px_tm_concordance(px_concord_hit **out, size_t *count, px_tm *tm,
   phrase_term *terms = NULL;
   size_t nterms = 0;
   MDB_txn *t = NULL;
-  MDB_cursor *cur = NULL;
+  MDB_cursor *cur = NULL, *probe = NULL;
   px_concord_hit *hits = NULL;
   size_t nhits = 0, caphits = 0;
   char *ckt = NULL;
@@ -220,6 +220,29 @@ int px_tm_concordance(px_concord_hit **out, size_t *count, px_tm *tm,
   }
   if (best_count == 0 || best_count == (size_t)-1)
     goto done; /* a word that occurs nowhere */
+  /* the other terms' keys, to test candidates against their postings
+   * (same length byte and id) before reading any text */
+  enum { MAX_PROBE = 4 };
+  unsigned char pk[MAX_PROBE][PX_TM__LANG_MAX + 1 + PX_TM__TERM_MAX + 8];
+  size_t pkl[MAX_PROBE], nprobe = 0;
+  for (size_t i = 0; i < nterms && nprobe < MAX_PROBE; i++) {
+    if (i == best || terms[i].len > PX_TM__TERM_MAX)
+      continue;
+    int dup = 0;
+    for (size_t j = 0; j < i && !dup; j++)
+      dup = terms[j].len == terms[i].len &&
+            memcmp(terms[j].s, terms[i].s, terms[i].len) == 0;
+    if (dup || (terms[i].len == terms[best].len &&
+                memcmp(terms[i].s, terms[best].s, terms[i].len) == 0))
+      continue;
+    memcpy(pk[nprobe], lkey, lk + 1);
+    memcpy(pk[nprobe] + lk + 1, terms[i].s, terms[i].len);
+    pkl[nprobe++] = lk + 1 + terms[i].len;
+  }
+  if (nprobe && (mrc = mdb_cursor_open(t, tm->words, &probe))) {
+    rc = px_tm__mdb_error(mrc, "reading the word index");
+    goto done;
+  }
   memcpy(kb + lk + 1, terms[best].s, terms[best].len);
   MDB_val k = {lk + 1 + terms[best].len, kb}, v;
   unsigned char seek[PX_TM__POSTING] = {
@@ -231,6 +254,21 @@ int px_tm_concordance(px_concord_hit **out, size_t *count, px_tm *tm,
   while (mrc == 0 && nhits < o.limit && verified < MAX_VERIFY) {
     uint32_t id = px_tm__get_u32((const unsigned char *)v.mv_data + 1);
     verified++;
+    int all = 1;
+    for (size_t pi = 0; pi < nprobe && all; pi++) {
+      MDB_val pkv = {pkl[pi], pk[pi]}, pvv = {PX_TM__POSTING, v.mv_data};
+      int prc = mdb_cursor_get(probe, &pkv, &pvv, MDB_GET_BOTH);
+      if (prc == MDB_NOTFOUND)
+        all = 0;
+      else if (prc) {
+        rc = px_tm__mdb_error(prc, "reading the word index");
+        goto done;
+      }
+    }
+    if (!all) {
+      mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP);
+      continue;
+    }
     unsigned char ub[4];
     px_tm__put_u32(ub, id);
     MDB_val uk = {4, ub}, uv;
@@ -295,6 +333,8 @@ int px_tm_concordance(px_concord_hit **out, size_t *count, px_tm *tm,
 done:
   if (cur)
     mdb_cursor_close(cur);
+  if (probe)
+    mdb_cursor_close(probe);
   if (t)
     px_tm__read_end(tm, t);
   px_free(kt);
