@@ -23,7 +23,22 @@ echo "== reader alone (px_tmx_read, nothing stored)"
 "$build/bench_tmx_read" "$tmx"
 
 echo "== parallax import --tm $work/tm $tmx"
-/usr/bin/time -v "$build/parallax" import --tm "$work/tm" "$tmx" 2>"$work/time.log" | tee "$work/out.log"
+/usr/bin/time -v "$build/parallax" import --tm "$work/tm" "$tmx" 2>"$work/time.log" >"$work/out.log" &
+# Peak anonymous (heap) and file-backed (the LMDB map) resident memory,
+# sampled: /usr/bin/time's figure is their sum.
+anon=0 file=0
+sleep 0.5
+pid=$(pgrep -n -f "parallax import --tm $work/tm" || true)
+while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; do
+  a=$(awk '/RssAnon/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+  f=$(awk '/RssFile/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+  [ "${a:-0}" -gt "$anon" ] && anon=$a
+  [ "${f:-0}" -gt "$file" ] && file=$f
+  sleep 0.5
+done
+wait
+cat "$work/out.log"
+echo "peak RssAnon $((anon / 1024)) MB (heap), peak RssFile $((file / 1024)) MB (mapped store pages)"
 grep -E "Elapsed|Maximum resident|User time|System time" "$work/time.log"
 elapsed=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time.log" |
   awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
