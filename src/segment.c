@@ -323,11 +323,6 @@ typedef struct seg_line {
   int starts_item;   /* opens with a bullet or a list number: "• ", "2. " */
 } seg_line;
 
-typedef struct seg_item {
-  px_segment seg;
-  size_t text_off; /* into the arena until the end */
-} seg_item;
-
 typedef struct seg_ctx {
   const char *src;
   size_t srclen;
@@ -356,7 +351,7 @@ typedef struct seg_ctx {
   size_t nlines, caplines;
   size_t paragraph;
   /* results */
-  seg_item *items;
+  px_segment *items; /* text holds the arena offset until the end */
   size_t nitems, capitems;
   px_buf arena;
 } seg_ctx;
@@ -772,8 +767,8 @@ static int emit(seg_ctx *c, size_t base, int32_t a, int32_t b, int block_start,
     px_free(norm);
     return PX_ENOMEM;
   }
-  seg_item *it = &c->items[c->nitems];
-  memset(it, 0, sizeof *it);
+  px_segment *sg = &c->items[c->nitems];
+  memset(sg, 0, sizeof *sg);
   rc = px_buf_reserve(&c->arena, (size_t)tn * 3 + 1);
   if (rc < 0) {
     px_free(norm);
@@ -782,7 +777,7 @@ static int emit(seg_ctx *c, size_t base, int32_t a, int32_t b, int block_start,
                               "segment texts exceed %zu bytes", SEG_ARENA_MAX)
                : rc;
   }
-  it->text_off = c->arena.len;
+  size_t text_off = c->arena.len;
   int32_t w = 0;
   if (same) {
     w = (int32_t)(c->map[b] - c->map[a]);
@@ -798,7 +793,8 @@ static int emit(seg_ctx *c, size_t base, int32_t a, int32_t b, int block_start,
   }
   c->arena.len += (size_t)w;
   c->arena.ptr[c->arena.len++] = '\0';
-  px_segment *sg = &it->seg;
+  /* an offset for now: the arena may still move */
+  sg->text = (const char *)(uintptr_t)text_off;
   sg->len = (size_t)w;
   sg->start = base + c->map[a];
   sg->end = base + c->map[b];
@@ -1300,16 +1296,10 @@ int px_segment_split(px_segment_list **out, const px_segment_rules *rules,
       rc = PX_ENOMEM;
       goto done;
     }
-    list->items = px_malloc(c.nitems * sizeof *list->items);
-    if (!list->items) {
-      px_free(texts);
-      rc = PX_ENOMEM;
-      goto done;
-    }
-    for (size_t i = 0; i < c.nitems; i++) {
-      list->items[i] = c.items[i].seg;
-      list->items[i].text = texts + c.items[i].text_off;
-    }
+    list->items = c.items;
+    c.items = NULL;
+    for (size_t i = 0; i < c.nitems; i++)
+      list->items[i].text = texts + (uintptr_t)list->items[i].text;
     list->count = c.nitems;
   }
   /* The paragraph count ignores trailing blank lines. */
