@@ -1320,6 +1320,16 @@ static int tok_cache_grow(px_names *n) {
   return 0;
 }
 
+int px_names__other_name(const char *a, size_t al, const char *b, size_t bl) {
+  if (!al || !bl || al > bl + 2 || bl > al + 2)
+    return 1;
+  char la = a[al - 1], lb = b[bl - 1];
+  int a_i = la == 'i' || la == 'y', b_i = lb == 'i' || lb == 'y';
+  int a_v = a_i || la == 'a' || la == 'e' || la == 'o' || la == 'u';
+  int b_v = b_i || lb == 'a' || lb == 'e' || lb == 'o' || lb == 'u';
+  return (a_i && !b_v) || (b_i && !a_v);
+}
+
 /* The proposal for an unknown name: the accepted lexicon word with the same
  * loose skeleton and the highest Jaro-Winkler similarity above the floor.
  * A word en_US knows never gets here, and a different skeleton never
@@ -1336,6 +1346,10 @@ static int32_t close_for(px_names *n, uint64_t loose, const char *fold,
     const struct names_lexword *lw = &n->lexwords[n->loose_en.vals[v]];
     const names_form *f = &n->forms[lw->form];
     if (px_names__fold(&f2, f->text + lw->off, lw->len) < 0)
+      continue;
+    /* a Persian/Arabic -i (nisba) ending makes another name: Abdollahi is
+     * not Abdullah, Karimi is not Karim */
+    if (px_names__other_name(fold, flen, f2.ptr, f2.len))
       continue;
     double jw = px_text_jaro_winkler(fold, flen, f2.ptr, f2.len);
     /* on a tie, the entity named by that word alone wins (Astana the city

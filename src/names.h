@@ -133,6 +133,10 @@ int px_names__loose(uint64_t *out, char **text_out, const char *s, size_t len,
  * stripped); writes up to 4 keys, returns the count (or negative). */
 int px_names__src_keys(uint64_t keys[4], const char *s, size_t len,
                        int lang);
+/* 1 when two folded Latin spellings are different names whatever their
+ * similarity: lengths apart by more than two, or a Persian/Arabic -i
+ * (nisba) ending on one only (Abdollahi / Abdullah, Karimi / Karim). */
+int px_names__other_name(const char *a, size_t al, const char *b, size_t bl);
 /* 1 fa, 2 ru, 3 ar, 0 other. */
 int px_names__lang_code(const char *lang);
 

@@ -1040,8 +1040,9 @@ int px_names_check_finish(px_names_check *c) {
             goto done;
           if (fa.len == fb.len && !memcmp(fa.ptr, fb.ptr, fa.len))
             continue; /* case only: "Hezbollah" vs "HEZBOLLAH" */
-          if (px_text_jaro_winkler(fa.ptr, fa.len, fb.ptr, fb.len) >=
-              c->n->close_thr)
+          if (!px_names__other_name(fa.ptr, fa.len, fb.ptr, fb.len) &&
+              px_text_jaro_winkler(fa.ptr, fa.len, fb.ptr, fb.len) >=
+                  c->n->close_thr)
             par[uf_find(par, ord[i])] = uf_find(par, ord[j]);
         }
       /* for each cluster: the majority spelling, then the others */

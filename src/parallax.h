@@ -206,11 +206,18 @@ int px_text_key(char **out, size_t *out_len, const char *s, size_t len);
 
 /** What a token is. */
 typedef enum px_token_kind {
-  PX_TOK_WORD = 1,   /**< letters (and marks, ZWNJ, inner apostrophes) */
-  PX_TOK_NUMBER = 2, /**< digits of any script, with inner . , : separators */
-  PX_TOK_PUNCT = 3,  /**< one punctuation character */
-  PX_TOK_SYMBOL = 4, /**< anything else that is not white space */
-  PX_TOK_IDEO = 5    /**< ideographic / kana run (one token each) */
+  PX_TOK_WORD = 1,   /**< a word: letters with marks, ZWNJ, inner
+                          apostrophes and periods ("don't", "U.S", "a.m"),
+                          digits and '_' mixed in ("abc123", "snake_case"),
+                          and ICU's "@handle" */
+  PX_TOK_NUMBER = 2, /**< digits of any script without letters, with inner
+                          separators . , ; ' ٫ ٬ ("3.5", "1,000", "۳٫۵") */
+  PX_TOK_PUNCT = 3,  /**< one punctuation character (P*), a lone '_' too */
+  PX_TOK_SYMBOL = 4, /**< anything else that is not white space: one symbol
+                          with what extends it (emoji with modifiers and
+                          ZWJ sequences, flags) */
+  PX_TOK_IDEO = 5    /**< an ideographic or kana word (ICU's dictionary
+                          splits Han and kana runs into words) */
 } px_token_kind;
 
 /** A token: a span of the text it came from. */
@@ -226,10 +233,14 @@ typedef struct px_token {
  *
  * Words keep inner apostrophes and ZWNJ ("don't", "می‌خواهم"); numbers
  * keep inner separators ("3.5", "1,000", "۳٫۵") but a hyphen splits them
- * ("14-15" gives "14" "-" "15"); every punctuation character is its own
- * token ("U.S." gives "U.S" "."); combining marks, ZWJ sequences, emoji
- * modifiers and flag pairs stay with the character they extend.  The text
- * is not normalized first: offsets are into @p s as given.
+ * ("14-15" gives "14" "-" "15", "10:30" gives "10" ":" "30"); every
+ * punctuation character is its own token ("U.S." gives "U.S" "."); combining
+ * marks, ZWJ sequences, emoji modifiers and flag pairs stay with the
+ * character they extend.  The kind comes from the content (any letter makes
+ * a word).  The text is not normalized first: offsets are into @p s as
+ * given.  Lines of ASCII with common typography (curly quotes, dashes,
+ * NBSP) take an ICU-free path with identical results for the languages
+ * whose ICU word rules are the root rules.
  * @param[out] out   array of tokens, never NULL on success (even when
  *                   @p count is 0); free with px_free()
  * @param[out] count number of tokens

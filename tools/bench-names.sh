@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# bench-names.sh [BUILD_DIR] [WORDS]: end-to-end speed of `parallax names
+# check` on a large English news-style text.  Builds the text (default
+# 10,500,000 words) from varied sentence templates filled with entities of
+# the names lexicon (house spellings mostly, a few variants, possessives,
+# capitals, names in no lexicon) and the example article's sentences, then
+# times the check and reports words per second.  Target: >= 1,000,000/s.
+#
+#   nice tools/bench-names.sh build-names
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+words=${2:-10500000}
+px=$build/parallax
+[ -x "$px" ] || { echo "bench-names: build $px first" >&2; exit 2; }
+out=$build/bench-names
+mkdir -p "$out"
+text=$out/news-$words.en.txt
+if [ ! -s "$text" ]; then
+  python3 tools/gen-names-corpus.py dictionaries/names/names.tsv \
+    tm/examples/mna-124464.en.txt "$words" >"$text"
+fi
+nw=$(wc -w <"$text")
+bytes=$(wc -c <"$text")
+echo "text: $text ($nw words, $bytes bytes)"
+# one warm-up run (page cache, dictionaries), then the timed one
+"$px" names check "$text" >/dev/null || true
+start=$(date +%s.%N)
+set +e
+"$px" names check "$text" >"$out/report.txt"
+rc=$?
+set -e
+end=$(date +%s.%N)
+secs=$(echo "$end - $start" | bc -l)
+echo "exit status: $rc; findings: $(wc -l <"$out/report.txt")"
+printf 'time: %.3f s\nspeed: %.0f words/s (%.1f MB/s)\n' "$secs" \
+  "$(echo "$nw / $secs" | bc -l)" "$(echo "$bytes / $secs / 1000000" | bc -l)"
