@@ -82,8 +82,14 @@ static int on_unit(const px_unit *u, const px_tmx_pos *pos, void *payload) {
     return rc;
   rc = px_tm_add(im->txn, u, &id, &was_new);
   if (rc == PX_EINVALID || rc == PX_EENCODING || rc == PX_ETOOBIG) {
-    /* the store refused this unit; the transaction is intact */
+    /* the store refused this unit (the transaction is intact): for the
+     * importer that is bad input, so EINVALID becomes EPARSE */
     px_error_prefix("%s:%lu:%lu", pos->file, pos->line, pos->col);
+    if (rc == PX_EINVALID) {
+      char msg[sizeof px_error_last()->message];
+      snprintf(msg, sizeof msg, "%s", px_error_last()->message);
+      rc = px_error_set(PX_EPARSE, PX_ERRCLASS_TMX, 0, "%s", msg);
+    }
     if (!(im->o->read.flags & PX_TMX_SKIP_BAD))
       return rc;
     im->st->skipped++;
