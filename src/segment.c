@@ -27,6 +27,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <dirent.h>
 #include <unicode/ubrk.h>
@@ -397,27 +398,34 @@ static int ensure_tmp(seg_ctx *c, size_t n) {
   return 0;
 }
 
-enum { RE_BEFORE, RE_AFTER, RE_COMBINED, RE_GROUP = RE_BEFORE };
+enum { RE_NO, RE_YES, RE_BEFORE, RE_AFTER, RE_SLOTS };
 
-/* The clone of unit i's regex `which` with the current block as its text;
- * NULL on failure (error set in *rc).  A group or combined rule is matched
- * with lookingAt at the candidate: transparent bounds let its lookbehind
- * see the text before, and without anchoring bounds ^ and $ mean the
- * block's ends.  A separate <beforebreak> is matched in a window that ends
- * at the candidate, where \z must match the window's end: anchoring
- * bounds. */
-static URegularExpression *unit_re(seg_ctx *c, size_t i, int which, int32_t n,
-                                   int *rc) {
-  URegularExpression **slot = &c->re[3 * i + (size_t)which];
-  unsigned *gen = &c->re_gen[3 * i + (size_t)which];
+/* Point re at the current block (once per block).  Combined patterns and
+ * filters are matched with lookingAt at the candidate: transparent bounds
+ * let their lookbehind see the text before, and without anchoring bounds
+ * ^ and $ mean the block's ends.  A separate <beforebreak> is matched in a
+ * window that ends at the candidate, where \z must match the window's end:
+ * anchoring bounds. */
+static int retext(seg_ctx *c, URegularExpression *re, unsigned *gen,
+                  int anchoring, int32_t n) {
+  if (*gen == c->gen)
+    return 0;
   UErrorCode st = U_ZERO_ERROR;
-  const px_srx_unit *un = c->units[i];
-  int anchoring = !un->re && which == RE_BEFORE;
+  uregex_setText(re, c->u, n, &st);
+  uregex_useTransparentBounds(re, 1, &st);
+  uregex_useAnchoringBounds(re, anchoring, &st);
+  if (U_FAILURE(st))
+    return uerr(st, "setting rule text");
+  *gen = c->gen;
+  return 0;
+}
+
+/* A per-call clone of tpl in *slot, made on first use, on the block. */
+static URegularExpression *cloned(seg_ctx *c, URegularExpression **slot,
+                                  unsigned *gen, const URegularExpression *tpl,
+                                  int anchoring, int32_t n, int *rc) {
   if (!*slot) {
-    const URegularExpression *tpl = un->re               ? un->re
-                                    : which == RE_BEFORE ? un->rules[0].before
-                                    : which == RE_AFTER  ? un->rules[0].after
-                                                        : un->rules[0].combined;
+    UErrorCode st = U_ZERO_ERROR;
     *slot = uregex_clone(tpl, &st);
     if (U_FAILURE(st)) {
       *slot = NULL;
@@ -426,20 +434,11 @@ static URegularExpression *unit_re(seg_ctx *c, size_t i, int which, int32_t n,
     }
     *gen = 0;
   }
-  if (*gen != c->gen) {
-    uregex_setText(*slot, c->u, n, &st);
-    uregex_useTransparentBounds(*slot, 1, &st);
-    uregex_useAnchoringBounds(*slot, anchoring, &st);
-    if (U_FAILURE(st)) {
-      *rc = uerr(st, "setting rule text");
-      return NULL;
-    }
-    *gen = c->gen;
-  }
-  return *slot;
+  *rc = retext(c, *slot, gen, anchoring, n);
+  return *rc < 0 ? NULL : *slot;
 }
 
-/* Is the rule's pattern matched at q (lookingAt)?  1, 0, or < 0. */
+/* Is re matched at q (lookingAt)?  1, 0, or < 0. */
 static int looking_at(URegularExpression *re, int32_t q, int32_t n) {
   UErrorCode st = U_ZERO_ERROR;
   uregex_setRegion(re, q, n, &st);
@@ -449,90 +448,82 @@ static int looking_at(URegularExpression *re, int32_t q, int32_t n) {
   return ok ? 1 : 0;
 }
 
-/* The SRX decision at candidate q of a block of n units: 1 break, 0 no
- * break, -1 no rule matched; < -1 an error code. */
-static int rules_decide(seg_ctx *c, int32_t q, int32_t n) {
+/* Does rule k of unit i match at q?  1, 0, or < 0. */
+static int rule_matches(seg_ctx *c, size_t i, size_t k, int32_t q, int32_t n) {
+  const px_srx_unit *un = c->units[i];
+  const px_srx_rule *r = &un->rules[k];
   int rc = 0;
-  for (size_t i = 0; i < c->nunits; i++) {
+  if (r->combined) {
+    size_t at = c->one_off[i] + k;
+    URegularExpression *re =
+        cloned(c, &c->one[at], &c->one_gen[at], r->combined, 0, n, &rc);
+    return re ? looking_at(re, q, n) : rc;
+  }
+  if (r->after) {
+    URegularExpression *re =
+        cloned(c, &c->re[RE_SLOTS * i + RE_AFTER],
+               &c->re_gen[RE_SLOTS * i + RE_AFTER], r->after, 0, n, &rc);
+    if (!re)
+      return rc;
+    int m = looking_at(re, q, n);
+    if (m <= 0)
+      return m;
+  }
+  if (r->before) {
+    URegularExpression *re =
+        cloned(c, &c->re[RE_SLOTS * i + RE_BEFORE],
+               &c->re_gen[RE_SLOTS * i + RE_BEFORE], r->before, 1, n, &rc);
+    if (!re)
+      return rc;
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t from =
+        q > PX_SEGMENT__BEFORE_WINDOW ? q - PX_SEGMENT__BEFORE_WINDOW : 0;
+    uregex_setRegion(re, from, q, &st);
+    UBool ok = uregex_findNext(re, &st);
+    if (U_FAILURE(st))
+      return uerr(st, "matching <beforebreak>");
+    return ok ? 1 : 0;
+  }
+  return 1; /* both empty: matches everywhere */
+}
+
+/* The decision at candidate q of a block of n units, where dflt is ICU's
+ * (1 break, 0 not): the break value of the first rule that matches, else
+ * dflt; < 0 an error code.  Only a rule of the other kind can change
+ * dflt, so the units' filters for that kind are asked first; in the
+ * common case none matches and no rule is tried on its own. */
+static int rules_decide(seg_ctx *c, int32_t q, int32_t n, int dflt) {
+  int rc = 0;
+  int other = !dflt, need = 0;
+  for (size_t i = 0; i < c->nunits && !need; i++) {
     const px_srx_unit *un = c->units[i];
-    if (un->re) {
-      URegularExpression *re = unit_re(c, i, RE_GROUP, n, &rc);
-      if (!re)
-        return rc;
-      int m = looking_at(re, q, n);
-      if (m < 0)
-        return m;
-      if (!m)
-        continue;
-      if (un->count == 1)
-        return un->rules[0].brk;
-      /* some rule of the group matches (rare): which is the first? */
-      for (size_t k = 0; k < un->count; k++) {
-        UErrorCode st = U_ZERO_ERROR;
-        size_t at = c->one_off[i] + k;
-        if (!c->one[at]) {
-          c->one[at] = uregex_clone(un->rules[k].combined, &st);
-          if (U_FAILURE(st)) {
-            c->one[at] = NULL;
-            return uerr(st, "cloning a rule");
-          }
-          c->one_gen[at] = 0;
-        }
-        if (c->one_gen[at] != c->gen) {
-          uregex_setText(c->one[at], c->u, n, &st);
-          uregex_useTransparentBounds(c->one[at], 1, &st);
-          uregex_useAnchoringBounds(c->one[at], 0, &st);
-          if (U_FAILURE(st))
-            return uerr(st, "setting rule text");
-          c->one_gen[at] = c->gen;
-        }
-        int hit = looking_at(c->one[at], q, n);
-        if (hit < 0)
-          return hit;
-        if (hit)
-          return un->rules[k].brk;
-      }
-      return un->rules[un->count - 1].brk; /* not reached */
+    if (!un->combined) {
+      need = 1;
+      break;
     }
-    const px_srx_rule *r = &un->rules[0];
-    if (r->combined) {
-      URegularExpression *re = unit_re(c, i, RE_COMBINED, n, &rc);
-      if (!re)
-        return rc;
-      int m = looking_at(re, q, n);
+    if (!un->group[other])
+      continue;
+    URegularExpression *re = cloned(c, &c->re[RE_SLOTS * i + (size_t)other],
+                                    &c->re_gen[RE_SLOTS * i + (size_t)other],
+                                    un->group[other], 0, n, &rc);
+    if (!re)
+      return rc;
+    int m = looking_at(re, q, n);
+    if (m < 0)
+      return m;
+    need = m;
+  }
+  if (!need)
+    return dflt;
+  for (size_t i = 0; i < c->nunits; i++)
+    for (size_t k = 0; k < c->units[i]->count; k++) {
+      int m = rule_matches(c, i, k, q, n);
       if (m < 0)
         return m;
       if (m)
-        return r->brk;
-      continue;
+        return c->units[i]->rules[k].brk;
     }
-    if (r->after) {
-      URegularExpression *re = unit_re(c, i, RE_AFTER, n, &rc);
-      if (!re)
-        return rc;
-      int m = looking_at(re, q, n);
-      if (m < 0)
-        return m;
-      if (!m)
-        continue;
-    }
-    if (r->before) {
-      URegularExpression *re = unit_re(c, i, RE_BEFORE, n, &rc);
-      if (!re)
-        return rc;
-      UErrorCode st = U_ZERO_ERROR;
-      int32_t from =
-          q > PX_SEGMENT__BEFORE_WINDOW ? q - PX_SEGMENT__BEFORE_WINDOW : 0;
-      uregex_setRegion(re, from, q, &st);
-      UBool ok = uregex_findNext(re, &st);
-      if (U_FAILURE(st))
-        return uerr(st, "matching <beforebreak>");
-      if (!ok)
-        continue;
-    }
-    return r->brk;
-  }
-  return -1;
+  return dflt;
 }
 
 /* ---- lists: "1. a 2. b", "a) x b) y", "• x • y" on one line ------------- */
@@ -731,8 +722,10 @@ static int emit(seg_ctx *c, size_t base, int32_t a, int32_t b, int block_start,
    * single ' ' (no NBSP, tab, line break or run) and the text is NFC */
   int same = 1;
   const char *src = c->src + base;
+  UChar top = 0; /* NFC can only change text with a character >= U+0300 */
   for (int32_t i = a; i < b; i++) {
     UChar ch = c->u[i];
+    top |= ch;
     if (ch == ' ') {
       if (sp || src[c->map[i]] != ' ')
         same = 0;
@@ -748,7 +741,7 @@ static int emit(seg_ctx *c, size_t base, int32_t a, int32_t b, int block_start,
   const UChar *txt = c->tmp;
   UChar *norm = NULL;
   int32_t tn = n;
-  if (unorm2_quickCheck(c->nfc, c->tmp, n, &st) != UNORM_YES) {
+  if (top >= 0x300 && unorm2_quickCheck(c->nfc, c->tmp, n, &st) != UNORM_YES) {
     st = U_ZERO_ERROR;
     int32_t need = unorm2_normalize(c->nfc, c->tmp, n, NULL, 0, &st);
     st = U_ZERO_ERROR;
@@ -936,12 +929,11 @@ static int do_block(seg_ctx *c, size_t first_line, size_t last_line) {
     else if (f & C_VETO)
       brk = 0;
     else {
-      int d = rules_decide(c, q, n);
-      if (d < -1) {
-        rc = d;
+      brk = rules_decide(c, q, n, (f & C_ICU) != 0);
+      if (brk < 0) {
+        rc = brk;
         goto done;
       }
-      brk = d == -1 ? (f & C_ICU) != 0 : d;
     }
     if (!brk)
       continue;
@@ -1135,6 +1127,24 @@ static int scan(seg_ctx *c, size_t from) {
 
 /* ---- the public call ---------------------------------------------------- */
 
+/* Big output buffers are written once, front to back; on Linux, ask for
+ * transparent huge pages so that filling them costs a few page faults
+ * instead of one per 4 KiB (a measurable share of the time on a VM). */
+static void hint_huge(void *p, size_t n) {
+#if defined(MADV_HUGEPAGE)
+  const size_t huge = (size_t)2 << 20;
+  if (n < 2 * huge)
+    return;
+  uintptr_t a = ((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1);
+  uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)(huge - 1);
+  if (e > a)
+    (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)n;
+#endif
+}
+
 const char *px_segment_kind_name(px_segment_kind kind) {
   switch (kind) {
   case PX_SEG_SENTENCE: return "sentence";
@@ -1156,9 +1166,9 @@ void px_segment_list_free(px_segment_list *list) {
 
 static void ctx_dispose(seg_ctx *c) {
   for (size_t i = 0; i < c->nunits; i++) {
-    for (size_t k = 0; c->re && k < 3; k++)
-      if (c->re[3 * i + k])
-        uregex_close(c->re[3 * i + k]);
+    for (size_t k = 0; c->re && k < RE_SLOTS; k++)
+      if (c->re[RE_SLOTS * i + k])
+        uregex_close(c->re[RE_SLOTS * i + k]);
   }
   px_free(c->re);
   px_free(c->re_gen);
@@ -1231,10 +1241,19 @@ int px_segment_split(px_segment_list **out, const px_segment_rules *rules,
     goto done;
   }
   memcpy(list->lang, lang, strlen(lang) + 1);
-  /* the texts take about as many bytes as the input: reserve once */
+  /* the texts take about as many bytes as the input, and a segment per
+   * ~100 bytes is usual: reserve once */
   rc = px_buf_reserve(&c.arena, len + 64);
   if (rc < 0)
     goto done;
+  c.capitems = len / 96 + 16;
+  c.items = px_malloc(c.capitems * sizeof *c.items);
+  if (!c.items) {
+    rc = PX_ENOMEM;
+    goto done;
+  }
+  hint_huge(c.arena.ptr, len + 64);
+  hint_huge(c.items, c.capitems * sizeof *c.items);
   c.src = text;
   c.srclen = len;
   c.lines_mode = (opts->flags & PX_SEGMENT_LINES) != 0;
@@ -1243,8 +1262,8 @@ int px_segment_split(px_segment_list **out, const px_segment_rules *rules,
   if (rc < 0)
     goto done;
   if (c.nunits) {
-    c.re = px_calloc(c.nunits * 3, sizeof *c.re);
-    c.re_gen = px_calloc(c.nunits * 3, sizeof *c.re_gen);
+    c.re = px_calloc(c.nunits * RE_SLOTS, sizeof *c.re);
+    c.re_gen = px_calloc(c.nunits * RE_SLOTS, sizeof *c.re_gen);
     c.one = px_calloc(nrules + 1, sizeof *c.one);
     c.one_gen = px_calloc(nrules + 1, sizeof *c.one_gen);
     c.one_off = px_calloc(c.nunits, sizeof *c.one_off);

@@ -263,13 +263,54 @@ done:
   return re;
 }
 
+/* One regex for the rules [i, j) of lr whose break is brk, as the
+ * alternation "(?:C1)|(?:C2)|..."; *out NULL when there are none. */
+static int group_regex(URegularExpression **out, const px_srx_langrule *lr,
+                       size_t i, size_t j, int brk) {
+  *out = NULL;
+  px_buf b;
+  px_buf_init(&b, 0);
+  int rc = 0;
+  for (size_t k = i; k < j && rc == 0; k++) {
+    if (lr->rules[k].brk != brk)
+      continue;
+    if ((b.len && px_buf_putc(&b, '|') < 0) || px_buf_puts(&b, "(?:") < 0 ||
+        px_buf_puts(&b, lr->rules[k].combined_src) < 0 ||
+        px_buf_puts(&b, ")") < 0)
+      rc = PX_ENOMEM;
+  }
+  UChar *u = NULL;
+  if (rc == 0 && b.len) {
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t ulen = 0;
+    u_strFromUTF8(NULL, 0, &ulen, b.ptr, (int32_t)b.len, &st);
+    st = U_ZERO_ERROR;
+    u = px_malloc(((size_t)ulen + 1) * sizeof *u);
+    if (!u)
+      rc = PX_ENOMEM;
+    else {
+      u_strFromUTF8(u, ulen + 1, NULL, b.ptr, (int32_t)b.len, &st);
+      *out = uregex_open(u, ulen, 0, NULL, &st);
+      if (U_FAILURE(st)) {
+        *out = NULL; /* cannot happen: each part compiled alone */
+        rc = px_error_set(PX_EUNICODE, PX_ERRCLASS_SEGMENT, (long)st,
+                          "combining rules: %s", u_errorName(st));
+      }
+    }
+  }
+  px_free(u);
+  px_buf_dispose(&b);
+  return rc;
+}
+
 /* Group the runs of combined rules of lr into units (see srx.h). */
 static int build_units(px_srx_langrule *lr) {
   lr->units = px_calloc(lr->count ? lr->count : 1, sizeof *lr->units);
   if (!lr->units)
     return PX_ENOMEM;
   size_t i = 0;
-  while (i < lr->count) {
+  int rc = 0;
+  while (i < lr->count && rc == 0) {
     px_srx_unit *un = &lr->units[lr->nunits++];
     un->rules = &lr->rules[i];
     if (!lr->rules[i].combined) {
@@ -281,49 +322,17 @@ static int build_units(px_srx_langrule *lr) {
     while (j < lr->count && lr->rules[j].combined)
       j++;
     un->count = j - i;
-    px_buf b;
-    px_buf_init(&b, 0);
-    int ok = 1;
-    for (size_t k = i; ok && k < j; k++) {
-      ok = (k == i || px_buf_putc(&b, '|') == 0) &&
-           px_buf_puts(&b, "(?:") == 0 &&
-           px_buf_puts(&b, lr->rules[k].combined_src) == 0 &&
-           px_buf_puts(&b, ")") == 0;
-    }
-    UChar *u = NULL;
-    if (ok) {
-      UErrorCode st = U_ZERO_ERROR;
-      int32_t ulen = 0;
-      u_strFromUTF8(NULL, 0, &ulen, b.ptr, (int32_t)b.len, &st);
-      st = U_ZERO_ERROR;
-      u = px_malloc(((size_t)ulen + 1) * sizeof *u);
-      if (u) {
-        u_strFromUTF8(u, ulen + 1, NULL, b.ptr, (int32_t)b.len, &st);
-        un->re = uregex_open(u, ulen, 0, NULL, &st);
-        if (U_FAILURE(st))
-          un->re = NULL;
-      }
-    }
-    px_free(u);
-    px_buf_dispose(&b);
-    if (!un->re) {
-      /* cannot happen for rules that compiled alone; be safe anyway:
-       * evaluate just the first rule on its own */
-      un->count = 1;
-      if (!ok)
-        return PX_ENOMEM;
-      j = i + 1;
-      /* make the rule evaluate separately */
-      uregex_close(lr->rules[i].combined);
-      lr->rules[i].combined = NULL;
-    }
+    un->combined = 1;
+    rc = group_regex(&un->group[0], lr, i, j, 0);
+    if (rc == 0)
+      rc = group_regex(&un->group[1], lr, i, j, 1);
     i = j;
   }
   for (size_t k = 0; k < lr->count; k++) {
     px_free(lr->rules[k].combined_src);
     lr->rules[k].combined_src = NULL;
   }
-  return 0;
+  return rc;
 }
 
 static void XMLCALL on_end(void *ud, const char *nm) {
@@ -373,8 +382,9 @@ static void XMLCALL on_end(void *ud, const char *nm) {
     px_buf_clear(&p->before_src);
     px_buf_clear(&p->after_src);
   } else if (strcmp(n, "languagerule") == 0) {
-    if (build_units(&p->doc->langrules[p->cur_langrule]) < 0)
-      fail_at(p, PX_ENOMEM, "out of memory", 0);
+    int brc = build_units(&p->doc->langrules[p->cur_langrule]);
+    if (brc < 0)
+      fail_at(p, brc, "cannot combine the rules", 0);
     p->cur_langrule = -1;
   }
 }
@@ -401,10 +411,10 @@ static void doc_dispose(px_srx_doc *d) {
         uregex_close(lr->rules[j].combined);
       px_free(lr->rules[j].combined_src);
     }
-    for (size_t j = 0; j < lr->nunits; j++) {
-      if (lr->units[j].re)
-        uregex_close(lr->units[j].re);
-    }
+    for (size_t j = 0; j < lr->nunits; j++)
+      for (int k = 0; k < 2; k++)
+        if (lr->units[j].group[k])
+          uregex_close(lr->units[j].group[k]);
     px_free(lr->units);
     px_free(lr->rules);
     px_free(lr->name);

@@ -31,17 +31,22 @@ typedef struct px_srx_rule {
   unsigned line;      /* where the rule is, for messages */
 } px_srx_rule;
 
-/* What the segmenter evaluates at a candidate: either one regex for a run
- * of consecutive combined rules, "(?:C1)|(?:C2)|...", which tells in one
- * call whether any of them matches (at most candidates none does; only
- * then are the rules tried one by one to find the first), or a single rule
- * that could not be combined (re NULL).  The alternatives carry no capture
- * groups on purpose: ICU copies every group on each backtracking step, and
- * marking groups made the one call slower than the separate ones. */
+/* Runs of consecutive combined rules are units.  At a candidate the
+ * segmenter knows ICU's default (break or not); only a first-matching rule
+ * of the other kind can change it.  So each unit has two filters, the
+ * alternation "(?:C1)|(?:C2)|..." of its break="no" rules (group[0]) and
+ * of its break="yes" rules (group[1]); one call tells whether any rule of
+ * that kind matches.  At most candidates none does and the default
+ * stands; otherwise the rules are tried one by one in order.  The
+ * alternatives carry no capture groups on purpose: ICU copies every group
+ * on each backtracking step, which made one marked call slower than the
+ * separate ones.  A rule that could not be combined is a unit of its own
+ * (combined 0) and is always evaluated. */
 typedef struct px_srx_unit {
-  URegularExpression *re;
   const px_srx_rule *rules; /* count rules, in order */
   size_t count;
+  int combined;
+  URegularExpression *group[2]; /* NULL: no rule of that kind */
 } px_srx_unit;
 
 typedef struct px_srx_langrule {
