@@ -1076,8 +1076,10 @@ int px_tm_txn_begin(px_tm_txn **out, px_tm *tm);
  * @return 0; #PX_EINVALID (no variant, bad language tag, two variants with
  *   one tag); #PX_EENCODING (the message names the variant's language and
  *   byte offset); #PX_ETOOBIG (a limit above); #PX_ESTORE; #PX_ENOMEM.
- *   After a failure the transaction can still be committed: the failed add
- *   changed nothing. */
+ *   After a refused unit (EINVAL, EENCODING, ETOOBIG) the transaction can
+ *   still be committed: the add changed nothing.  After a store failure or
+ *   running out of memory half-way, the transaction is spoiled: commit
+ *   fails with #PX_ESTORE and nothing is written. */
 int px_tm_add(px_tm_txn *txn, const px_unit *u, uint64_t *id_out,
               int *was_new);
 
@@ -1157,7 +1159,10 @@ typedef struct px_tm_stat {
   uint64_t variants;     /**< variants in all languages */
   uint64_t text_bytes;   /**< UTF-8 bytes of all variant texts */
   uint64_t docs;         /**< distinct document ids */
-  uint64_t store_bytes;  /**< pages in use x page size */
+  uint64_t store_bytes;  /**< size of the used part of data.mdb (up to the
+                              last page in use) */
+  uint64_t free_bytes;   /**< of which pages free for reuse (LMDB's
+                              freelist: copy-on-write leaves them) */
   uint64_t map_bytes;    /**< the current map size */
   uint64_t index_terms;  /**< distinct (language, word) index keys */
   unsigned schema;       /**< the store's schema version */
@@ -1533,7 +1538,8 @@ typedef struct px_tmx_import_opts {
                              for the whole file; -1 (default): one
                              transaction when the file is at most
                              single_max bytes, else 10,000 */
-  uint64_t single_max;  /**< 0: 32 MiB */
+  uint64_t single_max;  /**< 0: 16 MiB (one transaction holds the
+                             whole file in memory) */
 } px_tmx_import_opts;
 #define PX_TMX_IMPORT_OPTS_INIT {1, PX_TMX_READ_OPTS_INIT, 0, -1, 0}
 

@@ -20,7 +20,7 @@
 #include "tmx.h"
 
 #define DEFAULT_BATCH 10000
-#define DEFAULT_SINGLE_MAX (32u * 1024u * 1024u)
+#define DEFAULT_SINGLE_MAX (16u * 1024u * 1024u)
 
 typedef struct imp {
   px_tm *tm;

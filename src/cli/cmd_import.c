@@ -49,7 +49,7 @@ static const cli_opt opts[] = {
      OPT_RESUME},
     {"batch", 0, "N",
      "units per transaction (0: the whole file in one; default: one for "
-     "files up to 32 MiB, else 10000 with a resumable checkpoint)",
+     "files up to 16 MiB, else 10000 with a resumable checkpoint)",
      OPT_BATCH},
     {"quiet", 'q', NULL, "no summary line", OPT_QUIET},
     {"json", 0, NULL, "print the summary as one JSON object per file",
@@ -207,7 +207,7 @@ const cli_command cli_cmd_import = {
     "Each file is all or nothing: a malformed file (not well-formed XML, "
     "entity declarations, a bad unit) stores nothing and the error names "
     "FILE:LINE:COL; with --skip-bad, bad units are reported and skipped "
-    "instead.  Files over 32 MiB are checked in full first, then stored in "
+    "instead.  Files over 16 MiB are checked in full first, then stored in "
     "transactions of 10000 units, each committed with a checkpoint: if the "
     "import is killed, run it again with --resume to go on where it "
     "stopped.\n\n"
