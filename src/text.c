@@ -493,12 +493,64 @@ enum {
   CP_N = 1u << 9,       /* general category N* */
   CP_CTRL = 1u << 10,   /* Cc or Cf */
   CP_EXT = 1u << 11,    /* extends the token before it: M*, ZWNJ, ZWJ, VS */
-  CP_MN = 1u << 12      /* Mn or Me: removed by PX_NORM_MARKS */
+  CP_MN = 1u << 12,     /* Mn or Me: removed by PX_NORM_MARKS */
+  CP_FC_SHIFT = 16      /* bits 16-19: the fast tokenizer's FC_ class */
 };
 
-static uint16_t cp_compute(UChar32 c) {
+enum {
+  FC_BAIL = 0,  /* not handled here: use ICU */
+  FC_SPACE,     /* white space and controls: dropped */
+  FC_LETTER,    /* A-Z a-z */
+  FC_DIGIT,     /* 0-9 */
+  FC_MIDNUMLET, /* . ' and U+2018/U+2019: inside words and numbers */
+  FC_MIDNUM,    /* , ; : inside numbers only */
+  FC_EXTNUM,    /* _ */
+  FC_PUNCT,     /* other punctuation: one token each */
+  FC_SYMBOL     /* symbols: one token each */
+};
+
+/* How the generic fast tokenizer treats c (an FC_ value, or FC_EXTEND),
+ * from ICU's Word_Break property; anything that ICU tailors or segments
+ * with dictionaries, and scripts not checked against ICU, is FC_BAIL. */
+enum { FC_EXTEND = 9 };
+static unsigned fc_compute(UChar32 c) {
+  if (c == '@' || u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC))
+    return FC_BAIL;
+  UErrorCode st = U_ZERO_ERROR;
+  UScriptCode sc = uscript_getScript(c, &st);
+  if (U_FAILURE(st) ||
+      (sc != USCRIPT_COMMON && sc != USCRIPT_INHERITED && sc != USCRIPT_LATIN &&
+       sc != USCRIPT_CYRILLIC && sc != USCRIPT_ARABIC && sc != USCRIPT_GREEK))
+    return FC_BAIL;
   uint32_t gc = U_GET_GC_MASK(c);
-  uint16_t k = 0;
+  switch (u_getIntPropertyValue(c, UCHAR_WORD_BREAK)) {
+  case U_WB_ALETTER: return FC_LETTER;
+  case U_WB_NUMERIC: return FC_DIGIT;
+  case U_WB_MIDNUMLET:
+  case U_WB_SINGLE_QUOTE: return FC_MIDNUMLET;
+  case U_WB_MIDNUM: return FC_MIDNUM;
+  case U_WB_EXTENDNUMLET: return FC_EXTNUM;
+  case U_WB_EXTEND:
+  case U_WB_FORMAT: return FC_EXTEND;
+  case U_WB_CR:
+  case U_WB_LF:
+  case U_WB_NEWLINE:
+  case U_WB_WSEGSPACE: return FC_SPACE;
+  case U_WB_OTHER:
+    if (u_isUWhiteSpace(c) || (gc & (U_GC_CC_MASK | U_GC_CF_MASK)))
+      return FC_SPACE;
+    if (gc & U_GC_P_MASK)
+      return FC_PUNCT;
+    if (gc & (U_GC_L_MASK | U_GC_N_MASK | U_GC_M_MASK))
+      return FC_BAIL;
+    return FC_SYMBOL;
+  default: return FC_BAIL; /* MidLetter, Hebrew, Katakana, RI, ZWJ... */
+  }
+}
+
+static uint32_t cp_compute(UChar32 c) {
+  uint32_t gc = U_GET_GC_MASK(c);
+  uint32_t k = fc_compute(c) << CP_FC_SHIFT;
   if (gc & U_GC_ND_MASK) {
     int32_t v = u_charDigitValue(c);
     if (v >= 0 && v <= 9)
@@ -527,12 +579,12 @@ static uint16_t cp_compute(UChar32 c) {
   return k;
 }
 
-static uint16_t cp_table[0x10000];
+static uint32_t cp_table[0x10000];
 static atomic_uchar cp_ready[0x100];
 static pthread_mutex_t cp_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void cp_fill(unsigned block) {
-  uint16_t tmp[256];
+  uint32_t tmp[256];
   for (unsigned i = 0; i < 256; i++)
     tmp[i] = cp_compute((UChar32)(block << 8 | i));
   pthread_mutex_lock(&cp_lock);
@@ -543,7 +595,7 @@ static void cp_fill(unsigned block) {
   pthread_mutex_unlock(&cp_lock);
 }
 
-static inline uint16_t cp_class(UChar32 c) {
+static inline uint32_t cp_class(UChar32 c) {
   if (c > 0xFFFF)
     return cp_compute(c);
   unsigned block = (unsigned)c >> 8;
@@ -788,7 +840,7 @@ static int normalize_filter(text_cache *c, const ubuf *b, unsigned flags,
       continue;
     if ((flags & PX_NORM_SPACES) && (ch == 0xFEFF || ch == 0x200B))
       continue; /* invisible: a stray BOM, a zero-width space */
-    uint16_t k = cp_class(ch);
+    uint32_t k = cp_class(ch);
     int space = 0;
     if ((flags & PX_NORM_PUNCT) && (k & CP_PUNCT)) {
       if (!(k & CP_DASH))
@@ -924,7 +976,7 @@ static px_token_kind word_kind(const UChar *u, int32_t from, int32_t to) {
   for (int32_t i = from; i < to;) {
     UChar32 ch;
     U16_NEXT(u, i, to, ch);
-    uint16_t k = cp_class(ch);
+    uint32_t k = cp_class(ch);
     if (k & CP_ALPHA)
       return PX_TOK_WORD;
     digits |= (k & CP_DIGITVAL) != 0;
@@ -969,7 +1021,7 @@ static int split_other(tok_sink *k, const UChar *u, int32_t from, int32_t to,
     UChar32 ch;
     U16_NEXT(u, i, to, ch);
     size_t clen = U8_LENGTH(ch);
-    uint16_t cls = cp_class(ch);
+    uint32_t cls = cp_class(ch);
     px_token *last = k->n ? &k->c->toks[k->n - 1] : NULL;
     int rc = 0, ri = ch >= 0x1F1E6 && ch <= 0x1F1FF;
     if ((cls & CP_EXT) || (after_zwj && open && last)) {
@@ -1017,17 +1069,6 @@ static int split_other(tok_sink *k, const UChar *u, int32_t from, int32_t to,
  * apply it reduces to a few cases, handled here without ICU; anything else
  * (including '@', which ICU treats as a letter with odd statuses) falls
  * back to ICU.  Tests compare the two on random text. */
-enum {
-  FC_BAIL = 0,  /* not handled here: use ICU */
-  FC_SPACE,     /* white space and controls: dropped */
-  FC_LETTER,    /* A-Z a-z */
-  FC_DIGIT,     /* 0-9 */
-  FC_MIDNUMLET, /* . ' and U+2018/U+2019: inside words and numbers */
-  FC_MIDNUM,    /* , ; : inside numbers only */
-  FC_EXTNUM,    /* _ */
-  FC_PUNCT,     /* other punctuation: one token each */
-  FC_SYMBOL     /* symbols: one token each */
-};
 static unsigned char fast_ascii[128];
 static pthread_once_t fast_once = PTHREAD_ONCE_INIT;
 
@@ -1153,6 +1194,120 @@ static int tokenize_fast(tok_sink *k, const char *str, size_t len) {
   return 1;
 }
 
+/* Decode the code point of valid UTF-8 at s[i]; its byte length in *n. */
+static inline UChar32 decode_valid(const unsigned char *s, size_t i,
+                                   size_t *n) {
+  unsigned c = s[i];
+  if (c < 0x80) {
+    *n = 1;
+    return (UChar32)c;
+  }
+  if (c < 0xE0) {
+    *n = 2;
+    return (UChar32)((c & 0x1F) << 6 | (s[i + 1] & 0x3F));
+  }
+  if (c < 0xF0) {
+    *n = 3;
+    return (UChar32)((c & 0x0F) << 12 | (s[i + 1] & 0x3F) << 6 |
+                     (s[i + 2] & 0x3F));
+  }
+  *n = 4;
+  return (UChar32)((c & 0x07) << 18 | (s[i + 1] & 0x3F) << 12 |
+                   (s[i + 2] & 0x3F) << 6 | (s[i + 3] & 0x3F));
+}
+
+static inline unsigned fc_of(UChar32 c) {
+  return c > 0xFFFF ? FC_BAIL : (cp_class(c) >> CP_FC_SHIFT) & 0xF;
+}
+
+/* The kind of a word-like run s[from..to), as word_kind() decides it. */
+static px_token_kind run_kind(const unsigned char *s, size_t from, size_t to) {
+  int digits = 0;
+  for (size_t i = from, n; i < to; i += n) {
+    uint32_t k = cp_class(decode_valid(s, i, &n));
+    if (k & CP_ALPHA)
+      return PX_TOK_WORD;
+    digits |= (k & CP_DIGITVAL) != 0;
+  }
+  return digits ? PX_TOK_NUMBER : PX_TOK_WORD;
+}
+
+/* The same idea as tokenize_fast() for Latin, Cyrillic, Arabic-script and
+ * Greek text: UAX #29 restricted to the Word_Break classes ICU's root rules
+ * use unchanged for these scripts, with marks and format characters
+ * (harakat, ZWNJ, LRM) transparent inside words.  Text with anything else,
+ * or with a mark that does not follow a word character, goes to ICU.
+ * Returns 1 when done, 0 for ICU (k->n reset), or PX_ENOMEM. */
+static int tokenize_generic(tok_sink *k, const char *str, size_t len) {
+  const unsigned char *s = (const unsigned char *)str;
+  size_t i, n, n2, n3;
+  unsigned prev = FC_SPACE;
+  for (i = 0; i < len; i += n) {
+    unsigned f = fc_of(decode_valid(s, i, &n));
+    if (f == FC_BAIL)
+      return 0;
+    if (f == FC_EXTEND) {
+      /* ICU stops a word before a connector that marks extend (U+202F +
+       * LRM), so only letters and digits take marks here. */
+      if (prev != FC_LETTER && prev != FC_DIGIT)
+        return 0;
+    } else {
+      prev = f;
+    }
+  }
+  i = 0;
+  while (i < len) {
+    unsigned f = fc_of(decode_valid(s, i, &n));
+    int rc = 0;
+    if (f == FC_SPACE) {
+      i += n;
+      continue;
+    }
+    if (f == FC_LETTER || f == FC_DIGIT || f == FC_EXTNUM) {
+      size_t start = i, main = 1;
+      unsigned last = f;
+      i += n;
+      while (i < len) {
+        unsigned f2 = fc_of(decode_valid(s, i, &n2));
+        if (f2 == FC_EXTEND) { /* WB4: transparent */
+          i += n2;
+          continue;
+        }
+        if (f2 == FC_LETTER || f2 == FC_DIGIT || f2 == FC_EXTNUM) {
+          last = f2; /* WB5, WB8-10, WB13a-b */
+          main++;
+          i += n2;
+          continue;
+        }
+        if ((f2 != FC_MIDNUMLET && f2 != FC_MIDNUM) || i + n2 >= len)
+          break;
+        unsigned f3 = fc_of(decode_valid(s, i + n2, &n3));
+        /* WB6-7: letter (MidNumLet|') letter; WB11-12: digit mid digit */
+        if ((last == FC_LETTER && f2 == FC_MIDNUMLET && f3 == FC_LETTER) ||
+            (last == FC_DIGIT && f3 == FC_DIGIT)) {
+          i += n2 + n3;
+          last = f3;
+          main += 2;
+          continue;
+        }
+        break;
+      }
+      if (main == 1 && last == FC_EXTNUM) {
+        k->n = 0; /* a lone connector has no word status in ICU */
+        return 0;
+      }
+      rc = tok_push(k, start, i - start, run_kind(s, start, i));
+    } else {
+      uint32_t cls = cp_class(decode_valid(s, i, &n));
+      rc = tok_push(k, i, n, (cls & CP_PUNCT) ? PX_TOK_PUNCT : PX_TOK_SYMBOL);
+      i += n;
+    }
+    if (rc < 0)
+      return rc;
+  }
+  return 1;
+}
+
 /* Languages whose ICU word rules are the root rules (the fast path is only
  * valid for those). */
 static int root_word_rules(const char *lang) {
@@ -1190,7 +1345,12 @@ int px_text_tokenize(px_token **out, size_t *count, const char *s, size_t len,
   tok_sink k = {c, 0};
   if (!c->icu_only && root_word_rules(lang)) {
     pthread_once(&fast_once, fast_init);
-    if ((rc = tokenize_fast(&k, s ? s : "", len)) < 0)
+    rc = tokenize_fast(&k, s ? s : "", len);
+    if (rc == 0) {
+      k.n = 0;
+      rc = tokenize_generic(&k, s ? s : "", len);
+    }
+    if (rc < 0)
       goto done;
     if (rc == 1)
       goto emit;

@@ -3,6 +3,7 @@
  * After a deliberate change, regenerate with PX_UPDATE_GOLDEN=1 and review
  * the diff before committing it. */
 #include "px_test.h"
+#include "text.h"
 
 #include <stdlib.h>
 
@@ -85,6 +86,12 @@ static void run_golden(int what, const char *golden) {
 
 PX_TEST(test_text_golden__tokens) {
   run_golden(G_TOKENS, "text/tokens.golden");
+}
+/* The same tokens with the ICU-free paths turned off. */
+PX_TEST(test_text_golden__tokens_icu_only) {
+  px_text__set_ascii_fast_path(0);
+  run_golden(G_TOKENS, "text/tokens.golden");
+  px_text__set_ascii_fast_path(1);
 }
 PX_TEST(test_text_golden__keys) { run_golden(G_KEYS, "text/keys.golden"); }
 PX_TEST(test_text_golden__romanized) {

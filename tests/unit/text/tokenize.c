@@ -263,3 +263,84 @@ PX_TEST(test_text_tokenize__fast_path_matches_icu) {
     }
   }
 }
+
+PX_TEST(test_text_tokenize__generic_fast_path_matches_icu) {
+  /* The same comparison for Persian, Arabic, Russian and Greek text with
+   * marks, ZWNJ, bidi controls, native digits and punctuation. */
+  static const char *pieces[] = {
+      "\xD8\xB1\xD9\x88\xD8\xAD\xD8\xA7\xD9\x86\xDB\x8C", /* روحانی */
+      "\xD9\x85\xDB\x8C",                                 /* می */
+      "\xE2\x80\x8C",                                     /* ZWNJ */
+      "\xE2\x80\x8D",                                     /* ZWJ (ICU) */
+      "\xE2\x80\x8E",                                     /* LRM */
+      "\xC2\xAD",                                         /* soft hyphen */
+      "\xD9\x8E",
+      "\xD9\x91", /* fatha, shadda */
+      "\xD9\x80", /* tatweel */
+      "\xDB\xB1\xDB\xB4",
+      "\xD9\xA2\xD9\xA0", /* ۱۴ ٢٠ */
+      "\xD9\xAB",
+      "\xD9\xAC", /* ٫ ٬ */
+      "\xD8\x8C",
+      "\xD8\x9B",
+      "\xD8\x9F", /* ، ؛ ؟ */
+      "\xC2\xAB",
+      "\xC2\xBB",
+      "\xC2\xA0",
+      "\xE2\x80\xAF",
+      "\xE2\x80\x8B",
+      "\xD0\x9F\xD1\x83\xD1\x82\xD0\xB8\xD0\xBD", /* Путин */
+      "\xD1\x91",                                 /* ё */
+      "\xD0\xB5\xCC\x81",                         /* е + acute */
+      "\xCE\xB1\xCE\xB8",                         /* αθ */
+      "\xCE\x87",                                 /* Greek ano teleia */
+      "\xD7\xA9",                                 /* Hebrew (ICU) */
+      "\xE4\xB8\xAD",                             /* Han (ICU) */
+      "\xE2\x82\xAC",
+      "\xE2\x84\x96",     /* € № */
+      "\xF0\x9F\x98\x80", /* emoji (ICU) */
+      "a",
+      "Z",
+      "1",
+      ".",
+      ",",
+      ";",
+      ":",
+      "'",
+      "_",
+      " ",
+      "-",
+      "\"",
+      "(",
+      "$",
+      "%",
+      "\t",
+      "\n",
+      "\xE2\x80\x99",
+      "\xE2\x80\x94",
+      "@"};
+  const size_t np = sizeof pieces / sizeof pieces[0];
+  const char *langs[] = {NULL, "fa", "ar", "ru", "en"};
+  char s[256], fast[4096], slow[4096];
+  int bad = 0;
+  for (int round = 0; round < 20000 && bad < 5; round++) {
+    size_t len = 0, parts = 1 + tok_rand() % 12;
+    for (size_t p = 0; p < parts; p++) {
+      /* Mostly the script pieces, so the fast path gets exercised. */
+      const char *piece = pieces[tok_rand() % (tok_rand() % 3 ? 27 : np)];
+      size_t pl = strlen(piece);
+      if (len + pl >= sizeof s)
+        break;
+      memcpy(s + len, piece, pl);
+      len += pl;
+    }
+    const char *lang = langs[tok_rand() % 5];
+    render_to(fast, sizeof fast, s, len, lang, 1);
+    render_to(slow, sizeof slow, s, len, lang, 0);
+    if (strcmp(fast, slow) != 0) {
+      px_test_fail(__FILE__, __LINE__, "\"%.*s\":\n    fast %s\n    icu  %s",
+                   (int)len, s, fast, slow);
+      bad++;
+    }
+  }
+}
