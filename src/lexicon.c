@@ -1220,23 +1220,48 @@ typedef struct dictd_ctx {
   size_t hwlen;
   int reverse;
   size_t added;
+  item_list hw_items; /* the headword cleaned once per entry */
+  int hw_state;       /* 0: not yet, 1: in hw_items, -1: unusable */
 } dictd_ctx;
 
+static void dictd_next_entry(dictd_ctx *c, const char *hw, size_t hwlen) {
+  items_dispose(&c->hw_items);
+  c->hw = hw;
+  c->hwlen = hwlen;
+  c->hw_state = 0;
+}
+
+/* One translation line of an entry: pair it with the headword, which is
+ * cleaned on the first line only (a reversed big dictionary would
+ * otherwise normalize each headword once per translation). */
 static int dictd_item(const char *s, size_t n, unsigned rank, void *payload) {
   dictd_ctx *c = payload;
+  px_lexicon *lx = c->lx;
   float w = 0.8f / (1.0f + 0.25f * (float)(rank > 20 ? 20 : rank));
-  int rc;
-  if (c->reverse)
-    rc = add_raw(c->lx, s, n, c->hw, c->hwlen, w, LEX_DICTD_WORDS,
-                 LEX_DICTD_HEAD_WORDS, &c->added);
-  else
-    rc = add_raw(c->lx, c->hw, c->hwlen, s, n, w, LEX_DICTD_HEAD_WORDS,
-                 LEX_DICTD_WORDS, &c->added);
+  int rc = 0;
+  if (c->hw_state == 0) {
+    rc = side_items(&c->hw_items, c->hw, c->hwlen,
+                    c->reverse ? lx->tgt_rules : lx->src_rules,
+                    LEX_DICTD_HEAD_WORDS);
+    c->hw_state = rc < 0 ? -1 : 1;
+  }
+  item_list it;
+  it.count = 0;
+  if (rc >= 0 && c->hw_state == 1)
+    rc = side_items(&it, s, n, c->reverse ? lx->src_rules : lx->tgt_rules,
+                    LEX_DICTD_WORDS);
+  for (size_t i = 0; rc >= 0 && i < c->hw_items.count; i++)
+    for (size_t j = 0; rc >= 0 && j < it.count; j++)
+      rc = c->reverse ? add_norm(lx, it.s[j], it.n[j], c->hw_items.s[i],
+                                 c->hw_items.n[i], w, &c->added)
+                      : add_norm(lx, c->hw_items.s[i], c->hw_items.n[i],
+                                 it.s[j], it.n[j], w, &c->added);
+  items_dispose(&it);
   /* A definition that is not text (a bad byte in one entry of a big
    * dictionary) costs that entry, not the dictionary. */
   if (rc == PX_EENCODING || rc == PX_EUNICODE)
     rc = 0;
-  return rc;
+  return rc < 0 ? rc : 0;
 }
 
 static int has_wikdict(const char *s, size_t n) {
@@ -1257,7 +1282,10 @@ int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path, int reverse) {
   px_buf name, tmp;
   px_buf_init(&name, 4096);
   px_buf_init(&tmp, LEX_MAX_DICT);
-  dictd_ctx ctx = {lx, NULL, 0, reverse, 0};
+  dictd_ctx ctx;
+  memset(&ctx, 0, sizeof ctx);
+  ctx.lx = lx;
+  ctx.reverse = reverse;
   int wikdict = 0;
   double t0 = now_seconds();
   int rc = slurp(index_path, LEX_MAX_FILE, &idx, &idxlen);
@@ -1350,8 +1378,7 @@ int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path, int reverse) {
       px_error_prefix("%s:%zu", index_path, e->line);
       goto done;
     }
-    ctx.hw = e->hw;
-    ctx.hwlen = e->hwlen;
+    dictd_next_entry(&ctx, e->hw, e->hwlen);
     rc = px_lexicon__dictd_items(body, e->len, wikdict, dictd_item, &ctx);
     if (rc < 0) {
       px_error_prefix("%s:%zu", index_path, e->line);
@@ -1362,6 +1389,7 @@ int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path, int reverse) {
   rc = add_source(lx, index_path, "dictd", reverse, records, ctx.added,
                   now_seconds() - t0);
 done:
+  items_dispose(&ctx.hw_items);
   dict_close(&r);
   px_buf_dispose(&name);
   px_buf_dispose(&tmp);
