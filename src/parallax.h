@@ -166,7 +166,8 @@ int32_t px_text_next(const char *s, size_t len, size_t *pos);
 
 /** Normalization steps for px_text_normalize(); combine with `|`.  They
  * apply in this order: NEWLINES, MARKS (via NFD) and NFC, FOLD (then NFC
- * again), then SPACES, DIGITS and PUNCT character by character. */
+ * again), then VARIANTS' letters, SPACES, DIGITS and PUNCT character by
+ * character. */
 enum px_norm_flags {
   PX_NORM_NFC = 1u << 0,    /**< Unicode NFC */
   PX_NORM_FOLD = 1u << 1,   /**< full Unicode case folding (default, not
@@ -185,7 +186,16 @@ enum px_norm_flags {
   PX_NORM_PUNCT = 1u << 5,  /**< remove punctuation (P*): dashes and '/'
                                  become a space ("Tehran-Moscow" is two
                                  words), the rest goes ("U.S." -> "US") */
-  PX_NORM_NEWLINES = 1u << 6 /**< CRLF and CR become LF; a leading BOM goes */
+  PX_NORM_NEWLINES = 1u << 6, /**< CRLF and CR become LF; a leading BOM
+                                   goes */
+  PX_NORM_VARIANTS = 1u << 7  /**< for loose matching: NFKC instead of NFC
+                                   (Arabic presentation forms, ligatures,
+                                   fullwidth forms, NBSP -> space, "…" ->
+                                   "..."), and letters writers use for one
+                                   another made one: Arabic ي ى -> Persian
+                                   ی, Arabic ك -> ک, Russian ё -> е.  Not
+                                   in #PX_NORM_KEY: add it where Persian
+                                   typed on Arabic keyboards must match */
 };
 /** The normalization of keys (exact-match hashes, index terms): NFC, case
  * fold, spaces collapsed, digits kept but made ASCII. */
@@ -238,9 +248,10 @@ typedef struct px_token {
  * marks, ZWJ sequences, emoji modifiers and flag pairs stay with the
  * character they extend.  The kind comes from the content (any letter makes
  * a word).  The text is not normalized first: offsets are into @p s as
- * given.  Lines of ASCII with common typography (curly quotes, dashes,
- * NBSP) take an ICU-free path with identical results for the languages
- * whose ICU word rules are the root rules.
+ * given.  Latin, Cyrillic, Arabic-script and Greek text (with common
+ * typography) takes an ICU-free path with results identical to ICU's for
+ * the languages whose ICU word rules are the root rules; anything else
+ * (CJK, Thai, Hebrew, emoji, ICU tailorings) goes through ICU.
  * @param[out] out   array of tokens, never NULL on success (even when
  *                   @p count is 0); free with px_free()
  * @param[out] count number of tokens

@@ -840,6 +840,19 @@ static int normalize_filter(text_cache *c, const ubuf *b, unsigned flags,
       continue;
     if ((flags & PX_NORM_SPACES) && (ch == 0xFEFF || ch == 0x200B))
       continue; /* invisible: a stray BOM, a zero-width space */
+    if (flags & PX_NORM_VARIANTS) {
+      /* Letters writers use for one another: Arabic yeh and alef maksura
+       * for Persian yeh, Arabic kaf for keheh (Arabic keyboards typing
+       * Persian), Russian ё written е. */
+      if (ch == 0x064A || ch == 0x0649)
+        ch = 0x06CC;
+      else if (ch == 0x0643)
+        ch = 0x06A9;
+      else if (ch == 0x0451)
+        ch = 0x0435;
+      else if (ch == 0x0401)
+        ch = 0x0415;
+    }
     uint32_t k = cp_class(ch);
     int space = 0;
     if ((flags & PX_NORM_PUNCT) && (k & CP_PUNCT)) {
@@ -876,16 +889,23 @@ int px_text_normalize(char **out, size_t *out_len, const char *s, size_t len,
   if ((rc = check_utf8(s, len, &ascii)) < 0)
     return rc;
   text_cache *c = tcache;
+  /* NFKC (PX_NORM_VARIANTS) changes NBSP and … so only ASCII is fast. */
   if (!(c && c->icu_only) &&
-      (ascii || fast_normalizable((const unsigned char *)s, len)))
+      (ascii || (!(flags & PX_NORM_VARIANTS) &&
+                 fast_normalizable((const unsigned char *)s, len))))
     return normalize_fast(out, out_len, s ? s : "", len, flags);
   if (len > PX_TEXT_MAX_ICU_LEN)
     return too_big(len);
   if (!(c = cache_get()))
     return PX_ENOMEM;
   UErrorCode st = U_ZERO_ERROR;
-  const UNormalizer2 *nfc = unorm2_getNFCInstance(&st);
-  const UNormalizer2 *nfd = U_SUCCESS(st) ? unorm2_getNFDInstance(&st) : NULL;
+  /* PX_NORM_VARIANTS composes with the compatibility mappings too. */
+  int compat = (flags & PX_NORM_VARIANTS) != 0;
+  const UNormalizer2 *nfc =
+      compat ? unorm2_getNFKCInstance(&st) : unorm2_getNFCInstance(&st);
+  const UNormalizer2 *nfd = U_FAILURE(st) ? NULL
+                            : compat      ? unorm2_getNFKDInstance(&st)
+                                          : unorm2_getNFDInstance(&st);
   if (U_FAILURE(st))
     return px_text__icu_error(st, "loading the normalization data");
   size_t n = 0;
@@ -899,7 +919,7 @@ int px_text_normalize(char **out, size_t *out_len, const char *s, size_t len,
     drop_marks(&c->a);
     if ((rc = apply_norm2(nfc, &c->a, &c->b)) < 0)
       goto done;
-  } else if (flags & PX_NORM_NFC) {
+  } else if (flags & (PX_NORM_NFC | PX_NORM_VARIANTS)) {
     if ((rc = apply_norm2(nfc, &c->a, &c->b)) < 0)
       goto done;
   }
@@ -912,7 +932,7 @@ int px_text_normalize(char **out, size_t *out_len, const char *s, size_t len,
      * drop marks again and re-check NFC. */
     if (changed && (flags & PX_NORM_MARKS))
       drop_marks(&c->a);
-    if (changed && (flags & (PX_NORM_NFC | PX_NORM_MARKS)) &&
+    if (changed && (flags & (PX_NORM_NFC | PX_NORM_MARKS | PX_NORM_VARIANTS)) &&
         (rc = apply_norm2(nfc, &c->a, &c->b)) < 0)
       goto done;
   }

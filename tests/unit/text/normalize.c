@@ -156,6 +156,34 @@ PX_TEST(test_text_normalize__punct) {
              PX_NORM_PUNCT, "a b"); /* em dash */
 }
 
+PX_TEST(test_text_normalize__variants) {
+  /* Arabic yeh/kaf typed for Persian ones: كيهان (Arabic letters) and کیهان
+   * (Persian) become one key. */
+  char *a, *b;
+  const char *ar = "\xD9\x83\xD9\x8A\xD9\x87\xD8\xA7\xD9\x86";
+  const char *fa = "\xDA\xA9\xDB\x8C\xD9\x87\xD8\xA7\xD9\x86";
+  unsigned f = PX_NORM_KEY | PX_NORM_VARIANTS;
+  CHECK_OK(px_text_normalize(&a, NULL, ar, strlen(ar), f));
+  CHECK_OK(px_text_normalize(&b, NULL, fa, strlen(fa), f));
+  CHECK_STR(a, fa);
+  CHECK_STR(b, fa);
+  px_free(a);
+  px_free(b);
+  /* Presentation forms (from PDFs) become letters: ﻻ -> لا; alef maksura. */
+  check_norm("\xEF\xBB\xBB \xD9\x85\xD9\x88\xD8\xB3\xD9\x89", f,
+             "\xD9\x84\xD8\xA7 \xD9\x85\xD9\x88\xD8\xB3\xDB\x8C");
+  /* Ёлка, ёж -> елка, еж; fullwidth and ligatures. */
+  check_norm("\xD0\x81\xD0\xBB\xD0\xBA\xD0\xB0 \xD1\x91\xD0\xB6", f,
+             "\xD0\xB5\xD0\xBB\xD0\xBA\xD0\xB0 \xD0\xB5\xD0\xB6");
+  check_norm("\xEF\xBC\xA1\xEF\xBC\x91 \xEF\xAC\x81le", f, "a1 file");
+  /* NBSP and the ellipsis go through NFKC too. */
+  check_norm("a\xC2\xA0"
+             "b\xE2\x80\xA6",
+             PX_NORM_VARIANTS, "a b...");
+  /* Without the flag nothing of this happens. */
+  check_norm(ar, PX_NORM_KEY, ar);
+}
+
 PX_TEST(test_text_normalize__key) {
   check_norm("  The  PRESIDENT\xC2\xA0Rouhani\r\nsaid \xDB\xB1\xDB\xB4 ",
              PX_NORM_KEY, "the president rouhani said 14");
@@ -201,7 +229,7 @@ PX_TEST(test_text_normalize__fast_path_matches_icu) {
             r < 6 ? pool[rng() % (sizeof pool - 1)] : (char)(rng() % 128);
       }
     }
-    unsigned flags = rng() % 128;
+    unsigned flags = rng() % 256;
     char *fast = NULL, *slow = NULL;
     size_t nf = 0, ns = 0;
     px_text__set_ascii_fast_path(1);
