@@ -1588,10 +1588,7 @@ int px_tm_delete_unit(px_tm_txn *x, uint64_t id) {
     return rc;
   }
   log_end(x, at);
-  rc = exec_logged(x, at);
-  if (rc == PX_ENOTFOUND)
-    x->broken = 0; /* nothing changed */
-  return rc;
+  return exec_logged(x, at);
 }
 
 int px_tm_delete_doc(px_tm_txn *x, const char *doc_id, uint64_t *deleted) {
@@ -1864,6 +1861,23 @@ int px_tm_stats(px_tm_stat **out, px_tm *tm) {
   mdb_env_info(tm->env, &info);
   mdb_env_stat(tm->env, &st);
   s->store_bytes = (uint64_t)(info.me_last_pgno + 1) * st.ms_psize;
+  /* free pages: the freelist (database 0) holds page-number lists whose
+   * first word is their length */
+  if ((mrc = mdb_cursor_open(t, 0, &cur)) == 0) {
+    uint64_t nfree = 0;
+    mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+    while (mrc == 0) {
+      if (v.mv_size >= sizeof(size_t)) {
+        size_t npg;
+        memcpy(&npg, v.mv_data, sizeof npg);
+        nfree += npg;
+      }
+      mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+    }
+    mdb_cursor_close(cur);
+    cur = NULL;
+    s->free_bytes = nfree * st.ms_psize;
+  }
   s->map_bytes = info.me_mapsize;
   s->readers = info.me_numreaders;
   s->schema = PX_TM_SCHEMA_VERSION;

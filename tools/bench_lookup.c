@@ -113,8 +113,7 @@ static int generate(const char *dir, long n) {
     for (unsigned k = 0; k < nw; k++) {
       word(w, sizeof w, zipf(vocab));
       el += (size_t)snprintf(en + el, sizeof en - el, "%s%s", k ? " " : "", w);
-      xl += (size_t)snprintf(xx + xl, sizeof xx - xl, "%sx%s", k ? " " : "",
-                             w);
+      xl += (size_t)snprintf(xx + xl, sizeof xx - xl, "%sx%s", k ? " " : "", w);
     }
     el += (size_t)snprintf(en + el, sizeof en - el, " %ld.", i);
     xl += (size_t)snprintf(xx + xl, sizeof xx - xl, " %ld.", i);
@@ -152,7 +151,8 @@ fail:
   return 1;
 }
 
-/* ---- measuring ------------------------------------------------------------- */
+/* ---- measuring -------------------------------------------------------------
+ */
 
 static int run(const char *dir, const char *qpath) {
   px_tm *tm = NULL;
@@ -230,8 +230,8 @@ static int run(const char *dir, const char *qpath) {
     if (px_text_tokenize(&tok, &nt, q[i], strlen(q[i]), lang[i]) == 0 &&
         nt >= 4) {
       size_t a = nt / 2;
-      while (a + 1 < nt && (tok[a].kind != PX_TOK_WORD ||
-                            tok[a + 1].kind != PX_TOK_WORD))
+      while (a + 1 < nt &&
+             (tok[a].kind != PX_TOK_WORD || tok[a + 1].kind != PX_TOK_WORD))
         a++;
       if (a + 1 < nt) {
         const char *ph = q[i] + tok[a].off;
@@ -244,8 +244,7 @@ static int run(const char *dir, const char *qpath) {
         tc[nc] = now_us() - t0;
         cc[nc++] = cpu_us() - c0;
         if (rc)
-          fprintf(stderr, "concordance %zu: %s\n", i,
-                  px_error_last()->message);
+          fprintf(stderr, "concordance %zu: %s\n", i, px_error_last()->message);
         hits_c += nh > 0;
         px_tm_concord_free(h, nh);
       }
@@ -254,12 +253,14 @@ static int run(const char *dir, const char *qpath) {
   }
   px_tm_stat *st = NULL;
   if (px_tm_stats(&st, tm) == 0) {
-    printf("memory %s: %llu units, %llu variants, %llu bytes of text, store "
-           "%llu bytes = %.2fx the text\n",
-           dir, (unsigned long long)st->units,
-           (unsigned long long)st->variants,
-           (unsigned long long)st->text_bytes,
-           (unsigned long long)st->store_bytes,
+    uint64_t used = st->store_bytes - st->free_bytes;
+    printf("memory %s: %llu units, %llu variants, %llu bytes of text; store "
+           "%llu bytes in use = %.2fx the text (+ %llu free pages' bytes: "
+           "file part %.2fx)\n",
+           dir, (unsigned long long)st->units, (unsigned long long)st->variants,
+           (unsigned long long)st->text_bytes, (unsigned long long)used,
+           st->text_bytes ? (double)used / st->text_bytes : 0,
+           (unsigned long long)st->free_bytes,
            st->text_bytes ? (double)st->store_bytes / st->text_bytes : 0);
     px_free(st);
   }

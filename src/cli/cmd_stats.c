@@ -46,7 +46,8 @@ static int run(int argc, char **argv) {
     px_tm_close(tm);
     return ec;
   }
-  double ratio = s->text_bytes ? (double)s->store_bytes / s->text_bytes : 0;
+  uint64_t used = s->store_bytes - s->free_bytes;
+  double ratio = s->text_bytes ? (double)used / s->text_bytes : 0;
   if (strcmp(format, "json") == 0) {
     fputs("{\"path\":", stdout);
     cli_json_str(stdout, px_tm_path(tm), strlen(px_tm_path(tm)));
@@ -57,9 +58,11 @@ static int run(int argc, char **argv) {
       printf("%s\"%s\":%llu", i ? "," : "", s->langs[i].lang,
              (unsigned long long)s->langs[i].variants);
     printf("},\"documents\":%llu,\"text_bytes\":%llu,\"store_bytes\":%llu,"
-           "\"map_bytes\":%llu,\"index_terms\":%llu,\"readers\":%u}\n",
+           "\"free_bytes\":%llu,\"map_bytes\":%llu,\"index_terms\":%llu,"
+           "\"readers\":%u}\n",
            (unsigned long long)s->docs, (unsigned long long)s->text_bytes,
-           (unsigned long long)s->store_bytes, (unsigned long long)s->map_bytes,
+           (unsigned long long)s->store_bytes,
+           (unsigned long long)s->free_bytes, (unsigned long long)s->map_bytes,
            (unsigned long long)s->index_terms, s->readers);
   } else {
     printf("memory:      %s (schema %u)\n", px_tm_path(tm), s->schema);
@@ -72,8 +75,9 @@ static int run(int argc, char **argv) {
     printf("documents:   %llu\n", (unsigned long long)s->docs);
     printf("text:        %llu bytes of UTF-8\n",
            (unsigned long long)s->text_bytes);
-    printf("store:       %llu bytes in use (%.1fx the text), map %llu bytes\n",
-           (unsigned long long)s->store_bytes, ratio,
+    printf("store:       %llu bytes in use (%.1fx the text) + %llu free, map "
+           "%llu bytes\n",
+           (unsigned long long)used, ratio, (unsigned long long)s->free_bytes,
            (unsigned long long)s->map_bytes);
     printf("index terms: %llu\n", (unsigned long long)s->index_terms);
     printf("readers:     %u\n", s->readers);
