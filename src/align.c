@@ -24,6 +24,7 @@
  *     posterior probability.
  */
 #include <math.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,9 +37,9 @@
 #define MAX_SENT_LEN ((size_t)1 << 20)
 #define MAX_PAIR_LEN ((size_t)1 << 16)
 #define MAX_PAIRS ((size_t)1000000)
-#define DEFAULT_BAND 12
-#define BLOCK 8             /* sentences per block at a coarser level */
-#define FULL_DP_CELLS 90000 /* below this, no coarse level is needed */
+#define DEFAULT_BAND 8
+#define BLOCK 8            /* sentences per block at a coarser level */
+#define FULL_DP_CELLS 6000 /* below this, no coarse level is needed */
 #define INF 1e30
 
 /* Bead types, in the order of the DP's backpointers. */
@@ -600,9 +601,9 @@ static int side_build(ctx *c, side *sd, const px_align_sent *in, size_t n,
   for (size_t t = 0; t < sd->nti; t++) {
     tokinfo *ti = &sd->ti[t];
     double idf = ti->df ? log(((double)n + 1.0) / ti->df) / ln : 1.0;
-    if (idf < 0.1)
-      idf = 0.1;
-    ti->w = (float)(ti->base * idf);
+    /* the commonest words (in most sentences of the document) match
+     * everywhere and say nothing: they are not units at all */
+    ti->w = idf < 0.15 ? 0.0f : (float)(ti->base * idf);
   }
 done:
   px_free(tk);
@@ -649,10 +650,10 @@ static int jw_pass(side *S, side *T) {
     double bs = 0.0;
     best[i] = UINT32_MAX;
     size_t tried = 0;
-    for (uint32_t q = start[b]; q < start[b] + cnt[b] && tried < 400; q++) {
+    for (uint32_t q = start[b]; q < start[b] + cnt[b] && tried < 150; q++) {
       uint32_t j = order[q];
       size_t bl = T->cog.len[j];
-      if (bl + 2 < al || al + 2 < bl)
+      if (bl + 1 < al || al + 1 < bl)
         continue;
       tried++;
       double sim = px_text_jaro_winkler(a, al, sm_str(&T->cog, j), bl);
@@ -752,7 +753,8 @@ static int side_filter(side *a, const side *b) {
   for (size_t i = 0; i < a->n; i++) {
     a->l_off[i] = (uint32_t)a->live.n;
     for (uint32_t q = a->t_off[i]; q < a->t_off[i + 1]; q++)
-      if (a->ti[a->toks.v[q]].fn && (rc = u32_push(&a->live, a->toks.v[q])))
+      if (a->ti[a->toks.v[q]].fn && a->ti[a->toks.v[q]].w > 0 &&
+          (rc = u32_push(&a->live, a->toks.v[q])))
         return rc;
   }
   a->l_off[a->n] = (uint32_t)a->live.n;
@@ -770,6 +772,11 @@ typedef struct level {
   uint64_t *bloom;
   unsigned char *furn;
   int fine;
+  /* inverted index: key pk[j] occurs in groups pg[ps[j] .. ps[j+1]) */
+  size_t nkeys;
+  uint32_t *pk, *ps, *pg;
+  uint32_t *ph; /* hash of keys: index into pk + 1, 0 empty */
+  size_t phcap;
 } level;
 
 static void level_dispose(level *L) {
@@ -780,6 +787,10 @@ static void level_dispose(level *L) {
   px_free(L->kv);
   px_free(L->bloom);
   px_free(L->furn);
+  px_free(L->pk);
+  px_free(L->ps);
+  px_free(L->pg);
+  px_free(L->ph);
   memset(L, 0, sizeof *L);
 }
 
@@ -788,8 +799,74 @@ static int cmp_u32(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-static unsigned bloom_bit(uint32_t k) {
-  return (unsigned)((k * 0x9E3779B1u) >> 26);
+/* A 512-bit Bloom filter per group with two probes: most keys a unit
+ * tries are not in the other sentence, and the filter says so without a
+ * binary search. */
+#define BLOOM_WORDS 8
+static unsigned bloom_a(uint32_t k) {
+  return (unsigned)((k * 0x9E3779B1u) >> 23);
+}
+static unsigned bloom_b(uint32_t k) {
+  return (unsigned)((k * 0x85EBCA6Bu + 0x27d4eb2fu) >> 23);
+}
+static void bloom_set(uint64_t *bl, uint32_t k) {
+  unsigned a = bloom_a(k), b = bloom_b(k);
+  bl[a >> 6] |= 1ull << (a & 63);
+  bl[b >> 6] |= 1ull << (b & 63);
+}
+static int bloom_test(const uint64_t *bl, uint32_t k) {
+  unsigned a = bloom_a(k), b = bloom_b(k);
+  return (bl[a >> 6] >> (a & 63)) & (bl[b >> 6] >> (b & 63)) & 1;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Build the inverted index key -> groups from the per-group key sets. */
+static int level_index(level *L) {
+  size_t n = L->ko[L->n];
+  uint64_t *pairs = px_malloc((n ? n : 1) * sizeof *pairs);
+  if (!pairs)
+    return PX_ENOMEM;
+  for (size_t i = 0; i < L->n; i++)
+    for (uint32_t q = L->ko[i]; q < L->ko[i + 1]; q++)
+      pairs[q] = ((uint64_t)L->kv[q] << 32) | (uint64_t)i;
+  qsort(pairs, n, sizeof *pairs, cmp_u64);
+  size_t nk = 0;
+  for (size_t q = 0; q < n; q++)
+    if (q == 0 || (pairs[q] >> 32) != (pairs[q - 1] >> 32))
+      nk++;
+  L->nkeys = nk;
+  L->pk = px_malloc((nk + 1) * sizeof *L->pk);
+  L->ps = px_malloc((nk + 1) * sizeof *L->ps);
+  L->pg = px_malloc((n ? n : 1) * sizeof *L->pg);
+  L->phcap = 16;
+  while (L->phcap < 2 * nk + 2)
+    L->phcap <<= 1;
+  L->ph = px_calloc(L->phcap, sizeof *L->ph);
+  if (!L->pk || !L->ps || !L->pg || !L->ph) {
+    px_free(pairs);
+    return PX_ENOMEM;
+  }
+  size_t j = 0;
+  for (size_t q = 0; q < n; q++) {
+    uint32_t k = (uint32_t)(pairs[q] >> 32);
+    if (q == 0 || k != (uint32_t)(pairs[q - 1] >> 32)) {
+      L->pk[j] = k;
+      L->ps[j] = (uint32_t)q;
+      size_t h = (size_t)((k * 0x9E3779B1u) & (L->phcap - 1));
+      while (L->ph[h])
+        h = (h + 1) & (L->phcap - 1);
+      L->ph[h] = (uint32_t)j + 1;
+      j++;
+    }
+    L->pg[q] = (uint32_t)(pairs[q] & 0xffffffffu);
+  }
+  L->ps[nk] = (uint32_t)n;
+  px_free(pairs);
+  return 0;
 }
 
 /* Build a level over groups g[0..n] (sentence boundaries; g is taken). */
@@ -804,7 +881,7 @@ static int level_build(level *L, const side *sd, uint32_t *g, size_t n,
   L->len = px_calloc(n + 1, sizeof *L->len);
   L->W = px_calloc(n + 1, sizeof *L->W);
   L->ko = px_calloc(n + 1, sizeof *L->ko);
-  L->bloom = px_calloc(n + 1, sizeof *L->bloom);
+  L->bloom = px_calloc((n + 1) * BLOOM_WORDS, sizeof *L->bloom);
   L->furn = px_calloc(n + 1, 1);
   if (!L->len || !L->W || !L->ko || !L->bloom || !L->furn)
     return PX_ENOMEM;
@@ -830,20 +907,38 @@ static int level_build(level *L, const side *sd, uint32_t *g, size_t n,
       if (q == 0 || sc.v[q] != sc.v[q - 1]) {
         if ((rc = u32_push(&kv, sc.v[q])))
           goto done;
-        L->bloom[i] |= 1ull << bloom_bit(sc.v[q]);
+        bloom_set(L->bloom + i * BLOOM_WORDS, sc.v[q]);
       }
   }
   L->ko[n] = (uint32_t)kv.n;
   L->kv = kv.v;
   kv.v = NULL;
+  rc = level_index(L);
 done:
   px_free(sc.v);
   px_free(kv.v);
   return rc;
 }
 
+/* Groups of L where key k occurs: pg[*a .. *b). */
+static void postings(const level *L, uint32_t k, size_t *a, size_t *b) {
+  *a = *b = 0;
+  if (!L->phcap)
+    return;
+  size_t i = (size_t)((k * 0x9E3779B1u) & (L->phcap - 1));
+  while (L->ph[i]) {
+    uint32_t j = L->ph[i] - 1;
+    if (L->pk[j] == k) {
+      *a = L->ps[j];
+      *b = L->ps[j + 1];
+      return;
+    }
+    i = (i + 1) & (L->phcap - 1);
+  }
+}
+
 static int has_key(const level *L, size_t i, uint32_t k) {
-  if (!(L->bloom[i] & (1ull << bloom_bit(k))))
+  if (!bloom_test(L->bloom + i * BLOOM_WORDS, k))
     return 0;
   const uint32_t *v = L->kv + L->ko[i];
   size_t lo = 0, hi = L->ko[i + 1] - L->ko[i];
@@ -870,7 +965,7 @@ static int tok_matches(const side *sd, const tokinfo *ti, const level *L,
 static float group_match(const side *sa, const level *La, size_t i,
                          const level *Lb, size_t j) {
   float m = 0;
-  if (!Lb->bloom[j])
+  if (Lb->ko[j] == Lb->ko[j + 1])
     return 0;
   uint32_t s0 = sa->l_off[La->g[i]], s1 = sa->l_off[La->g[i + 1]];
   for (uint32_t q = s0; q < s1; q++) {
@@ -912,16 +1007,37 @@ static void set_match_rates(params *p, double p0, double p1) {
   }
 }
 
+/* -log(erfc(x)) for x >= 0: a table with linear interpolation (erfc is
+ * the hottest call of the search otherwise), asymptotic beyond it. */
+#define NLE_STEPS 64
+#define NLE_MAX 12
+static double nle_tab[NLE_MAX * NLE_STEPS + 2];
+static int nle_ready;
+
+static void nle_init(void) {
+  /* idempotent and deterministic: a race only writes the same values */
+  for (int i = 0; i <= NLE_MAX * NLE_STEPS + 1; i++)
+    nle_tab[i] = -log(erfc((double)i / NLE_STEPS));
+  nle_ready = 1;
+}
+
+static double neg_log_erfc(double x) {
+  if (x >= NLE_MAX)
+    return x * x + log(x * 1.7724538509055159); /* erfc ~ e^-x2/(x sqrt pi) */
+  double f = x * NLE_STEPS;
+  int i = (int)f;
+  double t = f - i;
+  return nle_tab[i] * (1 - t) + nle_tab[i + 1] * t;
+}
+
 double px_align__len_cost(double ls, double lt, double c, double s2) {
   if (ls <= 0 && lt <= 0)
     return 0;
+  if (!nle_ready)
+    nle_init();
   double mean = (ls + lt / c) / 2;
   double delta = (lt - ls * c) / sqrt(s2 * (mean > 1 ? mean : 1));
-  double x = fabs(delta) / sqrt(2.0);
-  double pr = erfc(x);
-  if (pr < 1e-12)
-    return -log(1e-12) + (x * x - 26.0 > 0 ? 0 : 0);
-  return -log(pr);
+  return neg_log_erfc(fabs(delta) / 1.4142135623730951);
 }
 
 static int cmp_dbl(const void *a, const void *b) {
@@ -1025,6 +1141,10 @@ typedef struct dp {
   float *ms, *mt;
   double *cost;
   unsigned char *bp;
+  unsigned char *row_done, *col_done; /* memo rows/columns filled */
+  int oom;                            /* a memo fill ran out of memory */
+  size_t *col_lo, *col_hi;            /* rows of the band in column y */
+  u32v pos;                           /* scratch: positions of one unit */
 } dp;
 
 static void dp_dispose(dp *d) {
@@ -1033,6 +1153,12 @@ static void dp_dispose(dp *d) {
   px_free(d->mt);
   px_free(d->cost);
   px_free(d->bp);
+  px_free(d->row_done);
+  px_free(d->col_done);
+  px_free(d->col_lo);
+  px_free(d->col_hi);
+  px_free(d->pos.v);
+  memset(d, 0, sizeof *d);
 }
 
 /* Weight of the units of group x of side a matched in any of the groups
@@ -1042,7 +1168,7 @@ static void window_match(const side *sa, const level *La, size_t x,
   out[0] = out[1] = out[2] = 0;
   int live[3];
   for (int j = 0; j < 3; j++)
-    live[j] = e > (size_t)j && Lb->bloom[e - 1 - (size_t)j] != 0;
+    live[j] = e > (size_t)j && Lb->ko[e - 1 - j] != Lb->ko[e - j];
   if (!live[0] && !live[1] && !live[2])
     return;
   uint32_t s0 = sa->l_off[La->g[x]], s1 = sa->l_off[La->g[x + 1]];
@@ -1058,27 +1184,138 @@ static void window_match(const side *sa, const level *La, size_t x,
   }
 }
 
+/* Positions (groups of level Lb in [lo, hi]) where any key of unit ti of
+ * side sa occurs, sorted and distinct, into d->pos. */
+static int unit_positions(dp *d, const side *sa, const tokinfo *ti,
+                          const level *Lb, size_t lo, size_t hi) {
+  d->pos.n = 0;
+  for (unsigned r = 0; r < ti->fn; r++) {
+    size_t a, b;
+    postings(Lb, sa->fkeys.v[ti->foff + r], &a, &b);
+    /* lower bound of lo */
+    size_t l = a, h = b;
+    while (l < h) {
+      size_t m = (l + h) / 2;
+      if (Lb->pg[m] < lo)
+        l = m + 1;
+      else
+        h = m;
+    }
+    for (size_t q = l; q < b && Lb->pg[q] <= hi; q++)
+      if (u32_push(&d->pos, Lb->pg[q]))
+        return PX_ENOMEM;
+  }
+  if (ti->fn > 1 && d->pos.n > 1) {
+    uint32_t *v = d->pos.v; /* insertion sort: a handful of positions */
+    for (size_t q = 1; q < d->pos.n; q++) {
+      uint32_t x = v[q];
+      size_t r = q;
+      while (r > 0 && v[r - 1] > x) {
+        v[r] = v[r - 1];
+        r--;
+      }
+      v[r] = x;
+    }
+    size_t m = 1;
+    for (size_t q = 1; q < d->pos.n; q++)
+      if (d->pos.v[q] != d->pos.v[m - 1])
+        d->pos.v[m++] = d->pos.v[q];
+    d->pos.n = m;
+  }
+  return 0;
+}
+
+/* Fill the memo of row x: for every node (x, e) of the band, the weight of
+ * the units of source group x matched in target groups [e-b, e), b = 1..3.
+ * One pass over the units and their postings instead of one per node. */
+static int fill_row(dp *d, size_t x) {
+  const band *bd = &d->b;
+  size_t lo = bd->lo[x], hi = bd->hi[x];
+  float *row = d->ms + 3 * bd->off[x];
+  memset(row, 0, 3 * (hi - lo + 1) * sizeof *row);
+  d->row_done[x] = 1;
+  if (hi == 0)
+    return 0;
+  uint32_t s0 = d->S->l_off[d->LS->g[x]], s1 = d->S->l_off[d->LS->g[x + 1]];
+  for (uint32_t q = s0; q < s1; q++) {
+    const tokinfo *ti = &d->S->ti[d->S->live.v[q]];
+    if (unit_positions(d, d->S, ti, d->LT, lo > 3 ? lo - 3 : 0, hi - 1))
+      return PX_ENOMEM;
+    for (size_t j = 0; j < d->pos.n; j++) {
+      size_t p = d->pos.v[j];
+      size_t next = j + 1 < d->pos.n ? d->pos.v[j + 1] : SIZE_MAX;
+      for (size_t dd = 1; dd <= 3; dd++) {
+        size_t e = p + dd;
+        if (e > next)
+          break;
+        if (e < lo || e > hi)
+          continue;
+        float *m = row + 3 * (e - lo);
+        for (size_t b = dd; b <= 3; b++)
+          m[b - 1] += ti->w;
+      }
+    }
+  }
+  return 0;
+}
+
+/* The same for column y: target group y against source groups [i-a, i)
+ * for every node (i, y) of the band. */
+static int fill_col(dp *d, size_t y) {
+  const band *bd = &d->b;
+  size_t lo = d->col_lo[y], hi = d->col_hi[y];
+  d->col_done[y] = 1;
+  if (lo > hi)
+    return 0;
+  for (size_t i = lo; i <= hi; i++) {
+    long c = cell_of(bd, i, y);
+    if (c >= 0)
+      d->mt[3 * c] = d->mt[3 * c + 1] = d->mt[3 * c + 2] = 0;
+  }
+  if (hi == 0)
+    return 0;
+  uint32_t s0 = d->T->l_off[d->LT->g[y]], s1 = d->T->l_off[d->LT->g[y + 1]];
+  for (uint32_t q = s0; q < s1; q++) {
+    const tokinfo *ti = &d->T->ti[d->T->live.v[q]];
+    if (unit_positions(d, d->T, ti, d->LS, lo > 3 ? lo - 3 : 0, hi - 1))
+      return PX_ENOMEM;
+    for (size_t j = 0; j < d->pos.n; j++) {
+      size_t p = d->pos.v[j];
+      size_t next = j + 1 < d->pos.n ? d->pos.v[j + 1] : SIZE_MAX;
+      for (size_t dd = 1; dd <= 3; dd++) {
+        size_t i = p + dd;
+        if (i > next)
+          break;
+        long c = cell_of(bd, i, y);
+        if (c < 0)
+          continue;
+        for (size_t a = dd; a <= 3; a++)
+          d->mt[3 * c + a - 1] += ti->w;
+      }
+    }
+  }
+  return 0;
+}
+
 static const float *src_match(dp *d, size_t x, size_t k, float tmp[3]) {
   long c = cell_of(&d->b, x, k);
-  if (c >= 0 && d->ms[3 * c] >= 0)
-    return d->ms + 3 * c;
-  window_match(d->S, d->LS, x, d->LT, k, tmp);
   if (c >= 0) {
-    memcpy(d->ms + 3 * c, tmp, 3 * sizeof *tmp);
+    if (!d->row_done[x] && fill_row(d, x))
+      d->oom = 1;
     return d->ms + 3 * c;
   }
+  window_match(d->S, d->LS, x, d->LT, k, tmp);
   return tmp;
 }
 
 static const float *tgt_match(dp *d, size_t i, size_t y, float tmp[3]) {
   long c = cell_of(&d->b, i, y);
-  if (c >= 0 && d->mt[3 * c] >= 0)
-    return d->mt + 3 * c;
-  window_match(d->T, d->LT, y, d->LS, i, tmp);
   if (c >= 0) {
-    memcpy(d->mt + 3 * c, tmp, 3 * sizeof *tmp);
+    if (!d->col_done[y] && fill_col(d, y))
+      d->oom = 1;
     return d->mt + 3 * c;
   }
+  window_match(d->T, d->LT, y, d->LS, i, tmp);
   return tmp;
 }
 
@@ -1139,15 +1376,29 @@ static double bead_cost(dp *d, size_t i, size_t k, int t) {
 }
 
 static int dp_alloc(dp *d) {
-  size_t n = d->b.cells;
+  size_t n = d->b.cells, ns = d->b.ns, nt = d->b.nt;
   d->ms = px_malloc(3 * n * sizeof *d->ms);
   d->mt = px_malloc(3 * n * sizeof *d->mt);
   d->cost = px_malloc(n * sizeof *d->cost);
   d->bp = px_malloc(n);
-  if (!d->ms || !d->mt || !d->cost || !d->bp)
+  d->row_done = px_calloc(ns + 1, 1);
+  d->col_done = px_calloc(nt + 1, 1);
+  d->col_lo = px_malloc((nt + 1) * sizeof *d->col_lo);
+  d->col_hi = px_malloc((nt + 1) * sizeof *d->col_hi);
+  if (!d->ms || !d->mt || !d->cost || !d->bp || !d->row_done || !d->col_done ||
+      !d->col_lo || !d->col_hi)
     return PX_ENOMEM;
-  for (size_t c = 0; c < n; c++)
-    d->ms[3 * c] = d->mt[3 * c] = -1.0f;
+  for (size_t y = 0; y <= nt; y++) {
+    d->col_lo[y] = SIZE_MAX;
+    d->col_hi[y] = 0;
+  }
+  for (size_t i = 0; i <= ns; i++)
+    for (size_t y = d->b.lo[i]; y <= d->b.hi[i]; y++) {
+      if (i < d->col_lo[y])
+        d->col_lo[y] = i;
+      if (i > d->col_hi[y])
+        d->col_hi[y] = i;
+    }
   return 0;
 }
 
@@ -1295,7 +1546,7 @@ static size_t para_count(const side *sd) {
  * On success *d holds the final DP (band, costs) for forward-backward. */
 static int align_level(dp *d, const params *p, const side *S, const side *T,
                        const level *LS, const level *LT, size_t w,
-                       int try_paras, path *out) {
+                       int try_paras, const path *guide, path *out) {
   int rc = 0;
   level CS = {0}, CT = {0};
   dp cd = {0};
@@ -1306,7 +1557,16 @@ static int align_level(dp *d, const params *p, const side *S, const side *T,
   d->T = T;
   d->LS = LS;
   d->LT = LT;
-  if ((double)(LS->n + 1) * (double)(LT->n + 1) <= FULL_DP_CELLS) {
+  if (guide) {
+    /* realignment: search around the previous path at this level */
+    uint32_t *is = identity_groups(LS->n), *it = identity_groups(LT->n);
+    if (!is || !it)
+      rc = PX_ENOMEM;
+    else
+      rc = band_project(&d->b, guide, is, it, LS->n, LT->n, w);
+    px_free(is);
+    px_free(it);
+  } else if ((double)(LS->n + 1) * (double)(LT->n + 1) <= FULL_DP_CELLS) {
     rc = band_full(&d->b, LS->n, LT->n);
   } else {
     size_t ps = try_paras ? para_count(S) : 0;
@@ -1324,7 +1584,7 @@ static int align_level(dp *d, const params *p, const side *S, const side *T,
     if ((rc = level_build(&CS, S, gs, ns, 0)) ||
         (rc = level_build(&CT, T, gt, nt, 0)))
       goto done;
-    if ((rc = align_level(&cd, p, S, T, &CS, &CT, w, 0, &cp)))
+    if ((rc = align_level(&cd, p, S, T, &CS, &CT, w, 0, NULL, &cp)))
       goto done;
     /* coarse group boundaries in this level's indices */
     uint32_t *ms = px_malloc((ns + 1) * sizeof *ms);
@@ -1352,7 +1612,7 @@ static int align_level(dp *d, const params *p, const side *S, const side *T,
   if (rc || (rc = dp_alloc(d)))
     goto done;
   dp_viterbi(d);
-  rc = dp_backtrack(d, out);
+  rc = d->oom ? px_error_nomem() : dp_backtrack(d, out);
 done:
   dp_dispose(&cd);
   px_free(cp.v);
@@ -1362,12 +1622,20 @@ done:
 }
 
 /* ---- posteriors ---------------------------------------------------------- */
-static double lse(double a, double b) {
-  if (a == -INFINITY)
-    return b;
-  if (b == -INFINITY)
-    return a;
-  return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b));
+/* log(sum(exp(v[i]))): one log per call, terms far below the largest
+ * skipped. */
+static double lse_n(const double *v, int n) {
+  if (n == 0)
+    return -INFINITY;
+  double m = v[0];
+  for (int i = 1; i < n; i++)
+    if (v[i] > m)
+      m = v[i];
+  double s = 0;
+  for (int i = 0; i < n; i++)
+    if (v[i] > m - 40)
+      s += exp(v[i] - m);
+  return m + log(s);
 }
 
 /* Posterior probability of each bead of the path, by forward-backward over
@@ -1384,7 +1652,8 @@ static int dp_posteriors(dp *d, const path *pth, double tau, double *post) {
   for (size_t i = 0; i <= b->ns; i++)
     for (size_t k = b->lo[i]; k <= b->hi[i]; k++) {
       size_t c = b->off[i] + (k - b->lo[i]);
-      double v = (i == 0 && k == 0) ? 0.0 : -INFINITY;
+      double terms[PX_ALIGN__NTYPES];
+      int nterm = 0;
       for (int t = 0; t < PX_ALIGN__NTYPES; t++) {
         size_t a = (size_t)px_align__types[t][0];
         size_t bb = (size_t)px_align__types[t][1];
@@ -1396,14 +1665,15 @@ static int dp_posteriors(dp *d, const path *pth, double tau, double *post) {
         double bc = bead_cost(d, i, k, t);
         if (bc >= INF)
           continue;
-        v = lse(v, fw[pc] - bc / tau);
+        terms[nterm++] = fw[pc] - bc / tau;
       }
-      fw[c] = v;
+      fw[c] = (i == 0 && k == 0) ? 0.0 : lse_n(terms, nterm);
     }
   for (size_t ii = b->ns + 1; ii-- > 0;)
     for (size_t k = b->hi[ii] + 1; k-- > b->lo[ii];) {
       size_t c = b->off[ii] + (k - b->lo[ii]);
-      double v = (ii == b->ns && k == b->nt) ? 0.0 : -INFINITY;
+      double terms[PX_ALIGN__NTYPES];
+      int nterm = 0;
       for (int t = 0; t < PX_ALIGN__NTYPES; t++) {
         size_t i2 = ii + (size_t)px_align__types[t][0];
         size_t k2 = k + (size_t)px_align__types[t][1];
@@ -1413,9 +1683,9 @@ static int dp_posteriors(dp *d, const path *pth, double tau, double *post) {
         double bc = bead_cost(d, i2, k2, t);
         if (bc >= INF)
           continue;
-        v = lse(v, bw[nc] - bc / tau);
+        terms[nterm++] = bw[nc] - bc / tau;
       }
-      bw[c] = v;
+      bw[c] = (ii == b->ns && k == b->nt) ? 0.0 : lse_n(terms, nterm);
     }
   double z = fw[cell_of(b, b->ns, b->nt)];
   for (size_t q = 0; q < pth->n; q++) {
@@ -1588,6 +1858,31 @@ static int sent_words(const side *sd, size_t a, size_t b, u32v *out) {
   return 0;
 }
 
+/* A cheap stand-in for pass 1's posteriors, enough to pick Model 1's
+ * training beads: 1 for a two-sided bead whose units match at least
+ * halfway between the unrelated and the translated rate and whose lengths
+ * agree, else 0. */
+static void confident_beads(dp *d, const params *p, const path *pth,
+                            double *conf) {
+  for (size_t q = 0; q < pth->n; q++) {
+    int t = pth->v[q].t;
+    size_t a = (size_t)px_align__types[t][0], b = (size_t)px_align__types[t][1];
+    size_t i = pth->v[q].i, k = pth->v[q].k;
+    conf[q] = 0;
+    if (!a || !b)
+      continue;
+    double m, w, ls = 0, lt = 0;
+    bead_match(d, i, k, a, b, &m, &w);
+    for (size_t x = i; x < i + a; x++)
+      ls += d->LS->len[x];
+    for (size_t y = k; y < k + b; y++)
+      lt += d->LT->len[y];
+    if (w > 0 && m / w >= (p->p0 + p->p1) / 2 &&
+        px_align__len_cost(ls, lt, p->c, p->s2) < 2.5)
+      conf[q] = 1;
+  }
+}
+
 static int learn_m1(ctx *c, dp *d, const path *pth, const double *post,
                     size_t *pairs_out) {
   int rc = 0;
@@ -1635,7 +1930,7 @@ static int learn_m1(ctx *c, dp *d, const path *pth, const double *post,
     goto done; /* too little to learn from */
   px_align__m1_corpus corp = {n, so, sid.v, to, tid.v};
   if ((rc = px_align__m1_train(&m1, &corp, (uint32_t)S->words.n,
-                               (uint32_t)T->words.n, 5, 1500000)))
+                               (uint32_t)T->words.n, 4, 300000)))
     goto done;
   size_t nf = S->words.n;
   eo = px_malloc((nf + 1) * K * sizeof *eo);
@@ -1676,6 +1971,7 @@ done:
 static void DBGP(const char *what, const params *p) {
   if (!getenv("PX_ALIGN_DEBUG"))
     return;
+  fprintf(stderr, "[%.3fs] ", (double)clock() / CLOCKS_PER_SEC);
   fprintf(stderr, "%s: c=%.3f s2=%.2f p0=%.3f p1=%.3f prior:", what, p->c,
           p->s2, p->p0, p->p1);
   for (int t = 0; t < PX_ALIGN__NTYPES; t++)
@@ -1750,6 +2046,7 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
   if ((rc = side_build(&c, &c.s, src, n_src, sl, 1)) ||
       (rc = side_build(&c, &c.t, tgt, n_tgt, tl, 0)))
     goto done;
+  DBGP("built", &p);
   if ((rc = jw_pass(&c.s, &c.t)) || (rc = side_filter(&c.s, &c.t)) ||
       (rc = side_filter(&c.t, &c.s)))
     goto done;
@@ -1782,33 +2079,27 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
   }
   size_t w = al->o.band;
   DBGP("init", &p);
-  if ((rc = align_level(&d, &p, &c.s, &c.t, &LS, &LT, w, 1, &pth)))
+  if ((rc = align_level(&d, &p, &c.s, &c.t, &LS, &LT, w, 1, NULL, &pth)))
     goto done;
   post = px_malloc((pth.n + 1) * sizeof *post);
   if (!post) {
     rc = PX_ENOMEM;
     goto done;
   }
-  /* pass 1b: the same with parameters estimated from pass 1 */
-  if ((rc = estimate(&p, &d, &pth, NULL)))
-    goto done;
-  dp_dispose(&d);
-  DBGP("pass1b", &p);
-  if ((rc = align_level(&d, &p, &c.s, &c.t, &LS, &LT, w, 1, &pth)))
-    goto done;
-  px_free(post);
-  post = px_malloc((pth.n + 1) * sizeof *post);
-  if (!post || (rc = dp_posteriors(&d, &pth, 1.0, post))) {
-    rc = rc ? rc : PX_ENOMEM;
-    goto done;
-  }
+  /* Pass 2 runs around the path of pass 1 with parameters estimated from
+   * it; with learning on, Model 1 trained on pass 1's confident beads adds
+   * its keys first. */
   al->stats.passes = 1;
   if (al->o.learn && n_src && n_tgt) {
     size_t npairs = 0;
+    DBGP("pass1", &p);
+    confident_beads(&d, &p, &pth, post);
     if ((rc = learn_m1(&c, &d, &pth, post, &npairs)))
       goto done;
     al->stats.m1_pairs = npairs;
+    DBGP("m1", &p);
     if (c.s.m1k.n) {
+      dp_dispose(&d);
       level_dispose(&LS);
       level_dispose(&LT);
       gs = identity_groups(n_src);
@@ -1823,32 +2114,40 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
           (rc = level_build(&LS, &c.s, gs, n_src, 1)) ||
           (rc = level_build(&LT, &c.t, gt, n_tgt, 1)))
         goto done;
-      /* match rates change with the new keys: re-measure them on the
-       * pass-1 path before realigning */
-      dp_dispose(&d);
+      /* the keys changed: measure the match rates again, on pass 1's
+       * path */
       d.LS = &LS;
       d.LT = &LT;
       d.S = &c.s;
       d.T = &c.t;
       d.p = &p;
-      if ((rc = band_full(&d.b, 0, 0)) || (rc = dp_alloc(&d)))
+      if ((rc = band_project(&d.b, &pth, LS.g, LT.g, n_src, n_tgt, 2)) ||
+          (rc = dp_alloc(&d)))
         goto done;
       p.p0 = random_rate(&c.s, &c.t, &LS, &LT);
-      if ((rc = estimate(&p, &d, &pth, post)))
-        goto done;
-      dp_dispose(&d);
-      DBGP("pass2", &p);
-      if ((rc = align_level(&d, &p, &c.s, &c.t, &LS, &LT, w, 1, &pth)))
-        goto done;
-      px_free(post);
-      post = px_malloc((pth.n + 1) * sizeof *post);
-      if (!post || (rc = dp_posteriors(&d, &pth, 1.0, post))) {
-        rc = rc ? rc : PX_ENOMEM;
-        goto done;
-      }
       al->stats.passes = 2;
     }
   }
+  if ((rc = estimate(&p, &d, &pth, al->stats.passes == 2 ? post : NULL)))
+    goto done;
+  dp_dispose(&d);
+  DBGP("pass2", &p);
+  {
+    path guide = pth;
+    memset(&pth, 0, sizeof pth);
+    rc = align_level(&d, &p, &c.s, &c.t, &LS, &LT, w > 6 ? 6 : w, 1, &guide,
+                     &pth);
+    px_free(guide.v);
+    if (rc)
+      goto done;
+  }
+  px_free(post);
+  post = px_malloc((pth.n + 1) * sizeof *post);
+  if (!post || (rc = dp_posteriors(&d, &pth, 1.0, post))) {
+    rc = rc ? rc : PX_ENOMEM;
+    goto done;
+  }
+  DBGP("end", &p);
   al->stats.len_ratio = p.c;
   al->stats.len_var = p.s2;
   al->stats.band_cells = d.b.cells;

@@ -58,7 +58,7 @@ static const cli_opt opts[] = {
     {"batch", 'b', "LIST",
      "align every pair of LIST (lines: src TAB tgt TAB out)", OPT_BATCH},
     {"jobs", 'j', "N", "worker threads for --batch (default 2)", OPT_JOBS},
-    {"band", 0, "N", "half-width of the search band in sentences (default 12)",
+    {"band", 0, "N", "half-width of the search band in sentences (default 8)",
      OPT_BAND},
     {"output", 'o', "FILE", "write to FILE instead of standard output",
      OPT_OUTPUT},
