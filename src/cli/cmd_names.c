@@ -379,18 +379,19 @@ static int check_memory(const names_cli *o, px_names_check *c) {
     return cli_fail("names", rc);
   rc = px_tm_iter_new(&it, tm);
   const px_unit *u;
-  char sl[160], el[160];
+  char sl[4200], el[4200];
   while (rc == 0 && (rc = px_tm_iter_next(it, &u)) == 0) {
     const px_variant *en = px_unit_variant(u, "en");
     if (!en)
       continue;
-    snprintf(el, sizeof el, "tm:%llu:en", (unsigned long long)u->id);
+    /* label: the memory, the unit id and the language: tm#12/en */
+    snprintf(el, sizeof el, "%s#%llu/en", dir, (unsigned long long)u->id);
     int paired = 0;
     for (size_t v = 0; v < u->nvariants && rc == 0; v++) {
       const px_variant *sv = &u->variants[v];
       if (sv == en || px_lang_is(sv->lang, "en"))
         continue;
-      snprintf(sl, sizeof sl, "tm:%llu:%s", (unsigned long long)u->id,
+      snprintf(sl, sizeof sl, "%s#%llu/%s", dir, (unsigned long long)u->id,
                sv->lang);
       rc = px_names_check_pair(c, NULL, sl, sv->text, sv->len, sv->lang, el,
                                en->text, en->len);
