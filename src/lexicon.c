@@ -38,7 +38,7 @@
 #define LEX_TSV_WORDS 8         /* words per phrase in a TSV entry */
 #define LEX_DICTD_WORDS 3       /* words per phrase taken from FreeDict */
 #define LEX_DICTD_HEAD_WORDS 4  /* words per FreeDict headword */
-#define LEX_ARENA_BLOCK (256u * 1024u)
+#define LEX_ARENA_BLOCK ((size_t)256 * 1024)
 
 /* ---- arena -------------------------------------------------------------- */
 
@@ -301,8 +301,10 @@ static int add_norm(px_lexicon *lx, const char *s, size_t sn, const char *t,
   lex_key *k = NULL;
   const char *it = NULL;
   int rc = key_get(lx, s, sn, &k);
-  if (rc < 0)
-    return rc;
+  if (rc < 0 || !k)
+    return rc < 0 ? rc
+                  : px_error_set(PX_ERROR, PX_ERRCLASS_LEXICON, 0,
+                                 "lexicon: internal error (no key)");
   if ((rc = intern(lx, t, tn, px_text_hash(t, tn), &it)) < 0)
     return rc;
   for (uint32_t i = 0; i < k->n; i++)
@@ -340,6 +342,19 @@ static int add_norm(px_lexicon *lx, const char *s, size_t sn, const char *t,
  * and Urdu mix (and that normalization leaves apart), and drop ZWNJ/ZWJ,
  * in place.  Every replacement is two bytes for two bytes, or a removal. */
 static size_t fold_arabic_script(char *s, size_t n) {
+  /* Two-byte UTF-8 sequences and what they become. */
+  static const unsigned char fold[][4] = {
+      {0xD9, 0x8A, 0xDB, 0x8C}, /* ي U+064A -> ی U+06CC */
+      {0xD9, 0x89, 0xDB, 0x8C}, /* ى U+0649 -> ی */
+      {0xD8, 0xA6, 0xDB, 0x8C}, /* ئ U+0626 -> ی */
+      {0xD9, 0x83, 0xDA, 0xA9}, /* ك U+0643 -> ک U+06A9 */
+      {0xD8, 0xA2, 0xD8, 0xA7}, /* آ U+0622 -> ا U+0627 */
+      {0xD8, 0xA3, 0xD8, 0xA7}, /* أ U+0623 -> ا */
+      {0xD8, 0xA5, 0xD8, 0xA7}, /* إ U+0625 -> ا */
+      {0xD9, 0xB1, 0xD8, 0xA7}, /* ٱ U+0671 -> ا */
+      {0xD8, 0xA4, 0xD9, 0x88}, /* ؤ U+0624 -> و U+0648 */
+      {0xDB, 0x80, 0xD9, 0x87}, /* ۀ U+06C0 -> ه U+0647 */
+  };
   size_t o = 0;
   for (size_t i = 0; i < n;) {
     unsigned char a = (unsigned char)s[i];
@@ -349,33 +364,16 @@ static size_t fold_arabic_script(char *s, size_t n) {
       i += 3; /* U+200C ZWNJ, U+200D ZWJ */
       continue;
     }
-    if (a == 0xD9 && (b == 0x8A || b == 0x89)) { /* ي ى -> ی */
-      s[o++] = (char)0xDB;
-      s[o++] = (char)0x8C;
-      i += 2;
-    } else if (a == 0xD9 && b == 0x83) { /* ك -> ک */
-      s[o++] = (char)0xDA;
-      s[o++] = (char)0xA9;
-      i += 2;
-    } else if (a == 0xD8 && (b == 0xA2 || b == 0xA3 || b == 0xA5)) {
-      s[o++] = (char)0xD8; /* آ أ إ -> ا */
-      s[o++] = (char)0xA7;
-      i += 2;
-    } else if (a == 0xD9 && b == 0xB1) { /* ٱ -> ا */
-      s[o++] = (char)0xD8;
-      s[o++] = (char)0xA7;
-      i += 2;
-    } else if (a == 0xD8 && b == 0xA4) { /* ؤ -> و */
-      s[o++] = (char)0xD9;
-      s[o++] = (char)0x88;
-      i += 2;
-    } else if (a == 0xD8 && b == 0xA6) { /* ئ -> ی */
-      s[o++] = (char)0xDB;
-      s[o++] = (char)0x8C;
-      i += 2;
-    } else if (a == 0xDB && b == 0x80) { /* ۀ -> ه */
-      s[o++] = (char)0xD9;
-      s[o++] = (char)0x87;
+    size_t f = 0;
+    if (a == 0xD8 || a == 0xD9 || a == 0xDB)
+      while (f < sizeof fold / sizeof fold[0] &&
+             !(fold[f][0] == a && fold[f][1] == b))
+        f++;
+    else
+      f = sizeof fold / sizeof fold[0];
+    if (f < sizeof fold / sizeof fold[0]) {
+      s[o++] = (char)fold[f][2];
+      s[o++] = (char)fold[f][3];
       i += 2;
     } else {
       s[o++] = s[i++];
@@ -574,9 +572,7 @@ static int side_items(item_list *l, const char *s, size_t n, int rules,
   const char *p = norm, *end = norm + nn, *start = norm;
   while (p <= end && rc == 0) {
     size_t sep = 0;
-    if (p == end)
-      sep = 1;
-    else if (*p == ',' || *p == ';')
+    if (p == end || *p == ',' || *p == ';')
       sep = 1;
     else if (end - p >= 2 && (unsigned char)p[0] == 0xD8 &&
              ((unsigned char)p[1] == 0x8C || (unsigned char)p[1] == 0x9B))
@@ -1423,9 +1419,13 @@ const char *px_lexicon__iso639_3(const char *lang) {
 
 /* The primary subtag of a BCP-47 tag, lower case, into out. */
 static void primary(char *out, size_t cap, const char *lang) {
+  static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
   size_t o = 0;
   for (const char *c = lang; *c && *c != '-' && *c != '_' && o + 1 < cap; c++)
-    out[o++] = (*c >= 'A' && *c <= 'Z') ? (char)(*c - 'A' + 'a') : *c;
+    if (*c >= 'A' && *c <= 'Z')
+      out[o++] = lower[*c - 'A'];
+    else
+      out[o++] = *c;
   out[o] = '\0';
 }
 
