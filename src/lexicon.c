@@ -556,8 +556,10 @@ static int side_items(item_list *l, const char *s, size_t n, int rules,
       depth++;
       continue;
     }
-    if ((c == ')' || c == ']' || c == '}' || c == '>') && depth > 0) {
-      depth--;
+    if (c == ')' || c == ']' || c == '}' || c == '>') {
+      /* A closer without its opener ("an)") is dropped like a pair. */
+      if (depth > 0)
+        depth--;
       if (depth == 0 && c == '>')
         norm[o++] = ',';
       else if (o && norm[o - 1] != ' ')
@@ -572,7 +574,10 @@ static int side_items(item_list *l, const char *s, size_t n, int rules,
   const char *p = norm, *end = norm + nn, *start = norm;
   while (p <= end && rc == 0) {
     size_t sep = 0;
-    if (p == end || *p == ',' || *p == ';')
+    /* A comma between digits is part of a number ("1,2-butanediol"). */
+    int digit_comma = *p == ',' && p > norm && p + 1 < end && p[-1] >= '0' &&
+                      p[-1] <= '9' && p[1] >= '0' && p[1] <= '9';
+    if (p == end || *p == ';' || (*p == ',' && !digit_comma))
       sep = 1;
     else if (end - p >= 2 && (unsigned char)p[0] == 0xD8 &&
              ((unsigned char)p[1] == 0x8C || (unsigned char)p[1] == 0x9B))

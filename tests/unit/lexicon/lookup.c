@@ -113,6 +113,9 @@ PX_TEST(test_lexicon_lookup__entry_cleaning) {
       add(lx, "правительство", "government <n>Gov., /ɡˈoːf/ cabinet", 1.0f));
   CHECK_OK(add(lx, "он/она", "he/she", 1.0f));
   CHECK_OK(add(lx, "()", "nothing", 1.0f)); /* nothing left: no entry */
+  CHECK_OK(add(lx, "бутандиол", "1,2-butanediol", 1.0f));
+  CHECK_OK(add(lx, "один", "a (or an)", 1.0f)); /* stray closer */
+  CHECK_OK(add(lx, "одна", "one) single", 1.0f));
   CHECK_STR(tr(lx, "идти"), "go");
   CHECK_STR(tr(lx, "парень"), "guy");
   CHECK_STR(tr(lx, "война"), "war|warfare|hostilities");
@@ -124,7 +127,10 @@ PX_TEST(test_lexicon_lookup__entry_cleaning) {
   CHECK_STR(tr(lx, "покой"), "peace");
   CHECK_STR(tr(lx, "правительство"), "government|gov|cabinet");
   CHECK_STR(tr(lx, "он/она"), "he/she");
-  CHECK_INT(px_lexicon_size(lx), 15);
+  CHECK_STR(tr(lx, "бутандиол"), "1,2-butanediol");
+  CHECK_STR(tr(lx, "один"), "a");
+  CHECK_STR(tr(lx, "одна"), "one single");
+  CHECK_INT(px_lexicon_size(lx), 18);
   CHECK_INT(px_lexicon_max_words(lx), 1);
   CHECK_OK(add(lx, "Организация Объединённых Наций", "United Nations", 1.0f));
   CHECK_INT(px_lexicon_max_words(lx), 3);
