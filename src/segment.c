@@ -895,7 +895,10 @@ static int do_block(seg_ctx *c, size_t first_line, size_t last_line) {
      * ICU breaks before the quote; the sentence ends after it. */
     if (q > 0 && q + 1 < n && c->u[q] == ' ' && is_term(c->u[q - 1])) {
       int32_t k = q + 1;
-      while (k < n && is_closer(c->u[k]))
+      /* only true closers: an opening « after the space starts the next
+       * sentence */
+      while (k < n && (u_charType(c->u[k]) == U_FINAL_PUNCTUATION ||
+                       u_charType(c->u[k]) == U_END_PUNCTUATION))
         k++;
       if (k > q + 1 && (k == n || c->u[k] == ' '))
         q = k;
