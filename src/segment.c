@@ -632,8 +632,8 @@ static void mark_lists(seg_ctx *c, int32_t s, int32_t e) {
 /* ---- classification ----------------------------------------------------- */
 
 static px_segment_kind classify(const UChar *t, int32_t n) {
-  int32_t words = 0, digit_words = 0, letters = 0, upper = 0, long_num = 0;
-  int in_word = 0, word_has_digit = 0, run_digits = 0;
+  int32_t words = 0, digit_words = 0, letters = 0, upper = 0;
+  int in_word = 0, word_has_digit = 0;
   UChar32 first_cp = 0, second_first = 0;
   int32_t i = 0;
   int32_t first_word_len = 0;
@@ -647,7 +647,6 @@ static px_segment_kind classify(const UChar *t, int32_t n) {
       }
       in_word = 0;
       word_has_digit = 0;
-      run_digits = 0;
       continue;
     }
     if (!in_word) {
@@ -659,13 +658,8 @@ static px_segment_kind classify(const UChar *t, int32_t n) {
     if (words == 0)
       first_word_len++;
     in_word = 1;
-    if (u_isdigit(ch)) {
+    if (u_isdigit(ch))
       word_has_digit = 1;
-      if (++run_digits >= 3)
-        long_num = 1;
-    } else {
-      run_digits = 0;
-    }
     if (u_isalpha(ch)) {
       letters++;
       if (u_isupper(ch))
@@ -683,11 +677,12 @@ static px_segment_kind classify(const UChar *t, int32_t n) {
     return PX_SEG_BYLINE;
   if (last == ':')
     return PX_SEG_HEADLINE;
-  if (letters >= 2 && upper == letters)
+  /* SPUTNIK/MNA, AFP; an all-capitals headline is longer */
+  if (letters >= 2 && upper == letters && words <= 3)
     return PX_SEG_FURNITURE;
-  if (words == 1)
+  if (words == 1) /* Tags, Comments, Share */
     return PX_SEG_FURNITURE;
-  if ((long_num || digit_words > 0) && words <= 4)
+  if (digit_words > 0 && words <= 4) /* News ID 124464 */
     return PX_SEG_FURNITURE;
   if (digit_words * 2 >= words)
     return PX_SEG_FURNITURE;
@@ -710,7 +705,7 @@ static int u_ends_term(const UChar *t, int32_t n) {
 /* ---- emitting a segment -------------------------------------------------- */
 
 static int emit(seg_ctx *c, size_t base, int32_t a, int32_t b, int block_start,
-                int block_end, const size_t *line_starts, size_t nls,
+                const size_t *line_starts, size_t nls,
                 const size_t *line_ends) {
   /* collapse white space into tmp */
   int rc = ensure_tmp(c, (size_t)(b - a));
@@ -806,7 +801,6 @@ static int emit(seg_ctx *c, size_t base, int32_t a, int32_t b, int block_start,
     sg->flags |= PX_SEGF_LINE;
   if (!term && whole_line)
     sg->kind = classify(txt, tn);
-  (void)block_end;
   /* a dateline has a dash within its first 80 units: look before asking
    * the regex */
   int dash = 0;
@@ -946,7 +940,7 @@ static int do_block(seg_ctx *c, size_t first_line, size_t last_line) {
     while (b > a && c->u[b - 1] == ' ')
       b--;
     if (b > a) {
-      rc = emit(c, base, a, b, a == 0, 0, line_starts, nls, line_ends);
+      rc = emit(c, base, a, b, a == 0, line_starts, nls, line_ends);
       if (rc < 0)
         goto done;
     }
@@ -959,7 +953,7 @@ static int do_block(seg_ctx *c, size_t first_line, size_t last_line) {
     while (b > a && c->u[b - 1] == ' ')
       b--;
     if (b > a)
-      rc = emit(c, base, a, b, a == 0, 1, line_starts, nls, line_ends);
+      rc = emit(c, base, a, b, a == 0, line_starts, nls, line_ends);
   }
 done:
   if (line_starts != ls_small)

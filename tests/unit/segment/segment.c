@@ -107,9 +107,10 @@ PX_TEST(test_segment_api__bom_crlf_offsets) {
 
 PX_TEST(test_segment_api__offsets_cover_original_bytes) {
   /* every segment's bytes in the original, normalized, give its text */
-  const char *s = "تهران- ایرنا- رئیس‌جمهور گفت: «ما ادامه "
-                  "می‌دهیم.» "
-                  "او افزود؟ بله.\n\nПутин заявил. Всё.";
+  const char *s =
+      "تهران- ایرنا- رئیس‌جمهور گفت: «ما ادامه "
+      "می‌دهیم.» "
+      "او افزود؟ بله.\n\nПутин заявил. Всё.";
   px_segment_list *l = split(NULL, s, strlen(s));
   CHECK(l && l->count == 5);
   for (size_t i = 0; l && i < l->count; i++) {
@@ -161,6 +162,14 @@ PX_TEST(test_segment_api__options_and_limits) {
   px_segment_list_free(l);
   CHECK_STR(px_segment_kind_name(PX_SEG_FURNITURE), "furniture");
   CHECK_STR(px_segment_kind_name(PX_SEG_BYLINE), "byline");
+  /* an all-capitals headline is a headline, an agency tag furniture */
+  l = split("en", "IRAN AND RUSSIA VOW TO FIGHT ON\n\nSPUTNIK/MNA\n", 45);
+  CHECK(l && l->count == 2);
+  if (l && l->count == 2) {
+    CHECK_INT(l->items[0].kind, PX_SEG_HEADLINE);
+    CHECK_INT(l->items[1].kind, PX_SEG_FURNITURE);
+  }
+  px_segment_list_free(l);
 }
 
 /* ---- structure --------------------------------------------------------- */
