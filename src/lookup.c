@@ -677,9 +677,14 @@ static int consider(lookup_ctx *c, uint32_t id) {
   rc = prepare(&cp, sv->text, sv->len, sv->codes_len > 0, c->lfrom, 1);
   score_detail d;
   memset(&d, 0, sizeof d);
-  if (rc == 0)
+  /* the length ratio bounds the score: skip hopeless (and huge) pairs
+   * before the O(n*m) distance */
+  size_t lo_n = cp.ncore < c->q->ncore ? cp.ncore : c->q->ncore;
+  size_t hi_n = cp.ncore < c->q->ncore ? c->q->ncore : cp.ncore;
+  int hopeless = rc == 0 && hi_n > 0 && 100 * lo_n < (size_t)c->min * hi_n;
+  if (rc == 0 && !hopeless)
     rc = score_pair(&d, c->q, &cp);
-  if (rc == 0 && d.score >= c->min) {
+  if (rc == 0 && !hopeless && d.score >= c->min) {
     if (PX_GROW(c->hits, c->nhits, c->cap) < 0)
       rc = PX_ENOMEM;
     else {
