@@ -44,6 +44,7 @@ typedef struct srx_parse {
   int have_before, have_after;
   URegularExpression *before, *after;
   px_buf before_src, after_src;
+  unsigned long pos_line[3], pos_col[3]; /* where each element starts */
   unsigned rule_line;
   /* maps whose languagerulename is resolved after the whole document */
   struct pending_map {
@@ -68,20 +69,25 @@ static const char *attr(const char **atts, const char *want) {
 }
 
 /* Record the first error at the parser's current position and stop. */
-static void fail_at(srx_parse *p, int code, const char *what, long cause) {
+static void fail_pos(srx_parse *p, int code, unsigned long line,
+                     unsigned long col, const char *what, long cause) {
   if (p->err)
     return;
-  p->err =
-      px_error_set(code, PX_ERRCLASS_SEGMENT, cause, "%s:%lu:%lu: %s", p->name,
-                   (unsigned long)XML_GetCurrentLineNumber(p->xp),
-                   (unsigned long)XML_GetCurrentColumnNumber(p->xp) + 1, what);
+  p->err = px_error_set(code, PX_ERRCLASS_SEGMENT, cause, "%s:%lu:%lu: %s",
+                        p->name, line, col, what);
   XML_StopParser(p->xp, XML_FALSE);
+}
+
+static void fail_at(srx_parse *p, int code, const char *what, long cause) {
+  fail_pos(p, code, (unsigned long)XML_GetCurrentLineNumber(p->xp),
+           (unsigned long)XML_GetCurrentColumnNumber(p->xp) + 1, what, cause);
 }
 
 /* Compile a UTF-8 pattern with ICU; wrap_end adds "(?:...)\z". */
 static URegularExpression *compile(srx_parse *p, const char *pat, size_t len,
                                    int wrap_end, uint32_t flags,
-                                   const char *where) {
+                                   const char *where, unsigned long line,
+                                   unsigned long col) {
   px_buf b;
   px_buf_init(&b, SRX_MAX_TEXT);
   UChar *u = NULL;
@@ -89,7 +95,7 @@ static URegularExpression *compile(srx_parse *p, const char *pat, size_t len,
   if ((wrap_end && px_buf_puts(&b, "(?:") < 0) ||
       px_buf_put(&b, pat, len) < 0 ||
       (wrap_end && px_buf_puts(&b, ")\\z") < 0)) {
-    fail_at(p, PX_ETOOBIG, "regular expression too long", 0);
+    fail_pos(p, PX_ETOOBIG, line, col, "regular expression too long", 0);
     goto done;
   }
   UErrorCode st = U_ZERO_ERROR;
@@ -98,7 +104,7 @@ static URegularExpression *compile(srx_parse *p, const char *pat, size_t len,
   st = U_ZERO_ERROR;
   u = px_malloc(((size_t)ulen + 1) * sizeof *u);
   if (!u) {
-    fail_at(p, PX_ENOMEM, "out of memory", 0);
+    fail_pos(p, PX_ENOMEM, line, col, "out of memory", 0);
     goto done;
   }
   u_strFromUTF8(u, ulen + 1, NULL, b.ptr ? b.ptr : "", (int32_t)b.len, &st);
@@ -112,7 +118,7 @@ static URegularExpression *compile(srx_parse *p, const char *pat, size_t len,
         msg, sizeof msg,
         "bad regular expression in <%s> (%s at pattern offset %ld): %.200s",
         where, u_errorName(st), (long)pe.offset - (wrap_end ? 3 : 0), pat);
-    fail_at(p, PX_EPARSE, msg, (long)st);
+    fail_pos(p, PX_EPARSE, line, col, msg, (long)st);
     re = NULL;
   }
 done:
@@ -189,6 +195,9 @@ static void XMLCALL on_start(void *ud, const char *nm, const char **atts) {
       return;
     }
     p->in_text = n[0] == 'b' ? IN_BEFORE : IN_AFTER;
+    p->pos_line[p->in_text] = (unsigned long)XML_GetCurrentLineNumber(p->xp);
+    p->pos_col[p->in_text] =
+        (unsigned long)XML_GetCurrentColumnNumber(p->xp) + 1;
     px_buf_clear(&p->text);
   } else if (strcmp(n, "languagemap") == 0) {
     const char *pat = attr(atts, "languagepattern");
@@ -200,7 +209,9 @@ static void XMLCALL on_start(void *ud, const char *nm, const char **atts) {
     }
     URegularExpression *re =
         compile(p, pat, strlen(pat), 0, UREGEX_CASE_INSENSITIVE,
-                "languagemap languagepattern");
+                "languagemap languagepattern",
+                (unsigned long)XML_GetCurrentLineNumber(p->xp),
+                (unsigned long)XML_GetCurrentColumnNumber(p->xp) + 1);
     if (!re)
       return;
     if (PX_GROW(p->pending, p->npending, p->cappending) < 0) {
@@ -356,14 +367,8 @@ static void XMLCALL on_end(void *ud, const char *nm) {
       fail_at(p, PX_ENOMEM, "out of memory", 0);
       return;
     }
-    URegularExpression *re =
-        compile(p, p->text.ptr, p->text.len, which == IN_BEFORE, 0, n);
-    if (!re)
-      return;
-    URegularExpression **slot = which == IN_BEFORE ? &p->before : &p->after;
-    if (*slot)
-      uregex_close(*slot);
-    *slot = re;
+    /* compiled at </rule>: as one combined pattern when ICU accepts it,
+     * else each on its own (which also reports a bad one) */
   } else if (strcmp(n, "rule") == 0) {
     px_srx_langrule *lr = &p->doc->langrules[p->cur_langrule];
     p->in_rule = 0;
@@ -371,12 +376,26 @@ static void XMLCALL on_end(void *ud, const char *nm) {
       fail_at(p, PX_ENOMEM, "out of memory", 0);
       return;
     }
+    char *csrc = NULL;
+    URegularExpression *comb = p->before_src.len ? combine(p, &csrc) : NULL;
+    if (!comb) {
+      if (p->before_src.len)
+        p->before = compile(p, p->before_src.ptr, p->before_src.len, 1, 0,
+                            "beforebreak", p->pos_line[IN_BEFORE],
+                            p->pos_col[IN_BEFORE]);
+      if (!p->err && p->after_src.len)
+        p->after =
+            compile(p, p->after_src.ptr, p->after_src.len, 0, 0, "afterbreak",
+                    p->pos_line[IN_AFTER], p->pos_col[IN_AFTER]);
+      if (p->err)
+        return;
+    }
     px_srx_rule *r = &lr->rules[lr->count++];
     r->brk = p->brk;
     r->before = p->before;
     r->after = p->after;
-    r->combined_src = NULL;
-    r->combined = p->before ? combine(p, &r->combined_src) : NULL;
+    r->combined_src = csrc;
+    r->combined = comb;
     r->line = p->rule_line;
     p->before = p->after = NULL;
     px_buf_clear(&p->before_src);
