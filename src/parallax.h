@@ -402,8 +402,9 @@ const char *px_tm_default_path(void);
  * proposal stands.  A candidate is the end of the text before the white
  * space of an ICU boundary, a position right after a terminator (`. ! ? …
  * ؟ ۔` and closing quotes/brackets after it), so `break="yes"` rules are
- * tried there and nowhere else.  A `<beforebreak>` is matched against at
- * most the 128 UTF-16 units before the candidate.
+ * tried there and nowhere else.  A `<beforebreak>` of bounded length is
+ * matched exactly (as an ICU lookbehind); one with unbounded repetition
+ * (`\s*`, `+`) sees at most the 128 UTF-16 units before the candidate.
  *
  * Structure is decided in code, before the rules: a blank line always ends
  * a paragraph; a line with no final punctuation (headline, byline, `Tags`,
