@@ -36,8 +36,8 @@
 #define EN_MODEL_WORD "Iran"
 
 static const char *const col_names[LEX_NCOLS] = {
-    "id", "type", "house", "also", "variants", "banned", "former",
-    "fa", "ru",   "ar"};
+    "id",     "type",   "house", "also", "variants",
+    "banned", "former", "fa",    "ru",   "ar"};
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -122,7 +122,8 @@ uint64_t px_names__key(const char *s, size_t len) {
 size_t px_names__possessive(const char *s, size_t len) {
   if (len > 2 && s[len - 1] == 's' && s[len - 2] == '\'')
     return 2;
-  if (len > 4 && s[len - 1] == 's' && memcmp(s + len - 4, "\xE2\x80\x99", 3) == 0)
+  if (len > 4 && s[len - 1] == 's' &&
+      memcmp(s + len - 4, "\xE2\x80\x99", 3) == 0)
     return 4;
   return 0;
 }
@@ -282,8 +283,8 @@ static int next_item(lex_field f, size_t *pos, const char **s, size_t *len) {
 }
 
 static int lex_error(const char *path, unsigned line, const char *what) {
-  return px_error_set(PX_EPARSE, PX_ERRCLASS_NAMES, 0, "%s:%u: %s", path,
-                      line, what);
+  return px_error_set(PX_EPARSE, PX_ERRCLASS_NAMES, 0, "%s:%u: %s", path, line,
+                      what);
 }
 
 /* Callback per entity line. */
@@ -341,8 +342,8 @@ static int lex_parse(const char *path, const char *s, size_t len, lex_fn fn,
       return lex_error(path, line, "empty or overlong entity id");
     for (size_t i = 0; i < cols[0].len; i++) {
       char ch = cols[0].s[i];
-      if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-            ch == '_' || ch == '-' || ch == '.'))
+      if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+            ch == '-' || ch == '.'))
         return lex_error(path, line,
                          "entity id must be lower-case ASCII letters, "
                          "digits, '_', '-' or '.'");
@@ -504,18 +505,17 @@ static int cmp_dic_word(const void *a, const void *b) {
 
 /* The transliteration patterns shared by REP and MAP, both cases. */
 static const char *const rep_pairs[][2] = {
-    {"ou", "u"},  {"u", "ou"},  {"ou", "o"},  {"o", "ou"},  {"ow", "ou"},
-    {"ou", "ow"}, {"e", "a"},   {"a", "e"},   {"w", "v"},   {"v", "w"},
-    {"kh", "h"},  {"h", "kh"},  {"q", "k"},   {"k", "q"},   {"q", "g"},
-    {"g", "q"},   {"k", "g"},   {"g", "k"},   {"dh", "d"},  {"d", "dh"},
-    {"dh", "z"},  {"z", "dh"},  {"ee", "i"},  {"i", "ee"},  {"aa", "a"},
-    {"a", "aa"},  {"ss", "s"},  {"s", "ss"},  {"dd", "d"},  {"i", "y"},
-    {"y", "i"},   {"ei", "ey"}, {"j", "zh"},  {"zh", "j"},  {"sh", "ch"},
-    {"ch", "sh"}, {"i", "e"},   {"e", "i"},   {"o", "u"},   {"u", "o"}};
+    {"ou", "u"},  {"u", "ou"},  {"ou", "o"}, {"o", "ou"}, {"ow", "ou"},
+    {"ou", "ow"}, {"e", "a"},   {"a", "e"},  {"w", "v"},  {"v", "w"},
+    {"kh", "h"},  {"h", "kh"},  {"q", "k"},  {"k", "q"},  {"q", "g"},
+    {"g", "q"},   {"k", "g"},   {"g", "k"},  {"dh", "d"}, {"d", "dh"},
+    {"dh", "z"},  {"z", "dh"},  {"ee", "i"}, {"i", "ee"}, {"aa", "a"},
+    {"a", "aa"},  {"ss", "s"},  {"s", "ss"}, {"dd", "d"}, {"i", "y"},
+    {"y", "i"},   {"ei", "ey"}, {"j", "zh"}, {"zh", "j"}, {"sh", "ch"},
+    {"ch", "sh"}, {"i", "e"},   {"e", "i"},  {"o", "u"},  {"u", "o"}};
 
-static const char *const map_sets[] = {"(ou)uo(ow)", "ea",    "wv",
-                                       "(kh)h",      "qkg",   "(dh)dz",
-                                       "(ee)iy",     "(aa)a"};
+static const char *const map_sets[] = {
+    "(ou)uo(ow)", "ea", "wv", "(kh)h", "qkg", "(dh)dz", "(ee)iy", "(aa)a"};
 
 /* A REP pattern with its first letter upper-cased: REP is case-sensitive,
  * and the patterns also start names (Khamenei/Hamenei, Qasem/Kasem,
@@ -544,7 +544,8 @@ int px_names_compile(const char *lexicon_path, const char *aff_path,
   rc = lex_parse(lexicon_path, lex, lexlen, compile_line, &cc);
   if (rc < 0)
     goto done;
-  qsort(cc.w, cc.n, sizeof *cc.w, cmp_dic_word);
+  if (cc.n)
+    qsort(cc.w, cc.n, sizeof *cc.w, cmp_dic_word);
 
   /* .aff */
   px_buf_puts(&aff,
@@ -699,8 +700,8 @@ static const char *const ar_prefixes[] = {"\xD9\x88", "\xD8\xA8", "\xD9\x84",
 
 /* lexicon: 1 for a lexicon form (only the article is stripped), 0 for
  * text (alternatives with a clitic and/or the article stripped). */
-static int src_keys_mode(uint64_t keys[4], const char *s, size_t len,
-                         int lang, int lexicon) {
+static int src_keys_mode(uint64_t keys[4], const char *s, size_t len, int lang,
+                         int lexicon) {
   px_buf f = PX_BUF_INIT, m = PX_BUF_INIT;
   int n = 0;
   int rc = px_names__fold(&f, s, len);
@@ -765,8 +766,7 @@ done:
   return rc < 0 ? rc : n;
 }
 
-int px_names__src_keys(uint64_t keys[4], const char *s, size_t len,
-                       int lang) {
+int px_names__src_keys(uint64_t keys[4], const char *s, size_t len, int lang) {
   return src_keys_mode(keys, s, len, lang, 0);
 }
 
@@ -928,8 +928,8 @@ static int add_form(open_ctx *oc, uint32_t ent, int kind, int src_lang,
   }
   if (f->ntok == 0) {
     rc = px_error_set(PX_EPARSE, PX_ERRCLASS_NAMES, 0,
-                      "%s:%u: '%s' has no words", oc->path,
-                      n->ents[ent].line, f->text);
+                      "%s:%u: '%s' has no words", oc->path, n->ents[ent].line,
+                      f->text);
     goto done;
   }
   rc = px_names__map_add(src_lang ? &n->first_src : &n->first_en,
@@ -1093,8 +1093,8 @@ static int open_hunspell(Hunhandle **out, const char *aff, const char *dic,
                          const char *what) {
   if (!file_exists(aff) || !file_exists(dic))
     return px_error_set(PX_EDICT, PX_ERRCLASS_NAMES, 0,
-                        "%s dictionary missing: %s (%s) and %s (%s)", what,
-                        aff, file_exists(aff) ? "found" : "not found", dic,
+                        "%s dictionary missing: %s (%s) and %s (%s)", what, aff,
+                        file_exists(aff) ? "found" : "not found", dic,
                         file_exists(dic) ? "found" : "not found");
   Hunhandle *h = Hunspell_create(aff, dic);
   if (!h)
@@ -1138,10 +1138,13 @@ int px_names_open(px_names **out, const px_names_opts *opts) {
   }
 
   /* en_US first: building the index asks it which words are English */
-  const char *ea = opts->en_aff_path ? opts->en_aff_path : getenv("PARALLAX_EN_AFF");
-  const char *ed = opts->en_dic_path ? opts->en_dic_path : getenv("PARALLAX_EN_DIC");
-  rc = open_hunspell(&n->hs_en, ea && *ea ? ea : "/usr/share/hunspell/en_US.aff",
-                     ed && *ed ? ed : "/usr/share/hunspell/en_US.dic", "en_US");
+  const char *ea =
+      opts->en_aff_path ? opts->en_aff_path : getenv("PARALLAX_EN_AFF");
+  const char *ed =
+      opts->en_dic_path ? opts->en_dic_path : getenv("PARALLAX_EN_DIC");
+  rc =
+      open_hunspell(&n->hs_en, ea && *ea ? ea : "/usr/share/hunspell/en_US.aff",
+                    ed && *ed ? ed : "/usr/share/hunspell/en_US.dic", "en_US");
   if (rc < 0)
     goto done;
 

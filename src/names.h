@@ -36,16 +36,16 @@ typedef struct names_entity {
 } names_entity;
 
 typedef struct names_form {
-  uint32_t entity;  /* index into entities */
-  uint8_t kind;     /* names_form_kind */
-  uint8_t ambiguous; /* the same words belong to another entity too */
+  uint32_t entity;     /* index into entities */
+  uint8_t kind;        /* names_form_kind */
+  uint8_t ambiguous;   /* the same words belong to another entity too */
   uint8_t lower_start; /* the form starts with a lower-case letter (al-) */
-  uint8_t src_lang; /* for source forms: 1 fa, 2 ru, 3 ar */
-  uint32_t ntok;    /* words */
-  uint32_t keys;    /* index into the key pool (ntok uint64_t) */
-  char *text;       /* the spelling as written in the lexicon */
+  uint8_t src_lang;    /* for source forms: 1 fa, 2 ru, 3 ar */
+  uint32_t ntok;       /* words */
+  uint32_t keys;       /* index into the key pool (ntok uint64_t) */
+  char *text;          /* the spelling as written in the lexicon */
   size_t text_len;
-  int32_t target;   /* variant/banned: index of the accepted form to use */
+  int32_t target; /* variant/banned: index of the accepted form to use */
 } names_form;
 
 /* A hash set/map from a 64-bit key to a list of uint32 values, open
@@ -66,24 +66,24 @@ void px_names__map_dispose(names_map *m);
 
 /* Verdict on one distinct token surface, cached in the checker. */
 enum names_tok_flags {
-  NT_FIRST = 1u << 0,   /* some English form starts with this key */
-  NT_LEXWORD = 1u << 1, /* a word of some English form */
-  NT_CAP = 1u << 2,     /* first letter upper case */
-  NT_ALLCAPS = 1u << 3, /* no lower-case letter, at least two letters */
-  NT_PROPER = 1u << 4,  /* capitalised and not a lower-case English word */
-  NT_UNKNOWN = 1u << 5, /* proper and unknown to en_US and the names dic */
+  NT_FIRST = 1u << 0,     /* some English form starts with this key */
+  NT_LEXWORD = 1u << 1,   /* a word of some English form */
+  NT_CAP = 1u << 2,       /* first letter upper case */
+  NT_ALLCAPS = 1u << 3,   /* no lower-case letter, at least two letters */
+  NT_PROPER = 1u << 4,    /* capitalised and not a lower-case English word */
+  NT_UNKNOWN = 1u << 5,   /* proper and unknown to en_US and the names dic */
   NT_CLOSE_DONE = 1u << 6 /* close proposal computed */
 };
 
 typedef struct names_tok {
-  uint64_t h;      /* hash of the surface bytes (never 0) */
-  uint32_t soff;   /* surface in tokpool */
+  uint64_t h;    /* hash of the surface bytes (never 0) */
+  uint32_t soff; /* surface in tokpool */
   uint32_t slen;
-  uint32_t strip;  /* bytes of a possessive suffix ('s, ’s, ') */
+  uint32_t strip; /* bytes of a possessive suffix ('s, ’s, ') */
   uint32_t flags;
-  uint64_t key;    /* word key: hash of the folded, stripped surface */
-  uint64_t loose;  /* hash of the loose skeleton (proper nouns), or 0 */
-  int32_t close;   /* unknown-close: accepted form index, or -1 */
+  uint64_t key;   /* word key: hash of the folded, stripped surface */
+  uint64_t loose; /* hash of the loose skeleton (proper nouns), or 0 */
+  int32_t close;  /* unknown-close: accepted form index, or -1 */
 } names_tok;
 
 struct px_names {
@@ -94,14 +94,14 @@ struct px_names {
   size_t nforms, capforms;
   uint64_t *keypool;
   size_t nkeys, capkeys;
-  names_map first_en;  /* first word key -> English forms */
-  names_map words_en;  /* every word key of English forms */
-  names_map loose_en;  /* loose skeleton of the proper-name words of
-                          accepted forms -> index into lexwords */
+  names_map first_en; /* first word key -> English forms */
+  names_map words_en; /* every word key of English forms */
+  names_map loose_en; /* loose skeleton of the proper-name words of
+                         accepted forms -> index into lexwords */
   struct names_lexword {
-    uint32_t form;       /* the accepted form it is a word of */
-    uint32_t off, len;   /* the word inside the form's text */
-  } *lexwords;
+    uint32_t form;     /* the accepted form it is a word of */
+    uint32_t off, len; /* the word inside the form's text */
+  } * lexwords;
   size_t nlexwords, caplexwords;
   names_map first_src; /* first canonical source key -> source forms */
   Hunhandle *hs_names; /* the compiled names dictionary */
@@ -131,8 +131,7 @@ int px_names__loose(uint64_t *out, char **text_out, const char *s, size_t len,
                     const char *lang);
 /* Canonical key of a source-language token and its alternatives (clitics
  * stripped); writes up to 4 keys, returns the count (or negative). */
-int px_names__src_keys(uint64_t keys[4], const char *s, size_t len,
-                       int lang);
+int px_names__src_keys(uint64_t keys[4], const char *s, size_t len, int lang);
 /* 1 when two folded Latin spellings are different names whatever their
  * similarity: lengths apart by more than two, or a Persian/Arabic -i
  * (nisba) ending on one only (Abdollahi / Abdullah, Karimi / Karim). */

@@ -20,9 +20,9 @@
 #include "error.h"
 #include "mem.h"
 
-#define CHUNK_MAX (1u << 20)   /* bytes tokenized at a time */
-#define OCC_MAX 64             /* occurrences kept per spelling */
-#define PHRASE_MAX 16          /* words in the longest name matched */
+#define CHUNK_MAX (1u << 20) /* bytes tokenized at a time */
+#define OCC_MAX 64           /* occurrences kept per spelling */
+#define PHRASE_MAX 16        /* words in the longest name matched */
 
 typedef struct chk_doc {
   char *label, *src_label;
@@ -96,12 +96,13 @@ struct px_names_check {
   size_t *doc_props; /* proper-noun indexes of the current document */
   size_t ndp, capdp;
   int finished;
-  int quiet; /* bead scans: mentions only, findings were made already */
+  int quiet;        /* bead scans: mentions only, findings were made already */
   char **srclabels; /* labels of the source sides seen (findings point in) */
   size_t nsrclabels, capsrclabels;
 };
 
-/* ---- positions ------------------------------------------------------------ */
+/* ---- positions ------------------------------------------------------------
+ */
 
 typedef struct postrack {
   const char *s;
@@ -182,8 +183,7 @@ void px_names_check_free(px_names_check *c) {
 
 size_t px_names_check_count(const px_names_check *c) { return c ? c->nf : 0; }
 
-const px_names_finding *px_names_check_get(const px_names_check *c,
-                                           size_t i) {
+const px_names_finding *px_names_check_get(const px_names_check *c, size_t i) {
   return c && i < c->nf ? &c->f[i] : NULL;
 }
 
@@ -207,10 +207,9 @@ const char *px_names_kind_name(px_names_kind kind) {
 }
 
 static int add_finding(px_names_check *c, px_names_kind kind, size_t doc,
-                       size_t off, size_t len, postrack *pt,
-                       const char *entity, const char *found, size_t flen,
-                       const char *house, size_t hlen, int fixable,
-                       int in_source) {
+                       size_t off, size_t len, postrack *pt, const char *entity,
+                       const char *found, size_t flen, const char *house,
+                       size_t hlen, int fixable, int in_source) {
   if (PX_GROW(c->f, c->nf, c->capf) < 0)
     return PX_ENOMEM;
   px_names_finding *f = &c->f[c->nf];
@@ -229,8 +228,8 @@ static int add_finding(px_names_check *c, px_names_kind kind, size_t doc,
   f->house = px_strndup(house, hlen);
   f->fixable = fixable;
   f->in_source = in_source;
-  f->src_label = in_source && c->nsrclabels ? c->srclabels[c->nsrclabels - 1]
-                                            : NULL;
+  f->src_label =
+      in_source && c->nsrclabels ? c->srclabels[c->nsrclabels - 1] : NULL;
   if (!f->found || !f->house) {
     px_free((char *)f->found);
     px_free((char *)f->house);
@@ -258,11 +257,11 @@ static int add_doc(px_names_check *c, size_t *doc_out, const char *label,
   return 0;
 }
 
-/* ---- proper nouns (names in no lexicon) ----------------------------------- */
+/* ---- proper nouns (names in no lexicon) -----------------------------------
+ */
 
 static int proper_record(px_names_check *c, size_t doc, const char *s,
-                         size_t off, size_t len, uint64_t loose,
-                         postrack *pt) {
+                         size_t off, size_t len, uint64_t loose, postrack *pt) {
   uint64_t h = px_names__key(s + off, len);
   if ((c->nprops + 1) * 2 > c->pcap) {
     size_t ncap = c->pcap ? c->pcap * 2 : 1024;
@@ -361,7 +360,8 @@ static int proper_note(px_names_check *c, const char *s, size_t len) {
   return 0;
 }
 
-/* ---- the English scan ----------------------------------------------------- */
+/* ---- the English scan -----------------------------------------------------
+ */
 
 static int is_hyphen(const char *s, size_t len) {
   return (len == 1 && s[0] == '-') ||
@@ -441,8 +441,8 @@ static int mention_add(px_names_check *c, int32_t ent, int kind, size_t off,
 
 /* Try the English forms starting at word i; returns the form index or -1
  * and the number of words in *ntok. */
-static int32_t match_en(px_names_check *c, const char *s, size_t nw,
-                        size_t i, uint32_t *ntok) {
+static int32_t match_en(px_names_check *c, const char *s, size_t nw, size_t i,
+                        uint32_t *ntok) {
   px_names *n = c->n;
   const scan_word *w = c->words;
   int32_t pick = -1;
@@ -505,8 +505,8 @@ static int scan_words(px_names_check *c, size_t doc, const char *s, size_t nw,
           /* a bead of a document checked already */
         } else if (f->kind <= NF_FORMER) {
           if (!case_ok(found, fl, f->text, f->text_len)) {
-            rc = shape_house(&house, found, fl, f->text, f->text_len,
-                             f->text, f->text_len, &fixable);
+            rc = shape_house(&house, found, fl, f->text, f->text_len, f->text,
+                             f->text_len, &fixable);
             if (rc == 0 && !(house.len == fl && !memcmp(house.ptr, found, fl)))
               rc = add_finding(c, PX_NAMES_VARIANT, doc, off, fl, pt, ent,
                                found, fl, house.ptr, house.len, fixable, 0);
@@ -516,11 +516,10 @@ static int scan_words(px_names_check *c, size_t doc, const char *s, size_t nw,
           rc = shape_house(&house, found, fl, f->text, f->text_len, t->text,
                            t->text_len, &fixable);
           if (rc == 0)
-            rc = add_finding(c,
-                             f->kind == NF_BANNED ? PX_NAMES_BANNED
-                                                  : PX_NAMES_VARIANT,
-                             doc, off, fl, pt, ent, found, fl, house.ptr,
-                             house.len, fixable, 0);
+            rc = add_finding(
+                c, f->kind == NF_BANNED ? PX_NAMES_BANNED : PX_NAMES_VARIANT,
+                doc, off, fl, pt, ent, found, fl, house.ptr, house.len, fixable,
+                0);
         }
         if (rc < 0)
           goto done;
@@ -539,9 +538,9 @@ static int scan_words(px_names_check *c, size_t doc, const char *s, size_t nw,
       if ((w->flags & NT_UNKNOWN) && w->close >= 0) {
         const struct names_lexword *lw = &n->lexwords[w->close];
         const names_form *f = &n->forms[lw->form];
-        rc = add_finding(c, PX_NAMES_CLOSE, doc, w->off, w->len - w->strip,
-                         pt, n->ents[f->entity].id, s + w->off,
-                         w->len - w->strip, f->text + lw->off, lw->len, 0, 0);
+        rc = add_finding(c, PX_NAMES_CLOSE, doc, w->off, w->len - w->strip, pt,
+                         n->ents[f->entity].id, s + w->off, w->len - w->strip,
+                         f->text + lw->off, lw->len, 0, 0);
         if (rc < 0)
           goto done;
       }
@@ -670,7 +669,8 @@ int px_names_check_text(px_names_check *c, size_t *doc_out, const char *label,
   return rc;
 }
 
-/* ---- pairs ---------------------------------------------------------------- */
+/* ---- pairs ----------------------------------------------------------------
+ */
 
 static int learn_add(px_names_check *c, int lang, int32_t entity,
                      uint64_t srckey, const char *src, size_t srclen,
@@ -756,9 +756,9 @@ static int push_src_label(px_names_check *c, const char *label) {
 
 /* The cross-lingual check of src[sa, sb) against en[ea, eb), both whole
  * validated texts of document doc. */
-static int pair_core(px_names_check *c, size_t doc, const char *src,
-                     size_t sa, size_t sb, const char *src_lang,
-                     const char *en, size_t ea, size_t eb) {
+static int pair_core(px_names_check *c, size_t doc, const char *src, size_t sa,
+                     size_t sb, const char *src_lang, const char *en, size_t ea,
+                     size_t eb) {
   px_names *n = c->n;
   src_word *sw = NULL;
   px_token *toks = NULL;
@@ -815,7 +815,8 @@ static int pair_core(px_names_check *c, size_t doc, const char *src,
           continue;
         int ok = 1;
         for (uint32_t j = 1; j < f->ntok && ok; j++)
-          ok = !sw[i + j].barrier && src_has(&sw[i + j], n->keypool[f->keys + j]);
+          ok = !sw[i + j].barrier &&
+               src_has(&sw[i + j], n->keypool[f->keys + j]);
         if (ok) {
           pick = (int32_t)n->first_src.vals[v];
           pick_n = f->ntok;
@@ -846,12 +847,12 @@ static int pair_core(px_names_check *c, size_t doc, const char *src,
         }
       const names_entity *e = &n->ents[f->entity];
       if (best < 0) {
-        rc = add_finding(c, PX_NAMES_MISSING, doc, off, end - off, &pt, e->id,
-                         src + off, end - off, e->house, strlen(e->house), 0,
-                         1);
+        rc =
+            add_finding(c, PX_NAMES_MISSING, doc, off, end - off, &pt, e->id,
+                        src + off, end - off, e->house, strlen(e->house), 0, 1);
         if (rc == 0)
-          rc = learn_add(c, lang, (int32_t)f->entity, 0, src + off,
-                         end - off, NULL, 0);
+          rc = learn_add(c, lang, (int32_t)f->entity, 0, src + off, end - off,
+                         NULL, 0);
       } else {
         rc = learn_add(c, lang, (int32_t)f->entity, 0, src + off, end - off,
                        en + c->ments[bm].off, c->ments[bm].len);
@@ -899,9 +900,9 @@ done:
 }
 
 int px_names_check_pair(px_names_check *c, size_t *doc_out,
-                        const char *src_label, const char *src,
-                        size_t src_len, const char *src_lang,
-                        const char *en_label, const char *en, size_t en_len) {
+                        const char *src_label, const char *src, size_t src_len,
+                        const char *src_lang, const char *en_label,
+                        const char *en, size_t en_len) {
   PX_ASSERT_ARG(c);
   PX_ASSERT_ARG(src || src_len == 0);
   PX_ASSERT_ARG(en || en_len == 0);
@@ -914,8 +915,8 @@ int px_names_check_pair(px_names_check *c, size_t *doc_out,
     return rc;
   if (px_text_validate(src, src_len, &bad) < 0)
     return px_error_set(PX_EENCODING, PX_ERRCLASS_NAMES, 0,
-                        "%s: invalid UTF-8 at byte %zu",
-                        c->docs[doc].src_label, bad);
+                        "%s: invalid UTF-8 at byte %zu", c->docs[doc].src_label,
+                        bad);
   if (px_text_validate(en, en_len, &bad) < 0)
     return px_error_set(PX_EENCODING, PX_ERRCLASS_NAMES, 0,
                         "%s: invalid UTF-8 at byte %zu", c->docs[doc].label,
@@ -951,8 +952,8 @@ int px_names_check_bead(px_names_check *c, size_t doc, const char *src_label,
   size_t bad = 0;
   if (px_text_validate(src + src_start, src_end - src_start, &bad) < 0)
     return px_error_set(PX_EENCODING, PX_ERRCLASS_NAMES, 0,
-                        "%s: invalid UTF-8 at byte %zu",
-                        c->docs[doc].src_label, src_start + bad);
+                        "%s: invalid UTF-8 at byte %zu", c->docs[doc].src_label,
+                        src_start + bad);
   if (px_text_validate(en + en_start, en_end - en_start, &bad) < 0)
     return px_error_set(PX_EENCODING, PX_ERRCLASS_NAMES, 0,
                         "%s: invalid UTF-8 at byte %zu", c->docs[doc].label,
@@ -966,7 +967,8 @@ int px_names_check_bead(px_names_check *c, size_t doc, const char *src_label,
   return rc;
 }
 
-/* ---- finishing the batch ---------------------------------------------------- */
+/* ---- finishing the batch ----------------------------------------------------
+ */
 
 typedef struct loose_ix {
   uint64_t loose;
@@ -1078,7 +1080,8 @@ int px_names_check_finish(px_names_check *c) {
     }
     a = b;
   }
-  qsort(c->f, c->nf, sizeof *c->f, cmp_finding);
+  if (c->nf)
+    qsort(c->f, c->nf, sizeof *c->f, cmp_finding);
 done:
   px_free(ord);
   px_free(par);
@@ -1087,7 +1090,8 @@ done:
   return rc;
 }
 
-/* ---- fixing ------------------------------------------------------------------ */
+/* ---- fixing
+ * ------------------------------------------------------------------ */
 
 int px_names_fix(char **out, size_t *out_len, size_t *nfixed,
                  const px_names_check *c, size_t doc, const char *s,
@@ -1136,7 +1140,8 @@ int px_names_fix(char **out, size_t *out_len, size_t *nfixed,
   return 0;
 }
 
-/* ---- learning ------------------------------------------------------------------ */
+/* ---- learning
+ * ------------------------------------------------------------------ */
 
 static const char *const lang_tag[] = {"?", "fa", "ru", "ar"};
 
@@ -1164,7 +1169,8 @@ int px_names_learn_write(const px_names_check *c, FILE *f) {
           c->nlearn, c->npairs);
   for (size_t i = 0; i < c->nlearn; i++) {
     learn_ent *e = &c->learn[i];
-    qsort(e->sp, e->nsp, sizeof *e->sp, cmp_sp);
+    if (e->nsp)
+      qsort(e->sp, e->nsp, sizeof *e->sp, cmp_sp);
     const char *lt = lang_tag[e->lang >= 0 && e->lang <= 3 ? e->lang : 0];
     fprintf(f, "\n# %s %s (%zu pairs):", lt, e->src, e->pairs);
     if (!e->nsp)
@@ -1183,8 +1189,7 @@ int px_names_learn_write(const px_names_check *c, FILE *f) {
     const char *h = e->sp[0].en;
     for (const char *p = h; *p; p++) {
       char ch = low(*p);
-      fputc((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ? ch : '-',
-            f);
+      fputc((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ? ch : '-', f);
     }
     fprintf(f, "\tperson?\t%s\t-\t", h);
     if (e->nsp < 2)

@@ -17,7 +17,8 @@
 #include "cli.h"
 
 #define NAMES_MAX_FILE ((size_t)1 << 30)
-#define MIN_BEAD_CONF 0.5 /* beads below it are not checked across languages */
+#define MIN_BEAD_CONF 0.5 /* beads below it are not checked across languages   \
+                           */
 
 enum {
   O_FORMAT = 1,
@@ -50,8 +51,8 @@ static const cli_opt opts[] = {
     {"lexicon", 'l', "FILE",
      "names lexicon TSV (default: the shipped dictionaries/names/names.tsv)",
      O_LEXICON},
-    {"aff", 0, "FILE", "compiled names .aff (with --dic; default: the built one)",
-     O_AFF},
+    {"aff", 0, "FILE",
+     "compiled names .aff (with --dic; default: the built one)", O_AFF},
     {"dic", 0, "FILE", "compiled names .dic (with --aff)", O_DIC},
     {"pair", 'p', NULL,
      "arguments are SRC EN file pairs: check each English file and, per "
@@ -128,7 +129,8 @@ typedef struct names_cli {
   size_t nfiles;
 } names_cli;
 
-/* ---- output ---------------------------------------------------------------- */
+/* ---- output ----------------------------------------------------------------
+ */
 
 typedef struct doc_text {
   char *path;
@@ -230,7 +232,8 @@ static int fix_path(char **out, const names_cli *o, const char *path) {
   return *out ? 0 : -1;
 }
 
-/* ---- inputs ---------------------------------------------------------------- */
+/* ---- inputs ----------------------------------------------------------------
+ */
 
 static int read_doc(doc_text *d, const char *path) {
   memset(d, 0, sizeof *d);
@@ -282,8 +285,8 @@ static int check_pair_files(const names_cli *o, px_names_check *c,
                             doc_text *src, doc_text *en, size_t *doc_out,
                             int en_checked) {
   int rc = 0;
-  if (!en_checked && (rc = px_names_check_text(c, doc_out, en->path, en->text,
-                                               en->len)) < 0)
+  if (!en_checked &&
+      (rc = px_names_check_text(c, doc_out, en->path, en->text, en->len)) < 0)
     return cli_fail("names", rc);
   const char *lang = o->src_lang
                          ? o->src_lang
@@ -294,8 +297,8 @@ static int check_pair_files(const names_cli *o, px_names_check *c,
     size_t ne = split_lines(&le, en->text, en->len);
     for (size_t i = 0; i < ns && i < ne && rc == 0; i++)
       rc = px_names_check_bead(c, *doc_out, src->path, src->text, src->len,
-                               lang, ls[i].start, ls[i].end, en->text,
-                               en->len, le[i].start, le[i].end);
+                               lang, ls[i].start, ls[i].end, en->text, en->len,
+                               le[i].start, le[i].end);
     free(ls);
     free(le);
     return rc < 0 ? cli_fail("names", rc) : 0;
@@ -409,7 +412,8 @@ static int check_memory(const names_cli *o, px_names_check *c) {
   return ret;
 }
 
-/* ---- actions ---------------------------------------------------------------- */
+/* ---- actions ----------------------------------------------------------------
+ */
 
 static int open_names(const names_cli *o, px_names **n) {
   px_names_opts no = PX_NAMES_OPTS_INIT;
@@ -649,11 +653,14 @@ static int run(int argc, char **argv) {
     case O_PAIR: o.pair = 1; break;
     case O_SRCLANG: o.src_lang = arg; break;
     case O_SEGMENTED: o.segmented = 1; break;
-    case O_TM: o.tm = arg; o.memory = 1; break;
+    case O_TM:
+      o.tm = arg;
+      o.memory = 1;
+      break;
     case O_MEMORY: o.memory = 1; break;
     case O_THRESHOLD:
-      if ((ret = cli_parse_double(&cli_cmd_names, "--threshold", arg, 0.5,
-                                  1.0, &o.threshold)) != 0)
+      if ((ret = cli_parse_double(&cli_cmd_names, "--threshold", arg, 0.5, 1.0,
+                                  &o.threshold)) != 0)
         goto done;
       break;
     default: break;
@@ -670,8 +677,7 @@ static int run(int argc, char **argv) {
   }
   if (strcmp(o.action, "compile") == 0) {
     ret = do_compile(&o);
-  } else if (strcmp(o.action, "check") == 0 ||
-             strcmp(o.action, "learn") == 0) {
+  } else if (strcmp(o.action, "check") == 0 || strcmp(o.action, "learn") == 0) {
     int learn = o.action[0] == 'l';
     if (!o.nfiles && !o.memory)
       ret = cli_usage_error(&cli_cmd_names,

@@ -157,8 +157,8 @@ static char *pair_render(px_names *n, const char *src, const char *lang,
                          const char *en) {
   px_names_check *c = NULL;
   CHECK_OK(px_names_check_new(&c, n));
-  CHECK_OK(px_names_check_pair(c, NULL, "src", src, strlen(src), lang, "en",
-                               en, strlen(en)));
+  CHECK_OK(px_names_check_pair(c, NULL, "src", src, strlen(src), lang, "en", en,
+                               strlen(en)));
   CHECK_OK(px_names_check_finish(c));
   char *got = render(c);
   for (size_t i = 0; i < px_names_check_count(c); i++) {
@@ -200,8 +200,7 @@ PX_TEST(test_names_check__pairs_fa_ru_ar) {
                   "Putin met Assad in Damascus.");
   CHECK_STR(g, "");
   free(g);
-  g = pair_render(n, "التقى بوتين والأسد في دمشق.", "ar",
-                  "Putin met Asad.");
+  g = pair_render(n, "التقى بوتين والأسد في دمشق.", "ar", "Putin met Asad.");
   CHECK_STR(g, "1:11 variant Asad -> Assad [assad]\n"
                "1:23 missing دمشق -> Damascus [damascus]\n");
   free(g);

@@ -48,8 +48,7 @@ static void check_quintet(px_names *n, const char *stem) {
   CHECK_INT(ns, nw);
   for (size_t i = 0; good && i < ng; i++)
     if (!px_names_spell(n, good[i]))
-      px_test_fail(__FILE__, __LINE__, "%s.good: '%s' rejected", stem,
-                   good[i]);
+      px_test_fail(__FILE__, __LINE__, "%s.good: '%s' rejected", stem, good[i]);
   for (size_t i = 0; wrong && i < nw; i++) {
     if (px_names_spell(n, wrong[i]))
       px_test_fail(__FILE__, __LINE__, "%s.wrong: '%s' accepted", stem,
