@@ -341,6 +341,28 @@ static inline char *put_utf8(char *p, UChar32 cp) {
   return p;
 }
 
+/* Decode the code point of valid UTF-8 at s[i]; its byte length in *n. */
+static inline UChar32 decode_valid(const unsigned char *s, size_t i,
+                                   size_t *n) {
+  unsigned c = s[i];
+  if (c < 0x80) {
+    *n = 1;
+    return (UChar32)c;
+  }
+  if (c < 0xE0) {
+    *n = 2;
+    return (UChar32)((c & 0x1F) << 6 | (s[i + 1] & 0x3F));
+  }
+  if (c < 0xF0) {
+    *n = 3;
+    return (UChar32)((c & 0x0F) << 12 | (s[i + 1] & 0x3F) << 6 |
+                     (s[i + 2] & 0x3F));
+  }
+  *n = 4;
+  return (UChar32)((c & 0x07) << 18 | (s[i + 1] & 0x3F) << 12 |
+                   (s[i + 2] & 0x3F) << 6 | (s[i + 3] & 0x3F));
+}
+
 int px_text__to_utf16(UChar **out, int32_t *out_len, int32_t **u16_to_u8,
                       const char *s, size_t len) {
   PX_ASSERT_ARG(out);
@@ -583,7 +605,13 @@ static uint32_t cp_table[0x10000];
 static atomic_uchar cp_ready[0x100];
 static pthread_mutex_t cp_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void cp_fill(unsigned block) {
+#if defined(__GNUC__)
+#define COLD __attribute__((noinline, cold))
+#else
+#define COLD
+#endif
+
+COLD static void cp_fill(unsigned block) {
   uint32_t tmp[256];
   for (unsigned i = 0; i < 256; i++)
     tmp[i] = cp_compute((UChar32)(block << 8 | i));
@@ -602,6 +630,72 @@ static inline uint32_t cp_class(UChar32 c) {
   if (!atomic_load_explicit(&cp_ready[block], memory_order_acquire))
     cp_fill(block);
   return cp_table[c];
+}
+
+/* What normalization does to a BMP character on its own, for the generic
+ * fast path: bits 0-15 its full case folding when that is one BMP
+ * character, and NF_ flags saying the character and its folding are left
+ * alone by NFC (quick check Yes, combining class 0, so no neighbour can
+ * compose or reorder with them), by NFD, NFKC and NFKD.  A character
+ * without NF_NFC needs ICU. */
+enum {
+  NF_NFC = 1u << 16,
+  NF_NFD = 1u << 17,
+  NF_NFKC = 1u << 18,
+  NF_NFKD = 1u << 19
+};
+
+static int nf_inert(UChar32 x, UProperty qc) {
+  return u_getCombiningClass(x) == 0 &&
+         u_getIntPropertyValue(x, qc) == UNORM_YES;
+}
+
+static uint32_t nf_compute(UChar32 c) {
+  if (U_IS_SURROGATE(c))
+    return (uint32_t)c;
+  UChar in[1] = {(UChar)c}, f[4];
+  UErrorCode st = U_ZERO_ERROR;
+  int32_t n = u_strFoldCase(f, 4, in, 1, U_FOLD_CASE_DEFAULT, &st);
+  if (U_FAILURE(st) || n != 1 || U16_IS_SURROGATE(f[0]))
+    return (uint32_t)c; /* folds to several characters: ß, İ */
+  uint32_t r = f[0];
+  if (nf_inert(c, UCHAR_NFC_QUICK_CHECK) &&
+      nf_inert(f[0], UCHAR_NFC_QUICK_CHECK))
+    r |= NF_NFC;
+  if (nf_inert(c, UCHAR_NFD_QUICK_CHECK) &&
+      nf_inert(f[0], UCHAR_NFD_QUICK_CHECK))
+    r |= NF_NFD;
+  if (nf_inert(c, UCHAR_NFKC_QUICK_CHECK) &&
+      nf_inert(f[0], UCHAR_NFKC_QUICK_CHECK))
+    r |= NF_NFKC;
+  if (nf_inert(c, UCHAR_NFKD_QUICK_CHECK) &&
+      nf_inert(f[0], UCHAR_NFKD_QUICK_CHECK))
+    r |= NF_NFKD;
+  return r;
+}
+
+static uint32_t nf_table[0x10000];
+static atomic_uchar nf_ready[0x100];
+
+COLD static void nf_fill(unsigned block) {
+  uint32_t tmp[256];
+  for (unsigned i = 0; i < 256; i++)
+    tmp[i] = nf_compute((UChar32)(block << 8 | i));
+  pthread_mutex_lock(&cp_lock);
+  if (!atomic_load_explicit(&nf_ready[block], memory_order_relaxed)) {
+    memcpy(&nf_table[block << 8], tmp, sizeof tmp);
+    atomic_store_explicit(&nf_ready[block], 1, memory_order_release);
+  }
+  pthread_mutex_unlock(&cp_lock);
+}
+
+static inline uint32_t nf_info(UChar32 c) {
+  if (c > 0xFFFF)
+    return 0; /* no NF_ flags: ICU */
+  unsigned block = (unsigned)c >> 8;
+  if (!atomic_load_explicit(&nf_ready[block], memory_order_acquire))
+    nf_fill(block);
+  return nf_table[c];
 }
 
 /* ---- the ASCII class table ---------------------------------------------- */
@@ -817,6 +911,20 @@ static int normalize_fast(char **out, size_t *out_len, const char *str,
   return 0;
 }
 
+/* Letters writers use for one another (PX_NORM_VARIANTS): Arabic yeh and
+ * alef maksura for Persian yeh, Arabic kaf for keheh (Arabic keyboards
+ * typing Persian), Russian ё written е. */
+static inline UChar32 variant_of(UChar32 ch) {
+  switch (ch) {
+  case 0x064A:
+  case 0x0649: return 0x06CC;
+  case 0x0643: return 0x06A9;
+  case 0x0451: return 0x0435;
+  case 0x0401: return 0x0415;
+  default: return ch;
+  }
+}
+
 /* The filter stage of the ICU path: UTF-16 in b -> UTF-8 in c->out. */
 static int normalize_filter(text_cache *c, const ubuf *b, unsigned flags,
                             size_t *n_out) {
@@ -840,19 +948,8 @@ static int normalize_filter(text_cache *c, const ubuf *b, unsigned flags,
       continue;
     if ((flags & PX_NORM_SPACES) && (ch == 0xFEFF || ch == 0x200B))
       continue; /* invisible: a stray BOM, a zero-width space */
-    if (flags & PX_NORM_VARIANTS) {
-      /* Letters writers use for one another: Arabic yeh and alef maksura
-       * for Persian yeh, Arabic kaf for keheh (Arabic keyboards typing
-       * Persian), Russian ё written е. */
-      if (ch == 0x064A || ch == 0x0649)
-        ch = 0x06CC;
-      else if (ch == 0x0643)
-        ch = 0x06A9;
-      else if (ch == 0x0451)
-        ch = 0x0435;
-      else if (ch == 0x0401)
-        ch = 0x0415;
-    }
+    if (flags & PX_NORM_VARIANTS)
+      ch = variant_of(ch);
     uint32_t k = cp_class(ch);
     int space = 0;
     if ((flags & PX_NORM_PUNCT) && (k & CP_PUNCT)) {
@@ -881,6 +978,80 @@ static int normalize_filter(text_cache *c, const ubuf *b, unsigned flags,
   return 0;
 }
 
+/* The generic fast path: text whose every character normalization leaves
+ * alone (see nf_info) needs no ICU pass, only the character-by-character
+ * work: folding, marks, variants, spaces, digits, punctuation.  This is
+ * most Persian, Arabic, Russian and Greek news.  Returns 1 when done, 0
+ * when the text needs ICU, or PX_ENOMEM. */
+static int normalize_generic(text_cache *c, char **out, size_t *out_len,
+                             const char *str, size_t len, unsigned flags) {
+  const unsigned char *s = (const unsigned char *)str;
+  uint32_t need = NF_NFC;
+  if (flags & PX_NORM_VARIANTS)
+    need |= NF_NFKC | ((flags & PX_NORM_MARKS) ? NF_NFKD : 0);
+  else if (flags & PX_NORM_MARKS)
+    need |= NF_NFD;
+  size_t i, n;
+  /* A folding can be longer in UTF-8 than its source (Ⱥ -> ⱥ): 3/2. */
+  int rc = out_reserve(c, len + len / 2 + 1);
+  if (rc < 0)
+    return rc;
+  char *r = c->out, *p = r;
+  int pending = 0;
+  i = 0;
+  if ((flags & PX_NORM_NEWLINES) && len >= 3 && s[0] == 0xEF && s[1] == 0xBB &&
+      s[2] == 0xBF)
+    i = 3;
+  for (; i < len; i += n) {
+    UChar32 ch = decode_valid(s, i, &n);
+    uint32_t nf = nf_info(ch);
+    if ((nf & need) != need)
+      return 0; /* needs ICU after all: the scratch output is dropped */
+    if ((flags & PX_NORM_NEWLINES) && ch == '\r') {
+      if (i + 1 < len && s[i + 1] == '\n')
+        continue;
+      ch = '\n';
+    }
+    if (flags & PX_NORM_FOLD)
+      ch = (UChar32)(nf & 0xFFFF);
+    uint32_t k = cp_class(ch);
+    if ((flags & PX_NORM_MARKS) && ((k & CP_MN) || ch == 0x0640))
+      continue;
+    if ((flags & PX_NORM_SPACES) && (ch == 0xFEFF || ch == 0x200B))
+      continue;
+    if (flags & PX_NORM_VARIANTS) {
+      UChar32 v = variant_of(ch);
+      if (v != ch) {
+        ch = v;
+        k = cp_class(ch);
+      }
+    }
+    int space = 0;
+    if ((flags & PX_NORM_PUNCT) && (k & CP_PUNCT)) {
+      if (!(k & CP_DASH))
+        continue;
+      space = 1;
+    }
+    if (space || ((flags & PX_NORM_SPACES) && (k & CP_SPACE))) {
+      if (flags & PX_NORM_SPACES) {
+        pending = 1;
+        continue;
+      }
+      ch = space ? ' ' : ch;
+    }
+    if (pending) {
+      if (p > r)
+        *p++ = ' ';
+      pending = 0;
+    }
+    if ((flags & PX_NORM_DIGITS) && ch >= 0x80 && (k & CP_DIGITVAL))
+      ch = '0' + (UChar32)(k & CP_DIGITVAL) - 1;
+    p = put_utf8(p, ch);
+  }
+  rc = give(out, out_len, r, (size_t)(p - r));
+  return rc < 0 ? rc : 1;
+}
+
 int px_text_normalize(char **out, size_t *out_len, const char *s, size_t len,
                       unsigned flags) {
   PX_ASSERT_ARG(out);
@@ -898,6 +1069,13 @@ int px_text_normalize(char **out, size_t *out_len, const char *s, size_t len,
     return too_big(len);
   if (!(c = cache_get()))
     return PX_ENOMEM;
+  if (!c->icu_only) {
+    rc = normalize_generic(c, out, out_len, s ? s : "", len, flags);
+    if (rc != 0) {
+      cache_trim(c);
+      return rc < 0 ? rc : 0;
+    }
+  }
   UErrorCode st = U_ZERO_ERROR;
   /* PX_NORM_VARIANTS composes with the compatibility mappings too. */
   int compat = (flags & PX_NORM_VARIANTS) != 0;
@@ -1212,28 +1390,6 @@ static int tokenize_fast(tok_sink *k, const char *str, size_t len) {
       return rc;
   }
   return 1;
-}
-
-/* Decode the code point of valid UTF-8 at s[i]; its byte length in *n. */
-static inline UChar32 decode_valid(const unsigned char *s, size_t i,
-                                   size_t *n) {
-  unsigned c = s[i];
-  if (c < 0x80) {
-    *n = 1;
-    return (UChar32)c;
-  }
-  if (c < 0xE0) {
-    *n = 2;
-    return (UChar32)((c & 0x1F) << 6 | (s[i + 1] & 0x3F));
-  }
-  if (c < 0xF0) {
-    *n = 3;
-    return (UChar32)((c & 0x0F) << 12 | (s[i + 1] & 0x3F) << 6 |
-                     (s[i + 2] & 0x3F));
-  }
-  *n = 4;
-  return (UChar32)((c & 0x07) << 18 | (s[i + 1] & 0x3F) << 12 |
-                   (s[i + 2] & 0x3F) << 6 | (s[i + 3] & 0x3F));
 }
 
 static inline unsigned fc_of(UChar32 c) {

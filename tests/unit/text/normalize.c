@@ -211,10 +211,50 @@ PX_TEST(test_text_normalize__fast_path_matches_icu) {
    * same bytes both ways. */
   const char pool[] = "aZ  \t\r\n.,-/'\"()!?$%_:;0123456789@#&*+=<>[]{}|~^`\\";
   /* Typographic characters the fast path also takes. */
-  static const char *typo[] = {"\xC2\xA0",     "\xC2\xAB",     "\xC2\xBB",
-                               "\xE2\x80\x89", "\xE2\x80\xAF", "\xE2\x80\x93",
-                               "\xE2\x80\x94", "\xE2\x80\x98", "\xE2\x80\x99",
-                               "\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\xA6"};
+  static const char *typo[] = {
+      /* Persian, Arabic, Russian, Greek and Latin letters, and the cases
+       * the generic path must leave to ICU: decomposed é, harakat, İ, ß,
+       * Ⱥ (folds longer), presentation forms, ё, Arabic yeh/kaf. */
+      "\xD8\xB1\xD9\x88\xD8\xAD\xD8\xA7\xD9\x86\xDB\x8C",
+      "\xE2\x80\x8C",
+      "\xD9\x80",
+      "\xDB\xB1\xDB\xB4",
+      "\xD9\xA2",
+      "\xD9\xAB",
+      "\xD8\x8C",
+      "\xD0\x9F\xD1\x83\xD1\x82\xD0\xB8\xD0\xBD",
+      "\xD0\x81",
+      "\xD1\x91",
+      "\xCE\xA3\xCE\xB9\xCF\x82",
+      "\xC3\x89",
+      "e\xCC\x81",
+      "\xD9\x8E",
+      "\xC4\xB0",
+      "\xC3\x9F",
+      "\xC8\xBA",
+      "\xEF\xBB\xBB",
+      "\xD9\x8A",
+      "\xD9\x83",
+      "\xD9\x89",
+      "\xEF\xBB\xBF",
+      "\xE2\x80\x8B",
+      "\xE2\x84\xAA",
+      "\xCD\x85",
+      "\xE0\xB8\xB1",
+      "\xE2\x80\x8E",
+      "\xD9\x94",
+      "\xC2\xA0",
+      "\xC2\xAB",
+      "\xC2\xBB",
+      "\xE2\x80\x89",
+      "\xE2\x80\xAF",
+      "\xE2\x80\x93",
+      "\xE2\x80\x94",
+      "\xE2\x80\x98",
+      "\xE2\x80\x99",
+      "\xE2\x80\x9C",
+      "\xE2\x80\x9D",
+      "\xE2\x80\xA6"};
   char buf[200];
   for (int round = 0; round < 3000; round++) {
     size_t n = 0, want = rng() % (sizeof buf - 4);
@@ -222,6 +262,8 @@ PX_TEST(test_text_normalize__fast_path_matches_icu) {
       unsigned r = rng() % 8;
       if (r == 0) {
         const char *t = typo[rng() % (sizeof typo / sizeof typo[0])];
+        if (n + strlen(t) > sizeof buf)
+          break;
         memcpy(buf + n, t, strlen(t));
         n += strlen(t);
       } else {
@@ -288,4 +330,40 @@ PX_TEST(test_text_normalize__bad_arguments) {
   char *out;
   CHECK_ERR(px_text_normalize(NULL, NULL, "a", 1, 0), PX_EINVALID);
   CHECK_ERR(px_text_normalize(&out, NULL, NULL, 3, 0), PX_EINVALID);
+}
+
+PX_TEST(test_text_normalize__script_fast_path_matches_icu) {
+  /* News lines in Persian, Arabic, Russian and Greek (which the generic
+   * fast path takes whole) under every flag combination. */
+  static const char *lines[] = {
+      "\xD8\xA8\xD9\x87 \xDA\xAF\xD8\xB2\xD8\xA7\xD8\xB1\xD8\xB4 \xD9\x85\xD9"
+      "\x87\xD8\xB1\xD8\x8C \xD8\xB1\xDB\x8C\xD8\xA6\xDB\x8C\xD8\xB3\xE2\x80"
+      "\x8C\xD8\xAC\xD9\x85\xD9\x87\xD9\x88\xD8\xB1 \xDB\xB2\xDB\xB3 \xC2\xAB"
+      "\xD8\xA2\xD8\xB3\xD8\xAA\xD8\xA7\xD9\x86\xD9\x87\xC2\xBB\xD8\x9F\r\n",
+      "\xD9\x82\xD8\xA7\xD9\x84 \xD8\xA7\xD9\x84\xD8\xB1\xD8\xA6\xD9\x8A\xD8"
+      "\xB3 \xD9\xA1\xD9\xAC\xD9\xA2\xD9\xA5\xD9\xA0 \xD9\x83\xD9\x8A\xD9\x84"
+      "\xD9\x88\xD9\x85\xD8\xAA\xD8\xB1\xD8\xA7\xD9\x8B\xD8\x9B",
+      "\xEF\xBB\xBF\xD0\x9C\xD0\x9E\xD0\xA1\xD0\x9A\xD0\x92\xD0\x90, 28 "
+      "\xD0\xBC\xD0\xB0\xD1\x80\xD1\x82\xD0\xB0 \xE2\x80\x94 \xD0\x81\xD0\xBB"
+      "\xD0\xBA\xD0\xB0\xC2\xA0\xD0\xB8 \xD1\x91\xD0\xB6\xE2\x80\xA6",
+      "\xCE\x97 \xCE\x91\xCE\x98\xCE\x97\xCE\x9D\xCE\x91 \xCE\xB5\xCE\xAF\xCE"
+      "\xBD\xCE\xB1\xCE\xB9 \xCF\x80\xCF\x8C\xCE\xBB\xCE\xB7\xCF\x82; 3,5%"};
+  char *fast = NULL, *slow = NULL;
+  for (size_t l = 0; l < sizeof lines / sizeof lines[0]; l++)
+    for (unsigned flags = 0; flags < 256; flags++) {
+      size_t n = strlen(lines[l]), nf = 0, ns = 0;
+      px_text__set_ascii_fast_path(1);
+      CHECK_OK(px_text_normalize(&fast, &nf, lines[l], n, flags));
+      px_text__set_ascii_fast_path(0);
+      CHECK_OK(px_text_normalize(&slow, &ns, lines[l], n, flags));
+      px_text__set_ascii_fast_path(1);
+      if (!fast || !slow || nf != ns || memcmp(fast, slow, nf) != 0)
+        px_test_fail(__FILE__, __LINE__,
+                     "line %zu flags %u:\n    fast %s\n"
+                     "    icu  %s",
+                     l, flags, fast ? fast : "", slow ? slow : "");
+      px_free(fast);
+      px_free(slow);
+      fast = slow = NULL;
+    }
 }
