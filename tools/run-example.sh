@@ -9,7 +9,7 @@
 # This is the README's first command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/install-deps.sh
+[ -n "${PX_SKIP_DEPS:-}" ] || bash tools/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 px=build/parallax

@@ -113,8 +113,9 @@ void cli_usage(FILE *f, const cli_command *cmd) {
     fprintf(f, "  %-28s %s\n", left, o->help);
   }
   fprintf(f, "  %-28s %s\n", "-h, --help", "show this help and exit");
-  fprintf(f, "\nExit status: 0 ok, 1 findings, 2 usage, 3 bad input data, "
-             "4 I/O or store error.\n");
+  if (!cmd->description || !strstr(cmd->description, "Exit status"))
+    fprintf(f, "\nExit status: 0 ok, 1 findings, 2 usage, 3 bad input data, "
+               "4 I/O or store error.\n");
 }
 
 int cli_help_exit(const cli_command *cmd) {
