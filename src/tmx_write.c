@@ -150,6 +150,12 @@ int px_tmx_writer_new(px_tmx_writer **out, FILE *f,
     }
     w->o.langs = (const char *const *)w->langs;
   }
+  if (o->srclang && strcmp(o->srclang, "*all*") != 0 &&
+      !px_tmx__lang_ok(o->srclang, strlen(o->srclang))) {
+    rc = px_error_set(PX_EINVALID, PX_ERRCLASS_INVALID, 0,
+                      "srclang '%s' is not a language tag", o->srclang);
+    goto done;
+  }
   if (w->o.format == PX_TMX_FORMAT_TSV) {
     if (!o->nlangs) {
       rc = px_error_set(PX_EINVALID, PX_ERRCLASS_INVALID, 0,
@@ -512,6 +518,24 @@ int px_tmx_writer_finish(px_tmx_writer *w) {
 
 /* ---- export ------------------------------------------------------------- */
 
+/* Make the rename durable: fsync the directory that holds path (best
+ * effort; the file itself was synced before the rename). */
+static void sync_dir(const char *path) {
+  const char *slash = strrchr(path, '/');
+  char dir[4096];
+  if (!slash)
+    snprintf(dir, sizeof dir, ".");
+  else if (slash == path)
+    snprintf(dir, sizeof dir, "/");
+  else
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+  int fd = open(dir, O_RDONLY | O_DIRECTORY);
+  if (fd >= 0) {
+    (void)fsync(fd);
+    close(fd);
+  }
+}
+
 int px_tmx_export(px_tmx_export_stats *stats, px_tm *tm, const char *path,
                   const px_tmx_write_opts *opts) {
   px_tmx_export_stats st = {0, 0};
@@ -589,6 +613,7 @@ int px_tmx_export(px_tmx_export_stats *stats, px_tm *tm, const char *path,
                         strerror(errno));
       goto done;
     }
+    sync_dir(path);
     px_free(tmp);
     tmp = NULL;
   }

@@ -49,3 +49,12 @@ px export --tm nothing-here
 expect_rc 4
 [ -e nothing-here ] && fail "export created a memory"
 true
+# --srclang sets the header's srclang; the header has every required attribute
+px export --tm t --srclang en
+expect_rc 0
+for a in 'creationtool="parallax"' 'creationtoolversion="' 'segtype="sentence"' 'o-tmf="parallax-lmdb"' 'adminlang="en"' 'srclang="en"' 'datatype="plaintext"' 'creationdate="'; do
+  expect_out_has "$a"
+done
+px export --tm t --srclang 'e n'
+expect_rc 2
+expect_err_has "srclang 'e n' is not a language tag"
