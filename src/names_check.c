@@ -999,6 +999,59 @@ static size_t uf_find(size_t *par, size_t x) {
   return x;
 }
 
+/* One source-language name in no lexicon rendered in English two ways
+ * across the pairs (Мединский: Medinsky 12, Medinskiy 1): the minority
+ * spellings are reported wherever they occur, unless the English-side
+ * clustering reported them already. */
+static int source_majority(px_names_check *c) {
+  size_t nf0 = c->nf;
+  for (size_t i = 0; i < c->nlearn; i++) {
+    const learn_ent *e = &c->learn[i];
+    if (e->entity >= 0 || e->nsp < 2)
+      continue;
+    size_t maj = 0;
+    for (size_t j = 1; j < e->nsp; j++)
+      if (e->sp[j].count > e->sp[maj].count)
+        maj = j;
+    for (size_t j = 0; j < e->nsp; j++) {
+      if (j == maj)
+        continue;
+      size_t len = strlen(e->sp[j].en);
+      uint64_t h = px_names__key(e->sp[j].en, len);
+      if (!c->pcap)
+        continue;
+      size_t slot = h & (c->pcap - 1);
+      const proper_ent *p = NULL;
+      while (c->phash[slot]) {
+        const proper_ent *q = &c->props[c->pidx[slot]];
+        if (c->phash[slot] == h && q->slen == len &&
+            !memcmp(q->surface, e->sp[j].en, len)) {
+          p = q;
+          break;
+        }
+        slot = (slot + 1) & (c->pcap - 1);
+      }
+      for (size_t k = 0; p && k < p->nocc; k++) {
+        const proper_occ *o = &p->occ[k];
+        int dup = 0;
+        for (size_t m = 0; m < nf0 && !dup; m++)
+          dup = c->f[m].kind == PX_NAMES_INCONSISTENT &&
+                c->f[m].doc == o->doc && c->f[m].off == o->off;
+        if (dup)
+          continue;
+        int rc = add_finding(c, PX_NAMES_INCONSISTENT, o->doc, o->off, o->len,
+                             NULL, "", p->surface, p->slen, e->sp[maj].en,
+                             strlen(e->sp[maj].en), 0, 0);
+        if (rc < 0)
+          return rc;
+        c->f[c->nf - 1].line = o->line;
+        c->f[c->nf - 1].col = o->col;
+      }
+    }
+  }
+  return 0;
+}
+
 int px_names_check_finish(px_names_check *c) {
   PX_ASSERT_ARG(c);
   if (c->finished)
@@ -1080,6 +1133,9 @@ int px_names_check_finish(px_names_check *c) {
     }
     a = b;
   }
+  rc = source_majority(c);
+  if (rc < 0)
+    goto done;
   if (c->nf)
     qsort(c->f, c->nf, sizeof *c->f, cmp_finding);
 done:
