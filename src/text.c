@@ -1007,13 +1007,13 @@ static int normalize_generic(text_cache *c, char **out, size_t *out_len,
     uint32_t nf = nf_info(ch);
     if ((nf & need) != need)
       return 0; /* needs ICU after all: the scratch output is dropped */
+    if (flags & PX_NORM_FOLD) /* first, as in the ICU path */
+      ch = (UChar32)(nf & 0xFFFF);
     if ((flags & PX_NORM_NEWLINES) && ch == '\r') {
       if (i + 1 < len && s[i + 1] == '\n')
         continue;
       ch = '\n';
     }
-    if (flags & PX_NORM_FOLD)
-      ch = (UChar32)(nf & 0xFFFF);
     uint32_t k = cp_class(ch);
     if ((flags & PX_NORM_MARKS) && ((k & CP_MN) || ch == 0x0640))
       continue;
