@@ -1979,6 +1979,36 @@ static void DBGP(const char *what, const params *p) {
   fprintf(stderr, "\n");
 }
 
+/* Turn posteriors into confidences: a two-sided bead must also look like
+ * a translation on its own evidence, or the priors alone (pairing is far
+ * likelier than two omissions) would make an unrelated pair between two
+ * good ones near-certain.  conf = posterior * sigmoid(lexical LLR - excess
+ * length cost + 1), the +1 being the prior odds of a pair. */
+static void calibrate(dp *d, const params *p, const path *pth, double *post) {
+  for (size_t q = 0; q < pth->n; q++) {
+    int t = pth->v[q].t;
+    size_t a = (size_t)px_align__types[t][0], b = (size_t)px_align__types[t][1];
+    if (!a || !b)
+      continue;
+    size_t i = pth->v[q].i, k = pth->v[q].k;
+    double Ws = 0, Wt = 0, Ms, Mt, ls = 0, lt = 0;
+    for (size_t x = i; x < i + a; x++) {
+      Ws += d->LS->W[x];
+      ls += d->LS->len[x];
+    }
+    for (size_t y = k; y < k + b; y++) {
+      Wt += d->LT->W[y];
+      lt += d->LT->len[y];
+    }
+    bead_mm(d, i, k, a, b, &Ms, &Mt);
+    double llr = Ms * p->lmatch[b] + (Ws - Ms) * p->lmiss[b] +
+                 Mt * p->lmatch[a] + (Wt - Mt) * p->lmiss[a];
+    double lc = px_align__len_cost(ls, lt, p->c, p->s2);
+    double z = p->w_lex * llr - (lc > 2 ? lc - 2 : 0) + 1.0;
+    post[q] *= 1.0 / (1.0 + exp(-z));
+  }
+}
+
 /* ---- the run ----------------------------------------------------------------
  */
 
@@ -2147,6 +2177,7 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
     rc = rc ? rc : PX_ENOMEM;
     goto done;
   }
+  calibrate(&d, &p, &pth, post);
   DBGP("end", &p);
   al->stats.len_ratio = p.c;
   al->stats.len_var = p.s2;
