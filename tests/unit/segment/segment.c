@@ -504,3 +504,50 @@ PX_TEST(test_segment_api__shared_rules_two_threads) {
   CHECK_INT(b.failures, 0);
   px_segment_rules_free(r);
 }
+
+/* ---- out of memory ----------------------------------------------------- */
+
+#include "mem.h"
+
+PX_TEST(test_segment_api__out_of_memory_everywhere) {
+  /* make each of the first allocations fail in turn: every call must fail
+   * cleanly with PX_ENOMEM (ASan checks for leaks and bad frees) or, once
+   * the failure point is past the last allocation, succeed */
+  px_segment_rules *r = NULL;
+  CHECK_OK(px_segment_rules_default(&r));
+  const char *t = "MOSCOW, Mar. 28 (MNA) – Dr. Rouhani met Mr. Putin.\n\n"
+                  "Tags\n\n1. One item 2. Two items\nwrapped here.";
+  int ok_seen = 0;
+  for (long n = 0; n < 400 && !ok_seen; n++) {
+    px_segment_list *l = NULL;
+    px_mem__fail_after(n);
+    int rc = px_segment_split(&l, r, t, strlen(t), NULL);
+    px_mem__fail_after(-1);
+    if (rc == 0) {
+      ok_seen = 1;
+      CHECK(l && l->count == 4);
+    } else {
+      CHECK_INT(rc, PX_ENOMEM);
+      CHECK(l == NULL);
+    }
+    px_segment_list_free(l);
+  }
+  CHECK(ok_seen);
+  px_segment_rules_free(r);
+  /* loading rules under memory failure */
+  char path[4096];
+  snprintf(path, sizeof path, "%s/dictionaries/srx/en.srx", PX_TEST_SOURCE);
+  ok_seen = 0;
+  for (long n = 0; n < 2000 && !ok_seen; n++) {
+    px_segment_rules *rr = NULL;
+    px_mem__fail_after(n);
+    int rc = px_segment_rules_load(&rr, path);
+    px_mem__fail_after(-1);
+    if (rc == 0)
+      ok_seen = 1;
+    else
+      CHECK(rc == PX_ENOMEM || rc == PX_EPARSE);
+    px_segment_rules_free(rr);
+  }
+  CHECK(ok_seen);
+}
