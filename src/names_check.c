@@ -88,6 +88,7 @@ struct px_names_check {
   size_t pcap;
   learn_ent *learn;
   size_t nlearn, caplearn;
+  names_map learn_idx; /* learn key -> index into learn */
   size_t npairs;
   scan_word *words;
   size_t capwords;
@@ -172,6 +173,7 @@ void px_names_check_free(px_names_check *c) {
     px_free(c->learn[i].sp);
   }
   px_free(c->learn);
+  px_names__map_dispose(&c->learn_idx);
   for (size_t i = 0; i < c->nsrclabels; i++)
     px_free(c->srclabels[i]);
   px_free(c->srclabels);
@@ -679,12 +681,16 @@ static int learn_add(px_names_check *c, int lang, int32_t entity,
                                            strlen(c->n->ents[entity].id))
                            : srckey;
   h = h * 31 + (uint64_t)lang;
+  h = h ? h : 1;
   learn_ent *e = NULL;
-  for (size_t i = 0; i < c->nlearn; i++)
-    if (c->learn[i].h == h && c->learn[i].lang == lang) {
-      e = &c->learn[i];
+  for (uint32_t v = px_names__map_first(&c->learn_idx, h); v != UINT32_MAX;
+       v = c->learn_idx.next[v]) {
+    learn_ent *q = &c->learn[c->learn_idx.vals[v]];
+    if (q->lang == lang) {
+      e = q;
       break;
     }
+  }
   if (!e) {
     if (c->nlearn >= 100000)
       return 0;
@@ -699,6 +705,8 @@ static int learn_add(px_names_check *c, int lang, int32_t entity,
     if (!e->src)
       return PX_ENOMEM;
     c->nlearn++;
+    if (px_names__map_add(&c->learn_idx, h, (uint32_t)(c->nlearn - 1)) < 0)
+      return PX_ENOMEM;
   }
   e->pairs++;
   if (!en)
