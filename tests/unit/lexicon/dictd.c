@@ -215,6 +215,46 @@ static int collect(const char *s, size_t n, unsigned rank, void *payload) {
   return 0;
 }
 
+PX_TEST(test_lexicon_dictd__plain_gzip_without_chunk_table) {
+  /* A .dict.dz that is ordinary gzip (no dictzip RA field) is inflated
+   * whole. */
+  char base[512], path[600];
+  snprintf(base, sizeof base, "%s/freedict-eng-rus", px_test_tmpdir());
+  build_dict(base, sample, sizeof sample / sizeof sample[0], 0);
+  snprintf(path, sizeof path, "%s.dict", base);
+  size_t len = 0;
+  char *body = px_test_slurp(path, &len);
+  CHECK(body != NULL);
+  if (!body)
+    return;
+  z_stream zs;
+  memset(&zs, 0, sizeof zs);
+  CHECK(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8,
+                     Z_DEFAULT_STRATEGY) == Z_OK);
+  unsigned char out[8192];
+  zs.next_in = (Bytef *)body;
+  zs.avail_in = (uInt)len;
+  zs.next_out = out;
+  zs.avail_out = sizeof out;
+  CHECK(deflate(&zs, Z_FINISH) == Z_STREAM_END);
+  size_t olen = sizeof out - zs.avail_out;
+  deflateEnd(&zs);
+  remove(path);
+  snprintf(path, sizeof path, "%s.dict.dz", base);
+  CHECK(px_test_write(path, (const char *)out, olen) == 0);
+  check_sample(base, 1);
+  /* Truncated: a clear error, not a crash or a hang. */
+  CHECK(px_test_write(path, (const char *)out, olen / 2) == 0);
+  px_lexicon *lx = NULL;
+  CHECK_OK(px_lexicon_new(&lx, "ru", "en"));
+  snprintf(path, sizeof path, "%s.index", base);
+  int rc = px_lexicon_load_dictd(lx, path, 1);
+  CHECK(rc == PX_EPARSE);
+  CHECK(strstr(px_error_last()->message, "freedict-eng-rus.dict.dz") != NULL);
+  px_lexicon_free(lx);
+  free(body);
+}
+
 PX_TEST(test_lexicon_dictd__items_of_each_layout) {
   /* What the body parser keeps, line by line, with sense ranks. */
   static const struct {
