@@ -968,20 +968,19 @@ done:
 /* Measure line [ts, te) (already trimmed). */
 static void measure(seg_ctx *c, seg_line *l) {
   const uint8_t *s = (const uint8_t *)c->src;
-  size_t i = l->ts;
-  l->cps = 0;
+  /* code points: every byte that does not continue a sequence */
+  size_t cps = 0;
+  for (size_t i = l->ts; i < l->te; i++)
+    cps += (s[i] & 0xc0) != 0x80;
+  l->cps = cps;
+  /* the first word and the first letter: decode from the front */
   l->first_word = 0;
   l->starts_lower = 0;
+  size_t i = l->ts;
   int in_first = 1, seen_letter = 0;
-  UChar32 last_nc = 0; /* last non-closer */
-  while (i < l->te) {
+  while (i < l->te && (in_first || !seen_letter)) {
     UChar32 ch;
-    if (s[i] < 0x80) {
-      ch = s[i++];
-    } else {
-      U8_NEXT_UNSAFE(s, i, ch);
-    }
-    l->cps++;
+    U8_NEXT_UNSAFE(s, i, ch);
     if (is_space(ch))
       in_first = 0;
     else if (in_first)
@@ -990,12 +989,18 @@ static void measure(seg_ctx *c, seg_line *l) {
       seen_letter = 1;
       l->starts_lower = u_islower(ch);
     }
-    if (!is_space(ch) && !is_closer(ch))
-      last_nc = ch;
-    else if (is_space(ch))
-      last_nc = ' ';
   }
-  l->ends_term = last_nc != ' ' && is_term(last_nc);
+  /* the final punctuation: decode from the back, over closers */
+  l->ends_term = 0;
+  i = l->te;
+  while (i > l->ts) {
+    UChar32 ch;
+    U8_PREV_UNSAFE(s, i, ch);
+    if (is_closer(ch))
+      continue;
+    l->ends_term = is_term(ch);
+    break;
+  }
   /* a list item: bullet, or 1-3 digits and '.' or ')' before a space */
   size_t j = l->ts;
   UChar32 f;
@@ -1088,36 +1093,41 @@ static int add_line(seg_ctx *c, size_t ls, size_t le) {
   return 0;
 }
 
+/* Split the input into lines at LF, CRLF, CR, U+2028 (line separator) and
+ * U+2029 (paragraph separator, which also ends the paragraph).  memchr
+ * finds the line feeds; the rarer ends are looked for inside each line. */
 static int scan(seg_ctx *c, size_t from) {
   const uint8_t *s = (const uint8_t *)c->src;
-  size_t n = c->srclen, ls = from, i = from;
+  size_t n = c->srclen, ls = from;
   int rc = 0;
-  while (i < n) {
-    uint8_t b = s[i];
-    if (b == '\n' || b == '\r') {
-      rc = add_line(c, ls, i);
-      if (rc < 0)
-        return rc;
-      if (b == '\r' && i + 1 < n && s[i + 1] == '\n')
-        i++;
-      ls = ++i;
-    } else if (b == 0xe2 && i + 2 < n && s[i + 1] == 0x80 &&
-               (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)) {
-      rc = add_line(c, ls, i);
-      if (rc == 0 && s[i + 2] == 0xa9)
-        rc = flush_paragraph(c);
-      if (rc < 0)
-        return rc;
-      i += 3;
-      ls = i;
-    } else {
-      i++;
+  while (ls < n) {
+    const uint8_t *nl = memchr(s + ls, '\n', n - ls);
+    size_t le = nl ? (size_t)(nl - s) : n;
+    size_t cut = le, next = nl ? le + 1 : n;
+    int para = 0;
+    const uint8_t *cr = memchr(s + ls, '\r', le - ls);
+    if (cr) {
+      cut = (size_t)(cr - s);
+      next = cut + 1 + (cut + 1 < n && s[cut + 1] == '\n');
     }
-  }
-  if (ls < n) {
-    rc = add_line(c, ls, n);
+    for (const uint8_t *e = memchr(s + ls, 0xe2, cut - ls); e;
+         e = memchr(e + 1, 0xe2, cut - (size_t)(e + 1 - s))) {
+      if ((size_t)(e - s) + 2 < n && e[1] == 0x80 &&
+          (e[2] == 0xa8 || e[2] == 0xa9)) {
+        cut = (size_t)(e - s);
+        next = cut + 3;
+        para = e[2] == 0xa9;
+        break;
+      }
+      if ((size_t)(e + 1 - s) >= cut)
+        break;
+    }
+    rc = add_line(c, ls, cut);
+    if (rc == 0 && para)
+      rc = flush_paragraph(c);
     if (rc < 0)
       return rc;
+    ls = next;
   }
   return flush_paragraph(c);
 }

@@ -551,3 +551,27 @@ PX_TEST(test_segment_api__out_of_memory_everywhere) {
   }
   CHECK(ok_seen);
 }
+
+PX_TEST(test_segment_structure__line_and_paragraph_separators) {
+  /* CRLF, CR, U+2028 end lines; U+2029 and blank lines end paragraphs */
+  const char *s = "a\r\nb\rc\xe2\x80\xa8"
+                  "d\xe2\x80\xa9"
+                  "e \xe2\x80\x93 f\n\ng";
+  px_segment_list *l = NULL;
+  px_segment_opts o = PX_SEGMENT_OPTS_INIT;
+  o.lang = "en";
+  o.flags = PX_SEGMENT_LINES;
+  CHECK_OK(px_segment_split(&l, NULL, s, strlen(s), &o));
+  CHECK(l && l->count == 6);
+  if (l && l->count == 6) {
+    static const size_t starts[6] = {0, 3, 5, 9, 13, 22};
+    static const size_t paras[6] = {0, 0, 0, 0, 1, 2};
+    for (size_t i = 0; i < 6; i++) {
+      CHECK_INT(l->items[i].start, starts[i]);
+      CHECK_INT(l->items[i].paragraph, paras[i]);
+    }
+    CHECK_STR(l->items[4].text, "e \xe2\x80\x93 f");
+    CHECK_INT(l->paragraphs, 3);
+  }
+  px_segment_list_free(l);
+}
