@@ -354,6 +354,11 @@ static size_t fold_arabic_script(char *s, size_t n) {
       {0xD9, 0xB1, 0xD8, 0xA7}, /* ٱ U+0671 -> ا */
       {0xD8, 0xA4, 0xD9, 0x88}, /* ؤ U+0624 -> و U+0648 */
       {0xDB, 0x80, 0xD9, 0x87}, /* ۀ U+06C0 -> ه U+0647 */
+      /* Urdu heh goal and do-chashmi heh: sources write them as plain heh
+       * as often as not ("ہے"/"هے", "بھی"/"بهی"). */
+      {0xDB, 0x81, 0xD9, 0x87}, /* ہ U+06C1 -> ه */
+      {0xDA, 0xBE, 0xD9, 0x87}, /* ھ U+06BE -> ه */
+      {0xDB, 0x83, 0xD8, 0xA9}, /* ۃ U+06C3 -> ة U+0629 */
   };
   size_t o = 0;
   for (size_t i = 0; i < n;) {
@@ -365,7 +370,7 @@ static size_t fold_arabic_script(char *s, size_t n) {
       continue;
     }
     size_t f = 0;
-    if (a == 0xD8 || a == 0xD9 || a == 0xDB)
+    if (a >= 0xD8 && a <= 0xDB)
       while (f < sizeof fold / sizeof fold[0] &&
              !(fold[f][0] == a && fold[f][1] == b))
         f++;

@@ -544,11 +544,13 @@ const char *px_segment_kind_name(px_segment_kind kind);
  * px_lexicon_normalize_word(): px_text_normalize() with
  * `PX_NORM_KEY | PX_NORM_MARKS` (NFC, case folded, spaces collapsed, digits
  * made ASCII, combining marks such as Arabic harakat and tatweel removed),
- * then Arabic-script letter variants folded (Arabic yeh and alef maksura to
- * Persian yeh U+06CC, Arabic kaf to keheh U+06A9) and ZWNJ removed, so
- * "می‌شود" and "میشود", "كتاب" and "کتاب" meet.  Lookups take a word
- * normalized the same way: call px_lexicon_normalize_word() once per token
- * and look the result up.
+ * then Arabic-script letter variants folded (Arabic yeh, alef maksura and
+ * yeh with hamza to Persian yeh U+06CC, Arabic kaf to keheh U+06A9, alef
+ * with hamza or madda and alef wasla to alef, waw with hamza to waw, heh
+ * with yeh, Urdu heh goal and do-chashmi heh to heh) and ZWNJ removed, so
+ * "می‌شود" and "میشود", "كتاب" and "کتاب", "بھی" and "بهی" meet.  Lookups
+ * take a word normalized the same way: call px_lexicon_normalize_word()
+ * once per token and look the result up.
  *
  * What is kept of an entry (documented in dictionaries/lexicons/README.md):
  * text in parentheses, brackets or braces is dropped ("(informal) guy" ->

@@ -44,6 +44,10 @@ PX_TEST(test_lexicon_lookup__normalize_arabic_script) {
   CHECK_NORM("إسلام", "اسلام");
   CHECK_NORM("آمریکا", "امریکا");
   CHECK_NORM("مسئول", "مسیول");
+  /* Urdu heh goal and do-chashmi heh meet the plain heh. */
+  CHECK_NORM("بھی", "بهی");
+  CHECK_NORM("ہے", "هے");
+  CHECK_NORM("اللہ", "الله");
   /* ZWNJ goes: می‌شود and میشود meet. */
   CHECK_NORM("می‌شود", "میشود");
   /* Persian and Arabic-Indic digits become ASCII. */
