@@ -54,7 +54,9 @@ static const cli_opt opts[] = {
     {"store", 0, NULL, "write the aligned pairs into the translation memory",
      OPT_STORE},
     {"tm", 0, "DIR",
-     "translation memory directory (default $PARALLAX_TM or tm)", OPT_TM},
+     "translation memory to learn from and --store into (default for "
+     "--store: $PARALLAX_TM or tm)",
+     OPT_TM},
     {"batch", 'b', "LIST",
      "align every pair of LIST (lines: src TAB tgt TAB out)", OPT_BATCH},
     {"jobs", 'j', "N", "worker threads for --batch (default 2)", OPT_JOBS},
@@ -81,6 +83,8 @@ typedef struct shared {
   int learn;
   int store;
   const char *tm_dir;
+  int tm_learn; /* --tm given: learn from the memory's pairs */
+  px_tm *tm;    /* opened on first use, under the lock */
   unsigned band;
   px_segment_rules *rules;
   pthread_mutex_t lock;
@@ -112,6 +116,23 @@ static void doc_free(doc *d) {
 
 static void copy_lang(char *dst, const char *src) {
   snprintf(dst, 32, "%s", src ? src : "");
+}
+
+/* A date/time line ("Mar 28, 2017, 10:16 PM", "۸ فروردین ۱۳۹۶، ۲۲:۱۶") is
+ * furniture to the segmenter, but unlike tags and news ids it has a
+ * counterpart in the translation: align it.  Recognized by a time of day,
+ * digits of any script around a colon. */
+static int is_dateline(const char *s, size_t len) {
+  char *n = NULL;
+  size_t nl = 0;
+  int yes = 0;
+  if (px_text_normalize(&n, &nl, s, len, PX_NORM_DIGITS) != 0)
+    return 0;
+  for (size_t i = 1; i + 1 < nl && !yes; i++)
+    yes = n[i] == ':' && n[i - 1] >= '0' && n[i - 1] <= '9' &&
+          n[i + 1] >= '0' && n[i + 1] <= '9';
+  px_free(n);
+  return yes;
 }
 
 /* Read and segment one file.  Returns a px error code (message set) or 0;
@@ -204,7 +225,7 @@ static int doc_load(doc *d, const shared *sh, const char *path,
   for (size_t i = 0; i < d->n; i++) {
     const px_segment *s = &d->segs->items[i];
     unsigned fl = 0;
-    if (s->kind == PX_SEG_FURNITURE)
+    if (s->kind == PX_SEG_FURNITURE && !is_dateline(s->text, s->len))
       fl |= PX_ALIGN_FURNITURE;
     if (s->kind == PX_SEG_HEADLINE)
       fl |= PX_ALIGN_HEADING;
@@ -382,10 +403,11 @@ static void write_beads(FILE *f, enum fmt fmt, const px_bead *b, size_t n,
     fputs("  </body>\n</tmx>\n", f);
 }
 
-/* Write the two-sided beads into the translation memory. */
-static int store_pairs(const shared *sh, const px_bead *b, size_t n,
-                       const doc *s, const doc *t, const char *doc_id,
-                       char *err, size_t errcap);
+static int store_pairs(shared *sh, const px_bead *b, size_t n, const doc *s,
+                       const doc *t, const char *doc_id, char *err,
+                       size_t errcap);
+static int tm_pairs(shared *sh, px_align *al, const char *sl, const char *tl,
+                    char *err, size_t errcap);
 
 /* Align one pair and write it to out (a path, or NULL for stdout).
  * Returns 0 or a px error code with the message in err. */
@@ -418,6 +440,9 @@ static int align_one(shared *sh, const char *sp, const char *tp,
   }
   if ((rc = px_align_new(&al, &o)))
     goto fail;
+  if (sh->tm_learn && sh->learn &&
+      (rc = tm_pairs(sh, al, s.lang, t.lang, err, errcap)))
+    goto done;
   if ((rc = px_align_run(&beads, &nb, al, s.sents, s.n, t.sents, t.n)))
     goto fail;
   FILE *f = outp ? fopen(outp, "w") : stdout;
@@ -450,18 +475,148 @@ done:
   return rc;
 }
 
-static int store_pairs(const shared *sh, const px_bead *b, size_t n,
-                       const doc *s, const doc *t, const char *doc_id,
-                       char *err, size_t errcap) {
-  /* TODO(tm): write through px_tm_* once the tm API is final. */
-  (void)sh;
-  (void)b;
-  (void)n;
-  (void)s;
-  (void)t;
-  (void)doc_id;
-  snprintf(err, errcap, "--store: the translation memory is not available");
-  return PX_ERROR;
+/* The joined text of sentences [start, start+count) of d (malloc'd). */
+static char *joined(const doc *d, size_t start, size_t count, size_t *len) {
+  size_t tot = 1;
+  for (size_t i = 0; i < count; i++)
+    tot += d->sents[start + i].len + 1;
+  char *b = malloc(tot);
+  size_t n = 0;
+  if (!b)
+    return NULL;
+  for (size_t i = 0; i < count; i++) {
+    if (i)
+      b[n++] = ' ';
+    memcpy(b + n, d->sents[start + i].text, d->sents[start + i].len);
+    n += d->sents[start + i].len;
+  }
+  b[n] = '\0';
+  *len = n;
+  return b;
+}
+
+static uint64_t ctx_hash(const doc *d, size_t i, int exists) {
+  uint64_t h = 0;
+  if (exists && i < d->n &&
+      px_tm_context_hash(&h, d->sents[i].text, d->sents[i].len) != 0)
+    h = 0;
+  return h;
+}
+
+/* Write the two-sided beads into the translation memory, one transaction
+ * per document, under the shared lock (one handle for all workers). */
+static int store_pairs(shared *sh, const px_bead *b, size_t n, const doc *s,
+                       const doc *t, const char *doc_id, char *err,
+                       size_t errcap) {
+  int rc = 0;
+  px_tm_txn *txn = NULL;
+  pthread_mutex_lock(&sh->lock);
+  if (!sh->tm && (rc = px_tm_open(&sh->tm, sh->tm_dir, NULL)))
+    goto fail;
+  if ((rc = px_tm_txn_begin(&txn, sh->tm)))
+    goto fail;
+  for (size_t q = 0; q < n && !rc; q++) {
+    const px_bead *x = &b[q];
+    if (!x->src_count || !x->tgt_count)
+      continue;
+    size_t sl, tl;
+    char *st = joined(s, x->src_start, x->src_count, &sl);
+    char *tt = joined(t, x->tgt_start, x->tgt_count, &tl);
+    if (!st || !tt) {
+      free(st);
+      free(tt);
+      px_tm_txn_abort(txn);
+      txn = NULL;
+      snprintf(err, errcap, "out of memory");
+      rc = PX_ENOMEM;
+      break;
+    }
+    px_variant v[2];
+    memset(v, 0, sizeof v);
+    v[0].lang = s->lang;
+    v[0].text = st;
+    v[0].len = sl;
+    v[0].prev_hash = ctx_hash(s, x->src_start - 1, x->src_start > 0);
+    v[0].next_hash = ctx_hash(s, x->src_start + x->src_count, 1);
+    v[1].lang = t->lang;
+    v[1].text = tt;
+    v[1].len = tl;
+    v[1].prev_hash = ctx_hash(t, x->tgt_start - 1, x->tgt_start > 0);
+    v[1].next_hash = ctx_hash(t, x->tgt_start + x->tgt_count, 1);
+    px_unit u;
+    memset(&u, 0, sizeof u);
+    u.srclang = s->lang;
+    u.tool = "parallax align";
+    u.doc_id = doc_id;
+    u.doc_pos = (uint32_t)x->src_start;
+    u.confidence = x->confidence;
+    u.variants = v;
+    u.nvariants = 2;
+    rc = px_tm_add(txn, &u, NULL, NULL);
+    free(st);
+    free(tt);
+  }
+  if (rc) {
+    if (txn)
+      goto fail_abort;
+    goto done;
+  }
+  rc = px_tm_txn_commit(txn);
+  txn = NULL;
+  if (rc)
+    goto fail;
+  goto done;
+fail_abort:
+  snprintf(err, errcap, "%s", px_error_last()->message);
+  px_tm_txn_abort(txn);
+  goto done;
+fail:
+  snprintf(err, errcap, "%s", px_error_last()->message);
+done:
+  pthread_mutex_unlock(&sh->lock);
+  return rc;
+}
+
+/* Feed the aligner the memory's pairs in this language pair (at most
+ * MAX_TM_PAIRS) for its Model 1. */
+#define MAX_TM_PAIRS 50000
+static int tm_pairs(shared *sh, px_align *al, const char *sl, const char *tl,
+                    char *err, size_t errcap) {
+  int rc = 0;
+  px_tm_iter *it = NULL;
+  size_t added = 0;
+  pthread_mutex_lock(&sh->lock);
+  if (!sh->tm && (rc = px_tm_open(&sh->tm, sh->tm_dir, NULL)))
+    goto done;
+  if ((rc = px_tm_iter_new(&it, sh->tm)))
+    goto done;
+  const px_unit *u;
+  while (added < MAX_TM_PAIRS &&
+         (rc = px_tm_iter_next(it, &u)) != PX_ITEROVER) {
+    if (rc == PX_ESTORE)
+      continue; /* a corrupt record: skipped */
+    if (rc)
+      goto done;
+    const px_variant *vs = NULL, *vt = NULL;
+    for (size_t i = 0; i < u->nvariants; i++) {
+      if (!vs && px_lang_equal(u->variants[i].lang, sl))
+        vs = &u->variants[i];
+      else if (!vt && px_lang_equal(u->variants[i].lang, tl))
+        vt = &u->variants[i];
+    }
+    if (vs && vt && vs->len < 65536 && vt->len < 65536) {
+      if ((rc = px_align_add_pair(al, vs->text, vs->len, vt->text, vt->len)))
+        goto done;
+      added++;
+    }
+  }
+  rc = 0;
+done:
+  if (rc)
+    snprintf(err, errcap, "%s", px_error_last()->message);
+  px_tm_iter_free(it);
+  pthread_mutex_unlock(&sh->lock);
+  return rc;
 }
 
 /* ---- batch mode ------------------------------------------------------------
@@ -619,7 +774,10 @@ static int run(int argc, char **argv) {
     case OPT_NO_DEFAULT_LEX: sh.default_lex = 0; break;
     case OPT_NO_LEARN: sh.learn = 0; break;
     case OPT_STORE: sh.store = 1; break;
-    case OPT_TM: sh.tm_dir = arg; break;
+    case OPT_TM:
+      sh.tm_dir = arg;
+      sh.tm_learn = 1;
+      break;
     case OPT_BATCH: batch = arg; break;
     case OPT_OUTPUT: output = arg; break;
     case OPT_JOBS:
@@ -666,6 +824,7 @@ static int run(int argc, char **argv) {
   for (size_t i = 0; i < sh.n_lex; i++)
     px_lexicon_free(sh.lex[i].lx);
   px_segment_rules_free(sh.rules);
+  px_tm_close(sh.tm);
   return code;
 }
 
