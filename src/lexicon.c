@@ -437,7 +437,13 @@ static int is_filler(const char *w, size_t n) {
  * German and French articles and reflexives.  Two- and three-letter tags
  * both count: `lexicon import` names a dictionary's languages as FreeDict
  * does (eng, deu, fra). */
-enum { LANG_RULES_NONE, LANG_RULES_EN, LANG_RULES_DE, LANG_RULES_FR };
+enum {
+  LANG_RULES_NONE,
+  LANG_RULES_EN,
+  LANG_RULES_DE,
+  LANG_RULES_FR,
+  LANG_RULES_AR
+};
 
 static int lang_rules(const char *lang) {
   if (px_lang_is(lang, "en") || px_lang_is(lang, "eng"))
@@ -446,6 +452,8 @@ static int lang_rules(const char *lang) {
     return LANG_RULES_DE;
   if (px_lang_is(lang, "fr") || px_lang_is(lang, "fra"))
     return LANG_RULES_FR;
+  if (px_lang_is(lang, "ar") || px_lang_is(lang, "ara"))
+    return LANG_RULES_AR;
   return LANG_RULES_NONE;
 }
 
@@ -601,6 +609,19 @@ static int side_items(item_list *l, const char *s, size_t n, int rules,
 
 /* Clean and add a raw pair: every source alternative times every target
  * alternative. */
+/* add_norm(), and for an Arabic source word with the article ("الحكومة")
+ * the bare word too ("حكومة", weight x 0.9): dictionaries list one or the
+ * other, text has both.  Not when fewer than three letters would remain
+ * ("الله" must not become "له"). */
+static int add_pair(px_lexicon *lx, const char *s, size_t sn, const char *t,
+                    size_t tn, float w, size_t *added) {
+  int rc = add_norm(lx, s, sn, t, tn, w, added);
+  if (rc < 0 || lx->src_rules != LANG_RULES_AR || sn < 4 + 6 ||
+      memcmp(s, "\xD8\xA7\xD9\x84", 4) != 0 || memchr(s, ' ', sn))
+    return rc;
+  return add_norm(lx, s + 4, sn - 4, t, tn, w * 0.9f, added);
+}
+
 static int add_raw(px_lexicon *lx, const char *s, size_t sn, const char *t,
                    size_t tn, float w, size_t src_words, size_t tgt_words,
                    size_t *added) {
@@ -611,7 +632,7 @@ static int add_raw(px_lexicon *lx, const char *s, size_t sn, const char *t,
     rc = side_items(&lt, t, tn, lx->tgt_rules, tgt_words);
   for (size_t i = 0; i < ls.count && rc >= 0; i++)
     for (size_t j = 0; j < lt.count && rc >= 0; j++)
-      rc = add_norm(lx, ls.s[i], ls.n[i], lt.s[j], lt.n[j], w, added);
+      rc = add_pair(lx, ls.s[i], ls.n[i], lt.s[j], lt.n[j], w, added);
   items_dispose(&ls);
   items_dispose(&lt);
   return rc < 0 ? rc : 0;
@@ -1258,9 +1279,9 @@ static int dictd_item(const char *s, size_t n, unsigned rank, void *payload) {
                     LEX_DICTD_WORDS);
   for (size_t i = 0; rc >= 0 && i < c->hw_items.count; i++)
     for (size_t j = 0; rc >= 0 && j < it.count; j++)
-      rc = c->reverse ? add_norm(lx, it.s[j], it.n[j], c->hw_items.s[i],
+      rc = c->reverse ? add_pair(lx, it.s[j], it.n[j], c->hw_items.s[i],
                                  c->hw_items.n[i], w, &c->added)
-                      : add_norm(lx, c->hw_items.s[i], c->hw_items.n[i],
+                      : add_pair(lx, c->hw_items.s[i], c->hw_items.n[i],
                                  it.s[j], it.n[j], w, &c->added);
   items_dispose(&it);
   /* A definition that is not text (a bad byte in one entry of a big

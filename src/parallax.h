@@ -561,8 +561,9 @@ const char *px_segment_kind_name(px_segment_kind kind);
  * phrase of several words joined by single spaces ("prime minister"),
  * which the aligner can match against token n-grams (see
  * px_lexicon_max_words()).  A word longer than 255 bytes is not stored.
- * Adding a pair that is already there keeps one entry with the larger
- * weight.
+ * An Arabic source word with the article (ال) is also stored without it,
+ * at 0.9 of the weight, when three letters or more remain.  Adding a pair
+ * that is already there keeps one entry with the larger weight.
  *
  * Weights are in (0, 1]: 1 for our curated TSV lexicons unless the file
  * says otherwise, 0.8 for the first translation of a FreeDict entry and

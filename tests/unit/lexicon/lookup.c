@@ -99,6 +99,15 @@ PX_TEST(test_lexicon_lookup__vowelled_entry_found_unvowelled) {
   CHECK_STR(tr(lx, "الرّحيم"), "merciful");
   CHECK_STR(tr(lx, "کتاب"), "book");
   CHECK_STR(tr(lx, "كتاب"), "book");
+  /* The article: the bare word is found too, at a lower weight; "الله"
+   * does not give "له". */
+  CHECK_OK(add(lx, "الحكومة", "government", 1.0f));
+  CHECK_OK(add(lx, "اللَّه", "God", 1.0f));
+  CHECK_STR(tr(lx, "حكومة"), "government");
+  CHECK_STR(tr(lx, "رحيم"), "merciful");
+  CHECK_STR(tr(lx, "له"), "");
+  CHECK_STR(tr(lx, "الله"), "god");
+  CHECK_INT(px_lexicon_size(lx), 6);
   px_lexicon_free(lx);
 }
 
