@@ -66,6 +66,7 @@ typedef struct scan_word {
   uint64_t key, loose;
   int32_t close;
   int barrier; /* cannot continue a name from the previous word */
+  int hyphen;  /* joined to the previous word by a hyphen */
 } scan_word;
 
 typedef struct mention {
@@ -481,14 +482,85 @@ static int32_t match_en(px_names_check *c, const char *s, size_t nw, size_t i,
   return pick;
 }
 
+/* Arabic name particles.  The short ones that are English words too (as,
+ * an, at) count only when a hyphen ties them to the next word (as-Sham). */
+static int particle(const scan_word *w, const scan_word *next) {
+  static const char *const strong[] = {"al",   "el",  "bin",   "ibn", "abu",
+                                       "bint", "abd", "abdul", "ben", "abou",
+                                       "ul",   "ash", "ad",    "ar",  "az"};
+  static const char *const weak[] = {"as", "an", "at"};
+  static uint64_t ks[sizeof strong / sizeof strong[0]],
+      kw[sizeof weak / sizeof weak[0]];
+  if (!ks[0]) {
+    for (size_t i = 0; i < sizeof strong / sizeof strong[0]; i++)
+      ks[i] = px_names__key(strong[i], strlen(strong[i]));
+    for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++)
+      kw[i] = px_names__key(weak[i], strlen(weak[i]));
+  }
+  if (w->strip)
+    return 0;
+  for (size_t i = 0; i < sizeof strong / sizeof strong[0]; i++)
+    if (w->key == ks[i])
+      return 1;
+  for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++)
+    if (w->key == kw[i])
+      return next && next->hyphen;
+  return 0;
+}
+
+/* A name of several words with particles (Abu Bakr al-Baghdadi) in no
+ * lexicon: recorded whole, grouped by its words without the particles, so
+ * that "al-Baghdadi" and "el-Baghdadi" are found to be one name written
+ * two ways.  Words [a, b] of the chunk. */
+static int sequence_record(px_names_check *c, size_t doc, const char *s,
+                           size_t a, size_t b, postrack *pt) {
+  const scan_word *w = c->words;
+  /* trim capitalised English words (In, The) off both ends */
+  const uint32_t name = NT_PROPER | NT_LEXWORD;
+  while (b > a && !(w[b].flags & name))
+    b--;
+  while (a < b && !(w[a].flags & name) && !particle(&w[a], &w[a + 1]))
+    a++;
+  if (b <= a)
+    return 0;
+  int parts = 0, names = 0;
+  uint64_t g = 1469598103934665603ull;
+  for (size_t i = a; i <= b; i++) {
+    if (particle(&w[i], i < b ? &w[i + 1] : NULL)) {
+      parts++;
+      continue;
+    }
+    names++;
+    g = (g ^ w[i].key) * 1099511628211ull;
+  }
+  if (!parts || !names)
+    return 0;
+  size_t end = w[b].off + w[b].len - w[b].strip;
+  return proper_record(c, doc, s, w[a].off, end - w[a].off, g ? g : 1, pt);
+}
+
 /* Scan the words of one chunk of an English document. */
 static int scan_words(px_names_check *c, size_t doc, const char *s, size_t nw,
                       postrack *pt) {
   px_names *n = c->n;
   px_buf house = PX_BUF_INIT;
   int rc = 0;
+  size_t run = SIZE_MAX; /* first word of a capitalised run with particles */
   for (size_t i = 0; i < nw;) {
     scan_word *w = &c->words[i];
+    if (!c->quiet) {
+      int in_run = !(w->flags & NT_ALLCAPS) &&
+                   ((w->flags & NT_CAP) ||
+                    particle(w, i + 1 < nw ? &c->words[i + 1] : NULL));
+      if (run != SIZE_MAX && (w->barrier || !in_run)) {
+        rc = sequence_record(c, doc, s, run, i - 1, pt);
+        if (rc < 0)
+          goto done;
+        run = SIZE_MAX;
+      }
+      if (in_run && run == SIZE_MAX)
+        run = i;
+    }
     if (w->flags & NT_FIRST) {
       uint32_t nt = 0;
       int32_t fi = match_en(c, s, nw, i, &nt);
@@ -525,6 +597,12 @@ static int scan_words(px_names_check *c, size_t doc, const char *s, size_t nw,
         }
         if (rc < 0)
           goto done;
+        if (run != SIZE_MAX) {
+          /* a lexicon name ends a run of unknown words */
+          if (run < i && (rc = sequence_record(c, doc, s, run, i - 1, pt)) < 0)
+            goto done;
+          run = SIZE_MAX;
+        }
         i += nt;
         continue;
       }
@@ -549,6 +627,8 @@ static int scan_words(px_names_check *c, size_t doc, const char *s, size_t nw,
     }
     i++;
   }
+  if (run != SIZE_MAX && nw)
+    rc = sequence_record(c, doc, s, run, nw - 1, pt);
 done:
   px_buf_dispose(&house);
   return rc;
@@ -593,7 +673,7 @@ static int scan_en(px_names_check *c, size_t doc, const char *label,
       goto done;
     }
     size_t nw = 0;
-    int barrier = 1;
+    int barrier = 1, hyphen = 0;
     size_t prev_end = a;
     for (size_t i = 0; i < nt; i++) {
       const px_token *t = &toks[i];
@@ -605,6 +685,8 @@ static int scan_en(px_names_check *c, size_t doc, const char *label,
                      toks[i + 1].kind == PX_TOK_WORD;
         if (!joiner)
           barrier = 1;
+        else
+          hyphen = 1;
         prev_end = off + t->len;
         continue;
       }
@@ -636,6 +718,8 @@ static int scan_en(px_names_check *c, size_t doc, const char *label,
       w->loose = v->loose;
       w->close = v->close;
       w->barrier = barrier;
+      w->hyphen = hyphen && !barrier;
+      hyphen = 0;
       barrier = w->strip != 0; /* nothing continues past a possessive */
       prev_end = off + t->len;
     }

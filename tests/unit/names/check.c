@@ -351,3 +351,25 @@ PX_TEST(test_names_check__source_majority) {
   px_names_check_free(c);
   px_names_free(n);
 }
+
+PX_TEST(test_names_check__particles_in_unknown_names) {
+  /* names in no lexicon that differ only in a particle or its hyphen */
+  px_names *n = open_golden();
+  if (!n)
+    return;
+  px_names_check *c =
+      check1(n, "Abu Bakr al-Baghdadi spoke. Abu Bakr al-Baghdadi left.\n"
+                "Abu Bakr el-Baghdadi came back. Hassan al-Turabi met Hassan "
+                "Al Turabi.\nAl-Turabi, at the start of a sentence, is fine.");
+  char *got = render(c);
+  CHECK_STR(got, "2:1 inconsistent Abu Bakr el-Baghdadi -> Abu Bakr "
+                 "al-Baghdadi []\n"
+                 "2:54 inconsistent Hassan Al Turabi -> Hassan al-Turabi []\n");
+  free(got);
+  px_names_check_free(c);
+  /* English words as, an, at are particles only when hyphenated */
+  c = check1(n, "Ahmed Shah as Hamid said. Ahmed Shah an Hamid left.");
+  CHECK_INT(px_names_check_count(c), 0);
+  px_names_check_free(c);
+  px_names_free(n);
+}
