@@ -58,7 +58,10 @@ static void prepared_dispose(prepared *p) {
   memset(p, 0, sizeof *p);
 }
 
-/* is_nfc: s is stored text, NFC already. */
+static int prepare_tokens(prepared *p, const char *lang);
+
+/* is_nfc: s is stored text, NFC already.  lang NULL: stop before the
+ * tokens (prepare_tokens() later). */
 static int prepare(prepared *p, const char *s, size_t len, int has_codes,
                    const char *lang, int is_nfc) {
   int rc;
@@ -81,8 +84,17 @@ static int prepare(prepared *p, const char *s, size_t len, int has_codes,
     p->nfc = raw;
     p->nfc_len = rawlen;
   }
-  if ((rc = px_tm__keytext(&p->kt, &p->kt_len, p->nfc, p->nfc_len, 0)) < 0 ||
-      (rc = px_text_tokenize(&p->toks, &p->ntok, p->kt, p->kt_len, lang)) < 0)
+  if ((rc = px_tm__keytext(&p->kt, &p->kt_len, p->nfc, p->nfc_len, 0)) < 0)
+    return rc;
+  return lang ? prepare_tokens(p, lang) : 0;
+}
+
+/* The second half of prepare(): tokens and their hashes. */
+static int prepare_tokens(prepared *p, const char *lang) {
+  int rc;
+  if (p->h)
+    return 0; /* done already */
+  if ((rc = px_text_tokenize(&p->toks, &p->ntok, p->kt, p->kt_len, lang)) < 0)
     return rc;
   p->h = px_malloc((p->ntok + 1) * sizeof *p->h);
   p->num = px_malloc(p->ntok + 1);
@@ -624,7 +636,7 @@ void px_tm_matches_free(px_match *m, size_t count) {
 typedef struct lookup_ctx {
   px_tm *tm;
   MDB_txn *t;
-  const prepared *q;
+  prepared *q;
   const char *from, *to, *lfrom, *lto;
   int min;
   uint64_t qprev, qnext;
@@ -674,16 +686,25 @@ static int consider(lookup_ctx *c, uint32_t id) {
     return 0;
   }
   prepared cp;
-  rc = prepare(&cp, sv->text, sv->len, sv->codes_len > 0, c->lfrom, 1);
+  memset(&cp, 0, sizeof cp);
   score_detail d;
   memset(&d, 0, sizeof d);
-  /* the length ratio bounds the score: skip hopeless (and huge) pairs
-   * before the O(n*m) distance */
-  size_t lo_n = cp.ncore < c->q->ncore ? cp.ncore : c->q->ncore;
-  size_t hi_n = cp.ncore < c->q->ncore ? c->q->ncore : cp.ncore;
-  int hopeless = rc == 0 && hi_n > 0 && 100 * lo_n < (size_t)c->min * hi_n;
-  if (rc == 0 && !hopeless)
-    rc = score_pair(&d, c->q, &cp);
+  int hopeless = 0;
+  if (sv->codes_len == 0 && sv->len == c->q->nfc_len &&
+      memcmp(sv->text, c->q->nfc, sv->len) == 0) {
+    d.score = 100; /* byte-identical: no need to tokenize */
+  } else {
+    rc = prepare_tokens(c->q, c->lfrom);
+    if (rc == 0)
+      rc = prepare(&cp, sv->text, sv->len, sv->codes_len > 0, c->lfrom, 1);
+    /* the length ratio bounds the score: skip hopeless (and huge) pairs
+     * before the O(n*m) distance */
+    size_t lo_n = cp.ncore < c->q->ncore ? cp.ncore : c->q->ncore;
+    size_t hi_n = cp.ncore < c->q->ncore ? c->q->ncore : cp.ncore;
+    hopeless = rc == 0 && hi_n > 0 && 100 * lo_n < (size_t)c->min * hi_n;
+    if (rc == 0 && !hopeless)
+      rc = score_pair(&d, c->q, &cp);
+  }
   if (rc == 0 && !hopeless && d.score >= c->min) {
     if (PX_GROW(c->hits, c->nhits, c->cap) < 0)
       rc = PX_ENOMEM;
@@ -837,7 +858,9 @@ int px_tm_lookup(px_match **out, size_t *count, px_tm *tm, const char *text,
         (o.next && (rc = px_tm_context_hash(&c.qnext, o.next, o.next_len)) < 0))
       return rc;
   }
-  if ((rc = prepare(&q, text ? text : "", len, 0, kfrom, 0)) < 0)
+  if ((rc = prepare(&q, text ? text : "", len, 0, NULL, 0)) < 0)
+    goto done;
+  if (!(o.flags & PX_LOOKUP_EXACT) && (rc = prepare_tokens(&q, kfrom)) < 0)
     goto done;
   if (q.ncore > MAX_CORE) {
     rc = px_error_set(PX_ETOOBIG, PX_ERRCLASS_TM, 0,
@@ -848,7 +871,9 @@ int px_tm_lookup(px_match **out, size_t *count, px_tm *tm, const char *text,
   if ((rc = px_tm__read_begin(tm, &c.t)) < 0)
     goto done;
   /* exact candidates */
-  uint64_t xh = px_tm__exact_hash_tokens(q.kt, q.toks, q.ntok);
+  uint64_t xh = 0;
+  if ((rc = px_tm__exact_hash_kt(&xh, q.kt, q.kt_len)) < 0)
+    goto done;
   MDB_cursor *cur = NULL;
   int mrc = mdb_cursor_open(c.t, tm->exact, &cur);
   if (mrc) {

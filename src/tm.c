@@ -152,22 +152,18 @@ int px_tm__keytext(char **out, size_t *out_len, const char *s, size_t len,
   return rc;
 }
 
-uint64_t px_tm__exact_hash_tokens(const char *kt, const px_token *toks,
-                                  size_t ntok) {
-  /* the core tokens joined by one space: punctuation and spacing do not
-   * count, so candidates that differ only there are found and scored */
-  uint64_t h = 1469598103934665603ull;
-  int first = 1;
-  for (size_t i = 0; i < ntok; i++) {
-    if (!px_tm__core_token(&toks[i]))
-      continue;
-    if (!first)
-      h = (h ^ (unsigned char)' ') * 1099511628211ull;
-    first = 0;
-    for (size_t j = 0; j < toks[i].len; j++)
-      h = (h ^ (unsigned char)kt[toks[i].off + j]) * 1099511628211ull;
-  }
-  return h;
+int px_tm__exact_hash_kt(uint64_t *out, const char *kt, size_t ktlen) {
+  /* punctuation and spacing do not count: candidates that differ only
+   * there are found, and the lookup scores the difference */
+  char *x = NULL;
+  size_t xl = 0;
+  int rc =
+      px_text_normalize(&x, &xl, kt, ktlen, PX_NORM_PUNCT | PX_NORM_SPACES);
+  if (rc < 0)
+    return rc;
+  *out = px_text_hash(x, xl);
+  px_free(x);
+  return 0;
 }
 
 int px_tm__keyed_make(px_tm__keyed *k, const char *s, size_t len, int has_codes,
@@ -180,7 +176,10 @@ int px_tm__keyed_make(px_tm__keyed *k, const char *s, size_t len, int has_codes,
     px_tm__keyed_dispose(k);
     return rc;
   }
-  k->xhash = px_tm__exact_hash_tokens(k->kt, k->toks, k->ntok);
+  if ((rc = px_tm__exact_hash_kt(&k->xhash, k->kt, k->ktlen)) < 0) {
+    px_tm__keyed_dispose(k);
+    return rc;
+  }
   return 0;
 }
 

@@ -84,10 +84,9 @@ typedef struct px_tm__keyed {
 int px_tm__keyed_make(px_tm__keyed *k, const char *s, size_t len, int has_codes,
                       const char *langkey);
 void px_tm__keyed_dispose(px_tm__keyed *k);
-/* The exact-index hash: FNV-1a of the core tokens of the key form joined
- * by single spaces (punctuation and spacing left out). */
-uint64_t px_tm__exact_hash_tokens(const char *kt, const px_token *toks,
-                                  size_t ntok);
+/* The exact-index hash: px_text_hash() of the key form with punctuation
+ * removed and spaces collapsed (PX_NORM_PUNCT | PX_NORM_SPACES). */
+int px_tm__exact_hash_kt(uint64_t *out, const char *kt, size_t ktlen);
 /* Remove inline-code markers ({1} {/1} {1/}) from s into a new string;
  * *tags receives their sequence as bytes (open 'o', close 'c', standalone
  * 's' followed by the number) when tags is not NULL. */
