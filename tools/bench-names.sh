@@ -25,13 +25,15 @@ bytes=$(wc -c <"$text")
 echo "text: $text ($nw words, $bytes bytes)"
 # one warm-up run (page cache, dictionaries), then the timed one
 "$px" names check "$text" >/dev/null || true
-start=$(date +%s.%N)
 set +e
-"$px" names check "$text" >"$out/report.txt"
+/usr/bin/time -f '%e %U %S %M' -o "$out/time.txt" "$px" names check "$text" >"$out/report.txt"
 rc=$?
 set -e
-end=$(date +%s.%N)
-secs=$(echo "$end - $start" | bc -l)
+read -r secs user sys rss < <(tail -n 1 "$out/time.txt")
 echo "exit status: $rc; findings: $(wc -l <"$out/report.txt")"
-printf 'time: %.3f s\nspeed: %.0f words/s (%.1f MB/s)\n' "$secs" \
-  "$(echo "$nw / $secs" | bc -l)" "$(echo "$bytes / $secs / 1000000" | bc -l)"
+printf 'time: %.2f s elapsed (%.2f s user + %.2f s sys CPU), max RSS %d MB\n' \
+  "$secs" "$user" "$sys" "$((rss / 1024))"
+printf 'speed: %.0f words/s end to end (%.1f MB/s); %.0f words per CPU second\n' \
+  "$(echo "$nw / $secs" | bc -l)" "$(echo "$bytes / $secs / 1000000" | bc -l)" \
+  "$(echo "$nw / ($user + $sys)" | bc -l)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (other jobs share the cores)"
