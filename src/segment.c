@@ -553,9 +553,10 @@ static int parse_marker(const UChar *u, int32_t i, int32_t e, marker *m) {
   }
   int32_t k = j;
   long v = 0;
-  while (k < e && k - j < 3 && u[k] >= '0' && u[k] <= '9')
-    v = v * 10 + (u[k++] - '0');
-  if (k > j && !(k < e && u[k] >= '0' && u[k] <= '9')) {
+  /* digits of any script: 1., ۱., १. */
+  while (k < e && k - j < 3 && u_isdigit(u[k]))
+    v = v * 10 + u_charDigitValue(u[k++]);
+  if (k > j && !(k < e && u_isdigit(u[k]))) {
     m->kind = 1;
     m->value = v;
   } else if (j < e &&
@@ -1008,11 +1009,20 @@ static void measure(seg_ctx *c, seg_line *l) {
   if (f < 0x10000 && is_bullet((UChar)f))
     l->starts_item = 1;
   else {
-    j = l->ts;
-    while (j < l->te && j - l->ts < 3 && s[j] >= '0' && s[j] <= '9')
-      j++;
-    l->starts_item = j > l->ts && j + 1 < l->te &&
-                     (s[j] == '.' || s[j] == ')') && s[j + 1] == ' ';
+    /* 1-3 digits of any script */
+    size_t k = l->ts, ndig = 0;
+    while (k < l->te && ndig < 4) {
+      size_t at = k;
+      UChar32 d;
+      U8_NEXT_UNSAFE(s, k, d);
+      if (!u_isdigit(d)) {
+        k = at;
+        break;
+      }
+      ndig++;
+    }
+    l->starts_item = ndig >= 1 && ndig <= 3 && k + 1 < l->te &&
+                     (s[k] == '.' || s[k] == ')') && s[k + 1] == ' ';
   }
 }
 
