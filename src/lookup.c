@@ -408,13 +408,6 @@ typedef struct idc {
   uint16_t cnt;
 } idc;
 
-static int cmp_idc(const void *a, const void *b) {
-  const idc *x = a, *y = b;
-  if (x->cnt != y->cnt)
-    return x->cnt > y->cnt ? -1 : 1;
-  return x->id > y->id ? -1 : x->id < y->id; /* newer first */
-}
-
 /* Scan the windowed posting list of one term into the map. */
 static int scan_term(MDB_cursor *cur, const unsigned char *key, size_t klen,
                      unsigned lo, unsigned hi, cand_map *m, size_t max) {
@@ -451,11 +444,15 @@ static int scan_term(MDB_cursor *cur, const unsigned char *key, size_t klen,
 }
 
 /* Fuzzy candidates for q into ids (best overlap first, at most k). */
-static int fuzzy_candidates(uint32_t **ids_out, size_t *n_out, px_tm *tm,
-                            MDB_txn *t, const prepared *q, const char *lkey,
-                            int min, size_t k) {
+/* Fuzzy candidates for q, best count of shared terms first, at most k;
+ * *extra_out: how many more query tokens a candidate may share beyond its
+ * count (unread lists, numbers, repeated words), for a score bound. */
+static int fuzzy_candidates(idc **ids_out, size_t *n_out, size_t *extra_out,
+                            px_tm *tm, MDB_txn *t, const prepared *q,
+                            const char *lkey, int min, size_t k) {
   *ids_out = NULL;
   *n_out = 0;
+  *extra_out = 0;
   term *terms = NULL;
   size_t nt = 0;
   cand_map m = {0};
@@ -550,7 +547,7 @@ static int fuzzy_candidates(uint32_t **ids_out, size_t *n_out, px_tm *tm,
   }
   /* keep the candidates that can still reach the overlap (count plus the
    * unread lists), best count first: a counting sort, since counts are
-   * small; ties in the last bucket taken newest first */
+   * small (ties in hash order, which is deterministic) */
   size_t *bucket = px_calloc(nt + 2, sizeof *bucket);
   if (!bucket) {
     rc = PX_ENOMEM;
@@ -563,29 +560,25 @@ static int fuzzy_candidates(uint32_t **ids_out, size_t *n_out, px_tm *tm,
       bucket[c]++;
       na++;
     }
-  size_t take = na < k ? na : k, got = 0, lastb = 0;
-  for (size_t c = nt + 1; c-- > 0 && got < take;) {
-    got += bucket[c];
-    lastb = c;
+  /* bucket[c] becomes the first position of count c, highest first */
+  size_t pos = 0;
+  for (size_t c = nt + 1; c-- > 0;) {
+    size_t sz = bucket[c];
+    bucket[c] = pos;
+    pos += sz;
   }
-  na = 0;
   for (size_t i = 0; i < m.cap; i++)
-    if (m.ids[i] && m.cnt[i] + unscanned >= need_terms && m.cnt[i] >= lastb)
-      all[na++] = (idc){m.ids[i], m.cnt[i]};
+    if (m.ids[i] && m.cnt[i] + unscanned >= need_terms) {
+      size_t c = m.cnt[i] > nt ? nt : m.cnt[i];
+      all[bucket[c]++] = (idc){m.ids[i], m.cnt[i]};
+    }
   px_free(bucket);
-  if (na > take) /* only the last bucket is cut: order it */
-    qsort(all, na, sizeof *all, cmp_idc);
   if (na > k)
     na = k;
-  uint32_t *ids = px_malloc((na + 1) * sizeof *ids);
-  if (!ids) {
-    rc = PX_ENOMEM;
-    goto done;
-  }
-  for (size_t i = 0; i < na; i++)
-    ids[i] = all[i].id;
-  *ids_out = ids;
+  *ids_out = all;
+  all = NULL;
   *n_out = na;
+  *extra_out = unscanned + nnum + free_tokens;
 done:
   if (cur)
     mdb_cursor_close(cur);
@@ -619,6 +612,33 @@ static int cmp_hit(const void *a, const void *b) {
   if (x->usage != y->usage)
     return x->usage > y->usage ? -1 : 1;
   return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The limit-th best score among hits (limit <= n). */
+static int kth_score(const hit *h, size_t n, size_t limit) {
+  int best[64];
+  size_t nb = limit, have = 0;
+  if (limit > 64)
+    return -1; /* no early stop for long lists */
+  for (size_t i = 0; i < n; i++) {
+    int s = h[i].score;
+    if (have < nb) {
+      size_t j = have++;
+      while (j > 0 && best[j - 1] < s) {
+        best[j] = best[j - 1];
+        j--;
+      }
+      best[j] = s;
+    } else if (s > best[nb - 1]) {
+      size_t j = nb - 1;
+      while (j > 0 && best[j - 1] < s) {
+        best[j] = best[j - 1];
+        j--;
+      }
+      best[j] = s;
+    }
+  }
+  return have ? best[have - 1] : -1;
 }
 
 void px_tm_matches_free(px_match *m, size_t count) {
@@ -840,7 +860,7 @@ int px_tm_lookup(px_match **out, size_t *count, px_tm *tm, const char *text,
   memset(&c, 0, sizeof c);
   prepared q;
   memset(&q, 0, sizeof q);
-  uint32_t *cands = NULL;
+  idc *cands = NULL;
   size_t ncands = 0;
   px_match *res = NULL;
   size_t nres = 0;
@@ -902,12 +922,30 @@ int px_tm_lookup(px_match **out, size_t *count, px_tm *tm, const char *text,
     goto done;
   }
   if (!(o.flags & PX_LOOKUP_EXACT) && c.min <= 100) {
-    if ((rc = fuzzy_candidates(&cands, &ncands, tm, c.t, &q, kfrom, c.min,
-                               o.candidates)) < 0)
+    size_t extra = 0;
+    if ((rc = fuzzy_candidates(&cands, &ncands, &extra, tm, c.t, &q, kfrom,
+                               c.min, o.candidates)) < 0)
       goto done;
-    for (size_t i = 0; i < ncands; i++)
-      if ((rc = consider(&c, cands[i])) < 0)
+    int kth = -1; /* the limit-th best score so far, once there are enough */
+    size_t kth_at = 0;
+    for (size_t i = 0; i < ncands; i++) {
+      if (c.nhits >= o.limit) {
+        if (kth_at != c.nhits) { /* recompute after new hits */
+          kth = kth_score(c.hits, c.nhits, o.limit);
+          kth_at = c.nhits;
+        }
+        /* candidates come best count first, so this bound only falls:
+         * once it is below the limit-th score, none can enter the list */
+        size_t common = cands[i].cnt + extra;
+        if (common > q.ncore)
+          common = q.ncore;
+        int bound = q.ncore ? (int)(100 * common / q.ncore) : 100;
+        if (bound < kth)
+          break;
+      }
+      if ((rc = consider(&c, cands[i].id)) < 0)
         goto done;
+    }
   }
   if (o.flags & PX_LOOKUP_EXACT) { /* keep exact and context only */
     size_t j = 0;
