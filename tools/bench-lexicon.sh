@@ -2,19 +2,24 @@
 # bench-lexicon.sh [PARALLAX] [RUNS]: how long loading the default lexicons
 # for each language pair takes (what `parallax align` pays once per process,
 # once per batch).  Prints, per pair, the entries and the best and median
-# wall time of RUNS loads (`parallax lexicon stats --format json`), plus each
-# file's own share.  Run it with nice on a shared machine:
+# wall time of RUNS loads (`parallax lexicon stats --format json`), the best
+# CPU time (user + sys of the whole process, from /usr/bin/time), and each
+# file's own share.  Wall time suffers on a busy machine; CPU time less so.
+# Run it with nice on a shared machine:
 #   nice tools/bench-lexicon.sh build/parallax 5
 set -euo pipefail
 bin=${1:-build/parallax}
 runs=${2:-5}
 pairs=${PAIRS:-"fa-en ru-en ar-en ur-en tr-en de-fr de-en fr-en"}
-printf '%-6s %9s %9s %9s  %s\n' pair entries best_s median_s sources
+printf '%-6s %9s %9s %9s %9s  %s\n' pair entries best_s median_s cpu_s sources
 for p in $pairs; do
   s=${p%-*} t=${p#*-}
   times=()
+  cpus=()
   for _ in $(seq "$runs"); do
-    out=$("$bin" lexicon stats --src-lang "$s" --tgt-lang "$t" --format json)
+    out=$(/usr/bin/time -f '%U %S' -o "${TMPDIR:-/tmp}/bench-lexicon.$$" \
+      "$bin" lexicon stats --src-lang "$s" --tgt-lang "$t" --format json)
+    cpus+=("$(awk '{printf "%.2f", $1 + $2}' "${TMPDIR:-/tmp}/bench-lexicon.$$")")
     times+=("$(printf '%s' "$out" | sed -n 's/.*"max_words":[0-9]*,"seconds":\([0-9.]*\).*/\1/p')")
   done
   entries=$(printf '%s' "$out" | sed -n 's/.*"entries":\([0-9]*\).*/\1/p')
@@ -23,5 +28,7 @@ for p in $pairs; do
   sorted=$(printf '%s\n' "${times[@]}" | sort -n)
   best=$(printf '%s\n' "$sorted" | head -1)
   median=$(printf '%s\n' "$sorted" | sed -n "$(( (runs + 1) / 2 ))p")
-  printf '%-6s %9s %9s %9s  %s\n' "$p" "$entries" "$best" "$median" "$srcs"
+  cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | head -1)
+  printf '%-6s %9s %9s %9s %9s  %s\n' "$p" "$entries" "$best" "$median" "$cpu" "$srcs"
 done
+rm -f "${TMPDIR:-/tmp}/bench-lexicon.$$"
