@@ -1399,6 +1399,18 @@ int px_names__tok(const names_tok **out, px_names *n, const char *s,
     t.flags |= NT_FIRST;
   if (px_names__map_has(&n->words_en, t.key))
     t.flags |= NT_LEXWORD;
+  if (!t.strip && fold.len <= 5) {
+    static const char *const strong[] = {"al",   "el",  "bin",   "ibn", "abu",
+                                         "bint", "abd", "abdul", "ben", "abou",
+                                         "ul",   "ash", "ad",    "ar",  "az"};
+    static const char *const weak[] = {"as", "an", "at"};
+    for (size_t k = 0; k < sizeof strong / sizeof strong[0]; k++)
+      if (strcmp(fold.ptr, strong[k]) == 0)
+        t.flags |= NT_PSTRONG;
+    for (size_t k = 0; k < sizeof weak / sizeof weak[0]; k++)
+      if (strcmp(fold.ptr, weak[k]) == 0)
+        t.flags |= NT_PWEAK;
+  }
   UChar32 c;
   int32_t i = 0, ilen = (int32_t)(len - t.strip);
   int upper = 0, lower = 0, letters = 0;

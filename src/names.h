@@ -66,13 +66,15 @@ void px_names__map_dispose(names_map *m);
 
 /* Verdict on one distinct token surface, cached in the checker. */
 enum names_tok_flags {
-  NT_FIRST = 1u << 0,     /* some English form starts with this key */
-  NT_LEXWORD = 1u << 1,   /* a word of some English form */
-  NT_CAP = 1u << 2,       /* first letter upper case */
-  NT_ALLCAPS = 1u << 3,   /* no lower-case letter, at least two letters */
-  NT_PROPER = 1u << 4,    /* capitalised and not a lower-case English word */
-  NT_UNKNOWN = 1u << 5,   /* proper and unknown to en_US and the names dic */
-  NT_CLOSE_DONE = 1u << 6 /* close proposal computed */
+  NT_FIRST = 1u << 0,      /* some English form starts with this key */
+  NT_LEXWORD = 1u << 1,    /* a word of some English form */
+  NT_CAP = 1u << 2,        /* first letter upper case */
+  NT_ALLCAPS = 1u << 3,    /* no lower-case letter, at least two letters */
+  NT_PROPER = 1u << 4,     /* capitalised and not a lower-case English word */
+  NT_UNKNOWN = 1u << 5,    /* proper and unknown to en_US and the names dic */
+  NT_CLOSE_DONE = 1u << 6, /* close proposal computed */
+  NT_PSTRONG = 1u << 7,    /* an Arabic name particle: al, el, bin, abu... */
+  NT_PWEAK = 1u << 8       /* one only when hyphenated: as, an, at */
 };
 
 typedef struct names_tok {

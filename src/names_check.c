@@ -482,30 +482,13 @@ static int32_t match_en(px_names_check *c, const char *s, size_t nw, size_t i,
   return pick;
 }
 
-/* Arabic name particles.  The short ones that are English words too (as,
- * an, at) count only when a hyphen ties them to the next word (as-Sham). */
+/* Arabic name particles (flags of the token verdict).  The short ones
+ * that are English words too (as, an, at) count only when a hyphen ties
+ * them to the next word (as-Sham). */
 static int particle(const scan_word *w, const scan_word *next) {
-  static const char *const strong[] = {"al",   "el",  "bin",   "ibn", "abu",
-                                       "bint", "abd", "abdul", "ben", "abou",
-                                       "ul",   "ash", "ad",    "ar",  "az"};
-  static const char *const weak[] = {"as", "an", "at"};
-  static uint64_t ks[sizeof strong / sizeof strong[0]],
-      kw[sizeof weak / sizeof weak[0]];
-  if (!ks[0]) {
-    for (size_t i = 0; i < sizeof strong / sizeof strong[0]; i++)
-      ks[i] = px_names__key(strong[i], strlen(strong[i]));
-    for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++)
-      kw[i] = px_names__key(weak[i], strlen(weak[i]));
-  }
-  if (w->strip)
-    return 0;
-  for (size_t i = 0; i < sizeof strong / sizeof strong[0]; i++)
-    if (w->key == ks[i])
-      return 1;
-  for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++)
-    if (w->key == kw[i])
-      return next && next->hyphen;
-  return 0;
+  if (w->flags & NT_PSTRONG)
+    return 1;
+  return (w->flags & NT_PWEAK) && next && next->hyphen;
 }
 
 /* A name of several words with particles (Abu Bakr al-Baghdadi) in no
