@@ -535,15 +535,16 @@ const char *px_segment_kind_name(px_segment_kind kind);
 /** @defgroup lexicon Bilingual lexicons
  *
  * Word-translation lists that give the aligner its lexical anchors: our
- * own TSV lexicons in `dictionaries/lexicons/` (fa-en, ur-en, and news
- * supplements for ru-en and ar-en) and the FreeDict dictionaries that
- * Debian installs in dictd format under /usr/share/dictd.
+ * own TSV lexicons in `dictionaries/lexicons/` (fa-en and ur-en, and
+ * supplements for ru-en, ar-en and tr-en) and the FreeDict dictionaries
+ * that Debian installs in dictd format under /usr/share/dictd.
  *
  * A lexicon has a direction: source language -> target language (usually
  * English).  Every word is stored @b normalized by
  * px_lexicon_normalize_word(): px_text_normalize() with
  * `PX_NORM_KEY | PX_NORM_MARKS` (NFC, case folded, spaces collapsed, digits
- * made ASCII, combining marks such as Arabic harakat and tatweel removed),
+ * made ASCII, combining marks such as Arabic harakat, tatweel and the
+ * accents of Latin and Cyrillic letters removed: "é" -> "e", "й" -> "и"),
  * then Arabic-script letter variants folded (Arabic yeh, alef maksura and
  * yeh with hamza to Persian yeh U+06CC, Arabic kaf to keheh U+06A9, alef
  * with hamza or madda and alef wasla to alef, waw with hamza to waw, heh
