@@ -369,6 +369,13 @@ static size_t fold_arabic_script(char *s, size_t n) {
       i += 3; /* U+200C ZWNJ, U+200D ZWJ */
       continue;
     }
+    if (a == 0xC4 && b == 0xB1) {
+      /* Turkish dotless ı: case folding turns "I" into "i", so "IRAK" and
+       * "ırak" would otherwise never meet. */
+      s[o++] = 'i';
+      i += 2;
+      continue;
+    }
     size_t f = 0;
     if (a >= 0xD8 && a <= 0xDB)
       while (f < sizeof fold / sizeof fold[0] &&

@@ -548,7 +548,8 @@ const char *px_segment_kind_name(px_segment_kind kind);
  * then Arabic-script letter variants folded (Arabic yeh, alef maksura and
  * yeh with hamza to Persian yeh U+06CC, Arabic kaf to keheh U+06A9, alef
  * with hamza or madda and alef wasla to alef, waw with hamza to waw, heh
- * with yeh, Urdu heh goal and do-chashmi heh to heh) and ZWNJ removed, so
+ * with yeh, Urdu heh goal and do-chashmi heh to heh), Turkish dotless ı
+ * made i (case folding makes "I" i) and ZWNJ removed, so
  * "می‌شود" and "میشود", "كتاب" and "کتاب", "بھی" and "بهی" meet.  Lookups
  * take a word normalized the same way: call px_lexicon_normalize_word()
  * once per token and look the result up.
