@@ -24,7 +24,6 @@
  *     posterior probability.
  */
 #include <math.h>
-#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -289,6 +288,7 @@ typedef struct side {
   strmap cog;      /* romanized form -> id, for the Jaro-Winkler pass */
   u32v rom_of;     /* token id -> cog id + 1 (0: none) */
   u32v cog_skel;   /* cog id -> its skeleton key */
+  u32v cog_cap;    /* cog id -> 1 if some token of it is capitalized */
   u32v fkeys;      /* per token, its keys found on the other side */
   u32v live;       /* token occurrences with such keys, by sentence */
   uint32_t *l_off; /* n + 1 offsets into live */
@@ -309,6 +309,7 @@ static void side_dispose(side *s) {
   sm_dispose(&s->cog);
   px_free(s->rom_of.v);
   px_free(s->cog_skel.v);
+  px_free(s->cog_cap.v);
   px_free(s->fkeys.v);
   px_free(s->live.v);
   px_free(s->l_off);
@@ -514,8 +515,11 @@ static int new_token(ctx *c, side *sd, uint32_t tid, const char *s, size_t n,
         if ((rc = u32_push(&sd->keys, sk)) ||
             (rc = sm_get(&sd->cog, rom, rl, &cid, &is_new)))
           goto done;
-        if (is_new && (rc = u32_push(&sd->cog_skel, sk)))
+        if (is_new && ((rc = u32_push(&sd->cog_skel, sk)) ||
+                       (rc = u32_push(&sd->cog_cap, 0))))
           goto done;
+        if (s[0] >= 'A' && s[0] <= 'Z')
+          sd->cog_cap.v[cid] = 1;
         sd->rom_of.v[tid] = cid + 1;
       }
     }
@@ -626,7 +630,12 @@ static int jw_pass(side *S, side *T) {
     return PX_ENOMEM;
   /* bucket target forms by first letter a-z (others in bucket 26) */
   uint32_t cnt[27] = {0};
+  /* Only names: target forms written with a capital somewhere (the
+   * spelling variants worth a fuzzy match are names; common words are
+   * the lexicon's business) */
   for (size_t j = 0; j < nt; j++) {
+    if (!T->cog_cap.v[j])
+      continue;
     char f = sm_str(&T->cog, (uint32_t)j)[0];
     cnt[(f >= 'a' && f <= 'z') ? f - 'a' : 26]++;
   }
@@ -635,6 +644,8 @@ static int jw_pass(side *S, side *T) {
   uint32_t fill[27];
   memcpy(fill, start, sizeof fill);
   for (size_t j = 0; j < nt; j++) {
+    if (!T->cog_cap.v[j])
+      continue;
     char f = sm_str(&T->cog, (uint32_t)j)[0];
     order[fill[(f >= 'a' && f <= 'z') ? f - 'a' : 26]++] = (uint32_t)j;
   }
@@ -1144,8 +1155,10 @@ typedef struct dp {
   unsigned char *bp;
   unsigned char *row_done, *col_done; /* memo rows/columns filled */
   int oom;                            /* a memo fill ran out of memory */
-  size_t *col_lo, *col_hi;            /* rows of the band in column y */
-  u32v pos;                           /* scratch: positions of one unit */
+  float *bc; /* if not NULL: bead costs per cell and type, filled by the
+                Viterbi pass and reused by forward-backward */
+  size_t *col_lo, *col_hi; /* rows of the band in column y */
+  u32v pos;                /* scratch: positions of one unit */
 } dp;
 
 static void dp_dispose(dp *d) {
@@ -1159,6 +1172,7 @@ static void dp_dispose(dp *d) {
   px_free(d->col_lo);
   px_free(d->col_hi);
   px_free(d->pos.v);
+  px_free(d->bc);
   memset(d, 0, sizeof *d);
 }
 
@@ -1413,12 +1427,22 @@ static void dp_viterbi(dp *d) {
       for (int t = 0; t < PX_ALIGN__NTYPES; t++) {
         size_t a = (size_t)px_align__types[t][0];
         size_t bb = (size_t)px_align__types[t][1];
-        if (i < a || k < bb)
+        if (i < a || k < bb) {
+          if (d->bc)
+            d->bc[c * PX_ALIGN__NTYPES + (size_t)t] = (float)INF;
           continue;
+        }
         long pc = cell_of(b, i - a, k - bb);
-        if (pc < 0 || d->cost[pc] >= INF)
+        if (pc < 0 || d->cost[pc] >= INF) {
+          if (d->bc)
+            d->bc[c * PX_ALIGN__NTYPES + (size_t)t] = (float)INF;
           continue;
-        double v = d->cost[pc] + bead_cost(d, i, k, t);
+        }
+        double bcost = bead_cost(d, i, k, t);
+        if (d->bc)
+          d->bc[c * PX_ALIGN__NTYPES + (size_t)t] =
+              bcost >= INF ? (float)INF : (float)bcost;
+        double v = d->cost[pc] + bcost;
         if (v < best) {
           best = v;
           bt = (unsigned char)t;
@@ -1612,6 +1636,13 @@ static int align_level(dp *d, const params *p, const side *S, const side *T,
   }
   if (rc || (rc = dp_alloc(d)))
     goto done;
+  if (guide) { /* the final pass: forward-backward follows */
+    d->bc = px_malloc(d->b.cells * PX_ALIGN__NTYPES * sizeof *d->bc);
+    if (!d->bc) {
+      rc = PX_ENOMEM;
+      goto done;
+    }
+  }
   dp_viterbi(d);
   rc = d->oom ? px_error_nomem() : dp_backtrack(d, out);
 done:
@@ -1639,6 +1670,19 @@ static double lse_n(const double *v, int n) {
   return m + log(s);
 }
 
+/* The cost of bead t ending at (i, k): from the Viterbi pass's cache when
+ * there is one. */
+static double cost_of(dp *d, size_t i, size_t k, int t) {
+  if (d->bc) {
+    long c = cell_of(&d->b, i, k);
+    if (c >= 0) {
+      float v = d->bc[(size_t)c * PX_ALIGN__NTYPES + (size_t)t];
+      return v >= (float)INF ? INF : v;
+    }
+  }
+  return bead_cost(d, i, k, t);
+}
+
 /* Posterior probability of each bead of the path, by forward-backward over
  * the band (log domain, temperature tau). */
 static int dp_posteriors(dp *d, const path *pth, double tau, double *post) {
@@ -1663,7 +1707,7 @@ static int dp_posteriors(dp *d, const path *pth, double tau, double *post) {
         long pc = cell_of(b, i - a, k - bb);
         if (pc < 0 || fw[pc] == -INFINITY)
           continue;
-        double bc = bead_cost(d, i, k, t);
+        double bc = cost_of(d, i, k, t);
         if (bc >= INF)
           continue;
         terms[nterm++] = fw[pc] - bc / tau;
@@ -1681,7 +1725,7 @@ static int dp_posteriors(dp *d, const path *pth, double tau, double *post) {
         long nc = cell_of(b, i2, k2);
         if (nc < 0 || bw[nc] == -INFINITY)
           continue;
-        double bc = bead_cost(d, i2, k2, t);
+        double bc = cost_of(d, i2, k2, t);
         if (bc >= INF)
           continue;
         terms[nterm++] = bw[nc] - bc / tau;
@@ -2012,18 +2056,6 @@ done:
   return rc;
 }
 
-#include <stdio.h>
-static void DBGP(const char *what, const params *p) {
-  if (!getenv("PX_ALIGN_DEBUG"))
-    return;
-  fprintf(stderr, "[%.3fs] ", (double)clock() / CLOCKS_PER_SEC);
-  fprintf(stderr, "%s: c=%.3f s2=%.2f p0=%.3f p1=%.3f prior:", what, p->c,
-          p->s2, p->p0, p->p1);
-  for (int t = 0; t < PX_ALIGN__NTYPES; t++)
-    fprintf(stderr, " %.3f", exp(-p->nlp[t]));
-  fprintf(stderr, "\n");
-}
-
 /* Turn posteriors into confidences: a two-sided bead must also look like
  * a translation on its own evidence, or the priors alone (pairing is far
  * likelier than two omissions) would make an unrelated pair between two
@@ -2121,7 +2153,6 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
   if ((rc = side_build(&c, &c.s, src, n_src, sl, 1)) ||
       (rc = side_build(&c, &c.t, tgt, n_tgt, tl, 0)))
     goto done;
-  DBGP("built", &p);
   if ((rc = jw_pass(&c.s, &c.t)) || (rc = side_filter(&c.s, &c.t)) ||
       (rc = side_filter(&c.t, &c.s)))
     goto done;
@@ -2153,7 +2184,6 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
     set_match_rates(&p, p0, diag_rate(&c.s, &c.t, &LS, &LT));
   }
   size_t w = al->o.band;
-  DBGP("init", &p);
   if ((rc = align_level(&d, &p, &c.s, &c.t, &LS, &LT, w, 1, NULL, &pth)))
     goto done;
   post = px_malloc((pth.n + 1) * sizeof *post);
@@ -2167,12 +2197,10 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
   al->stats.passes = 1;
   if (al->o.learn && n_src && n_tgt) {
     size_t npairs = 0;
-    DBGP("pass1", &p);
     confident_beads(&d, &p, &pth, post);
     if ((rc = learn_m1(&c, &d, &pth, post, &npairs)))
       goto done;
     al->stats.m1_pairs = npairs;
-    DBGP("m1", &p);
     if (c.s.m1k.n) {
       dp_dispose(&d);
       level_dispose(&LS);
@@ -2206,7 +2234,6 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
   if ((rc = estimate(&p, &d, &pth, al->stats.passes == 2 ? post : NULL)))
     goto done;
   dp_dispose(&d);
-  DBGP("pass2", &p);
   {
     path guide = pth;
     memset(&pth, 0, sizeof pth);
@@ -2223,7 +2250,6 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
     goto done;
   }
   calibrate(&d, &p, &pth, post);
-  DBGP("end", &p);
   al->stats.len_ratio = p.c;
   al->stats.len_var = p.s2;
   al->stats.band_cells = d.b.cells;
