@@ -1527,10 +1527,17 @@ static int load_installed_dictd(px_lexicon *lx, const char *s3,
   if (!dir || !dir[0])
     dir = "/usr/share/dictd";
   for (int rev = 0; rev < 2; rev++) {
-    char path[4096];
+    char path[4096], body[4096 + 16];
     int w = snprintf(path, sizeof path, "%s/freedict-%s-%s.index", dir,
                      rev ? t3 : s3, rev ? s3 : t3);
     if (w < 0 || (size_t)w >= sizeof path || !file_exists(path))
+      continue;
+    /* Installed means the body is there too: an index alone (a package
+     * half removed) is skipped like a missing one. */
+    snprintf(body, sizeof body, "%.*s.dict.dz", w - 6, path);
+    int have_body = file_exists(body);
+    snprintf(body, sizeof body, "%.*s.dict", w - 6, path);
+    if (!have_body && !file_exists(body))
       continue;
     int rc = px_lexicon_load_dictd(lx, path, rev);
     if (rc < 0)

@@ -650,7 +650,8 @@ int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path,
  *   (`freedict-<src3>-<tgt3>.index` forward, `freedict-<tgt3>-<src3>.index`
  *   reversed, with ISO 639-3 codes) from `$PARALLAX_DICTD_DIR` if set, else
  *   /usr/share/dictd.
- * What is not installed is skipped silently; what was loaded is listed by
+ * What is not installed (an index without its body counts as not
+ * installed) is skipped silently; what was loaded is listed by
  * px_lexicon_source_count() and px_lexicon_source_at().
  * @return 0 (even when nothing was found: check px_lexicon_size()), or the
  *         first error of a file that exists but cannot be loaded. */

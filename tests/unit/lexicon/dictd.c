@@ -403,6 +403,14 @@ PX_TEST(test_lexicon_dictd__default_set_for_a_pair) {
   CHECK_STR(tr(lx, "война"), "war:1.00");
   CHECK_STR(tr(lx, "мир"), "peace:1.00");
   CHECK_STR(tr(lx, "борьба"), "war:0.64");
+  /* An index without its body counts as not installed. */
+  snprintf(path, sizeof path, "%s/dictd/freedict-rus-eng.index", dir);
+  CHECK(px_test_write(path, "война\tA\tK\n", strlen("война\tA\tK\n")) == 0);
+  px_lexicon *half = NULL;
+  CHECK_OK(px_lexicon_new(&half, "ru", "en"));
+  CHECK_OK(px_lexicon_load_default(half));
+  CHECK_INT(px_lexicon_source_count(half), 3);
+  px_lexicon_free(half);
   /* A pair with nothing installed loads nothing, silently. */
   px_lexicon *none = NULL;
   CHECK_OK(px_lexicon_new(&none, "qq", "en"));
