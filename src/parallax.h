@@ -501,9 +501,14 @@ typedef struct px_segment_opts {
   const char *lang;   /**< BCP-47 tag; NULL: px_text_guess_lang(), else en */
   unsigned flags;     /**< #px_segment_opt_flags */
   size_t max_input;   /**< refuse larger input (#PX_ETOOBIG); 0: 1 GiB */
+  /** If not NULL, called from the calling thread about every MiB of input
+   * with the bytes done so far and the total (for a progress bar); a
+   * non-zero return stops the split, which then fails with #PX_ERROR. */
+  int (*progress)(size_t done, size_t total, void *payload);
+  void *payload; /**< passed to progress */
 } px_segment_opts;
 #define PX_SEGMENT_OPTS_VERSION 1
-#define PX_SEGMENT_OPTS_INIT {PX_SEGMENT_OPTS_VERSION, NULL, 0, 0}
+#define PX_SEGMENT_OPTS_INIT {PX_SEGMENT_OPTS_VERSION, NULL, 0, 0, NULL, NULL}
 
 /** @brief Split @p text into paragraphs and sentences.
  *

@@ -328,6 +328,8 @@ typedef struct seg_ctx {
   const char *src;
   size_t srclen;
   int lines_mode;
+  const px_segment_opts *opts; /* for the progress callback */
+  size_t next_report;          /* input offset of the next progress call */
   const px_srx_unit **units;
   size_t nunits;
   URegularExpression **re;  /* per-call clones, 3 per unit, made lazily */
@@ -1138,6 +1140,12 @@ static int scan(seg_ctx *c, size_t from) {
     if (rc < 0)
       return rc;
     ls = next;
+    if (c->opts->progress && ls >= c->next_report) {
+      c->next_report = ls + ((size_t)1 << 20);
+      if (c->opts->progress(ls, n, c->opts->payload) != 0)
+        return px_error_set(PX_ERROR, PX_ERRCLASS_SEGMENT, 0,
+                            "stopped by the progress callback at byte %zu", ls);
+    }
   }
   return flush_paragraph(c);
 }
@@ -1274,6 +1282,8 @@ int px_segment_split(px_segment_list **out, const px_segment_rules *rules,
   c.src = text;
   c.srclen = len;
   c.lines_mode = (opts->flags & PX_SEGMENT_LINES) != 0;
+  c.opts = opts;
+  c.next_report = (size_t)1 << 20;
   size_t nrules = 0;
   rc = px_srx__select(&c.units, &c.nunits, &nrules, rules, lang);
   if (rc < 0)

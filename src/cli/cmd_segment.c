@@ -31,6 +31,12 @@ static const cli_opt opts[] = {
      OPT_MAX},
     {0}};
 
+static int on_progress(size_t done, size_t total, void *payload) {
+  (void)total;
+  cli_progress_update(payload, (unsigned long long)done);
+  return 0;
+}
+
 static int run(int argc, char **argv) {
   const char *lang = NULL, *rules_path = NULL, *format = "text", *file = NULL;
   int lines = 0;
@@ -90,7 +96,12 @@ static int run(int argc, char **argv) {
   so.lang = lang;
   so.flags = lines ? PX_SEGMENT_LINES : 0;
   so.max_input = (size_t)max;
+  cli_progress prog;
+  cli_progress_start(&prog, "segment", (unsigned long long)len);
+  so.progress = on_progress;
+  so.payload = &prog;
   rc = px_segment_split(&list, rules, text, len, &so);
+  cli_progress_end(&prog);
   if (rc < 0) {
     const char *shown = strcmp(file, "-") == 0 ? "<stdin>" : file;
     if (rc == PX_EENCODING || rc == PX_ETOOBIG)

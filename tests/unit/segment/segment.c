@@ -575,3 +575,46 @@ PX_TEST(test_segment_structure__line_and_paragraph_separators) {
   }
   px_segment_list_free(l);
 }
+
+struct prog_state {
+  size_t calls, last;
+  int stop;
+};
+
+static int on_prog(size_t done, size_t total, void *payload) {
+  struct prog_state *p = payload;
+  if (done < p->last || done > total)
+    return 1;
+  p->last = done;
+  p->calls++;
+  return p->stop;
+}
+
+PX_TEST(test_segment_api__progress_callback) {
+  /* 3 MiB of paragraphs: the callback sees growing offsets; a non-zero
+   * return stops the split */
+  size_t n = (size_t)3 << 20;
+  char *t = malloc(n);
+  const char *para = "Rouhani met Putin in Moscow. They talked.\n\n";
+  size_t pl = strlen(para), k = 0;
+  while (k + pl <= n) {
+    memcpy(t + k, para, pl);
+    k += pl;
+  }
+  struct prog_state st = {0, 0, 0};
+  px_segment_opts o = PX_SEGMENT_OPTS_INIT;
+  o.lang = "en";
+  o.progress = on_prog;
+  o.payload = &st;
+  px_segment_list *l = NULL;
+  CHECK_OK(px_segment_split(&l, NULL, t, k, &o));
+  CHECK(st.calls >= 2);
+  CHECK_INT(l ? l->count : 0, 2 * (k / pl));
+  px_segment_list_free(l);
+  l = NULL;
+  st = (struct prog_state){0, 0, 1};
+  CHECK_ERR(px_segment_split(&l, NULL, t, k, &o), PX_ERROR);
+  CHECK(l == NULL);
+  CHECK_INT(st.calls, 1);
+  free(t);
+}
