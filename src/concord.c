@@ -19,6 +19,7 @@
 typedef struct phrase_term {
   const char *s;
   size_t len;
+  size_t count; /* postings in the index (SIZE_MAX: not looked up) */
 } phrase_term;
 
 void px_tm_concord_free(px_concord_hit *hits, size_t count) {
@@ -201,6 +202,7 @@ int px_tm_concordance(px_concord_hit **out, size_t *count, px_tm *tm,
   size_t best = 0, best_count = (size_t)-1;
   for (size_t i = 0; i < nterms; i++) {
     size_t tl = terms[i].len;
+    terms[i].count = (size_t)-1;
     if (tl > PX_TM__TERM_MAX)
       continue; /* cut in the index: cannot seek it exactly */
     memcpy(kb + lk + 1, terms[i].s, tl);
@@ -213,6 +215,7 @@ int px_tm_concordance(px_concord_hit **out, size_t *count, px_tm *tm,
       rc = px_tm__mdb_error(mrc, "reading the word index");
       goto done;
     }
+    terms[i].count = c;
     if (c < best_count) {
       best_count = c;
       best = i;
@@ -225,9 +228,22 @@ int px_tm_concordance(px_concord_hit **out, size_t *count, px_tm *tm,
   enum { MAX_PROBE = 4 };
   unsigned char pk[MAX_PROBE][PX_TM__LANG_MAX + 1 + PX_TM__TERM_MAX + 8];
   size_t pkl[MAX_PROBE], nprobe = 0;
-  for (size_t i = 0; i < nterms && nprobe < MAX_PROBE; i++) {
-    if (i == best || terms[i].len > PX_TM__TERM_MAX)
-      continue;
+  /* rarest first: the first probe rejects most candidates */
+  size_t order[MAX_PROBE + 1], norder = 0;
+  unsigned char used_t[256] = {0};
+  while (norder < MAX_PROBE) {
+    size_t pick = nterms;
+    for (size_t i = 0; i < nterms && i < 256; i++)
+      if (i != best && !used_t[i] && terms[i].count != (size_t)-1 &&
+          (pick == nterms || terms[i].count < terms[pick].count))
+        pick = i;
+    if (pick == nterms)
+      break;
+    used_t[pick] = 1;
+    order[norder++] = pick;
+  }
+  for (size_t oi = 0; oi < norder && nprobe < MAX_PROBE; oi++) {
+    size_t i = order[oi];
     int dup = 0;
     for (size_t j = 0; j < i && !dup; j++)
       dup = terms[j].len == terms[i].len &&
