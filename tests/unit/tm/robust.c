@@ -132,9 +132,10 @@ PX_TEST(test_tm_robust__iterator_survives_growth) {
 PX_TEST(test_tm_robust__number_not_in_target) {
   px_tm *tm = NULL;
   CHECK_OK(px_tm_open(&tm, px_test_tmpdir(), NULL));
-  CHECK_OK(add_one(tm, "Prices rose 5 percent in May.",
-                   "قیمت‌ها در ماه مه پنج درصد افزایش "
-                   "یافت."));
+  CHECK_OK(
+      add_one(tm, "Prices rose 5 percent in May.",
+              "قیمت‌ها در ماه مه پنج درصد افزایش "
+              "یافت."));
   const char *q = "Prices rose 7 percent in May.";
   px_match *m = NULL;
   size_t k = 0;
@@ -143,8 +144,9 @@ PX_TEST(test_tm_robust__number_not_in_target) {
   if (k) {
     CHECK_INT(m[0].score, 99);
     CHECK_INT(m[0].substituted, 0);
-    CHECK_STR(m[0].target, "قیمت‌ها در ماه مه پنج درصد افزایش "
-                           "یافت.");
+    CHECK_STR(m[0].target,
+              "قیمت‌ها در ماه مه پنج درصد افزایش "
+              "یافت.");
   }
   px_tm_matches_free(m, k);
   px_tm_close(tm);
