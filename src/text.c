@@ -10,8 +10,12 @@
  * transliterators) and the UTF-16 scratch buffers live in a per-thread
  * cache, so the hot calls (normalize and tokenize once per sentence, a
  * million times per run) neither reopen ICU services nor allocate per
- * token.  Pure-ASCII input takes fast paths that give byte-identical
- * results to the ICU path (tests compare the two).
+ * token.  Text that needs no ICU service takes fast paths with byte-
+ * identical results (tests compare them with ICU on random text): ASCII
+ * with common typography, and Latin/Cyrillic/Arabic/Greek text that NFC
+ * leaves alone character by character (normalize) or whose Word_Break
+ * classes ICU's root rules use unchanged (tokenize).  ICU answers the
+ * character questions once per BMP block, cached in tables.
  */
 #include "text.h"
 
@@ -158,7 +162,7 @@ typedef struct text_cache {
   size_t out_cap;
   px_token *toks; /* token scratch */
   size_t tok_cap;
-  int icu_only; /* tests: bypass the ASCII fast paths */
+  int icu_only; /* tests: bypass the ICU-free fast paths */
   /* Romanizations of short non-ASCII strings, direct-mapped by hash: names
    * recur all through a corpus and ICU transforms cost microseconds. */
   struct {

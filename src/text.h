@@ -55,8 +55,9 @@ void px_text__locale(char *buf, size_t cap, const char *lang);
  * memory back early.  The next text call rebuilds what it needs. */
 void px_text__cache_release(void);
 
-/* Force the ICU path in px_text_normalize() and px_text_tokenize() even for
- * pure ASCII input (tests compare the fast paths with ICU).  Per thread. */
+/* on = 0 forces the ICU path in px_text_normalize() and px_text_tokenize()
+ * even where an ICU-free fast path would do (tests compare the two); on = 1
+ * restores the default.  Per thread. */
 void px_text__set_ascii_fast_path(int on);
 
 #endif
