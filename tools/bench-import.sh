@@ -43,11 +43,12 @@ grep -E "Elapsed|Maximum resident|User time|System time" "$work/time.log"
 elapsed=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time.log" |
   awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
 rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.log")
+cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$work/time.log")
 store=$(stat -c %s "$work/tm/data.mdb")
 read=$(sed -n 's/.*: \([0-9]*\) units read.*/\1/p' "$work/out.log")
-awk -v u="$read" -v s="$elapsed" -v r="$rss_kb" -v st="$store" -v t="$text_bytes" -v x="$tmx_bytes" 'BEGIN {
-  printf "units %d in %.1f s: %.0f units/s (target >= 200000)\n", u, s, u / s
+awk -v u="$read" -v s="$elapsed" -v c="$cpu" -v r="$rss_kb" -v st="$store" -v t="$text_bytes" -v x="$tmx_bytes" 'BEGIN {
+  printf "units %d in %.1f s: %.0f units/s (target >= 200000); %.1f CPU s: %.0f units per CPU second\n", u, s, u / s, c, u / c
   printf "peak RSS %.1f MB (target <= 100)\n", r / 1024
-  printf "TMX %.1f MB, text %.1f MB, store data.mdb %.1f MB = %.2f x the text (target <= 3)\n", x / 1e6, t / 1e6, st / 1e6, st / t
+  printf "TMX %.1f MB, text %.1f MB, store data.mdb %.1f MB = %.2f x the text (target <= 3; pages in use: see stats)\n", x / 1e6, t / 1e6, st / 1e6, st / t
 }'
 "$build/parallax" stats --tm "$work/tm" 2>/dev/null || true
