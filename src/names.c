@@ -920,6 +920,7 @@ static int add_form(open_ctx *oc, uint32_t ent, int kind, int src_lang,
           first = toks[i].off;
         last = toks[i].off + toks[i].len;
       }
+    f->dotted = last < len && f->text[len - 1] == '.';
     if (first > 0 || last < len) {
       memmove(f->text, f->text + first, last - first);
       f->text[last - first] = '\0';

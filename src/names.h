@@ -41,6 +41,8 @@ typedef struct names_form {
   uint8_t ambiguous;   /* the same words belong to another entity too */
   uint8_t lower_start; /* the form starts with a lower-case letter (al-) */
   uint8_t src_lang;    /* for source forms: 1 fa, 2 ru, 3 ar */
+  uint8_t dotted;      /* written with a final full stop (P.K.K.): found
+                          without it, so never fixed automatically */
   uint32_t ntok;       /* words */
   uint32_t keys;       /* index into the key pool (ntok uint64_t) */
   char *text;          /* the spelling as written in the lexicon */

@@ -554,7 +554,9 @@ static int scan_words(px_names_check *c, size_t doc, const char *s, size_t nw,
         const char *found = s + off;
         size_t fl = end - off;
         const char *ent = n->ents[f->entity].id;
-        int fixable = !f->ambiguous;
+        /* a dotted abbreviation's own full stop may end the sentence
+         * too: replacing it is left to the editor */
+        int fixable = !f->ambiguous && !f->dotted;
         rc = mention_add(c, (int32_t)f->entity, f->kind, off, fl);
         if (rc < 0)
           goto done;

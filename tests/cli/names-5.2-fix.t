@@ -26,3 +26,11 @@ cmp -s out2/h.txt h.txt || fail "review-only finding was applied"
 px names check --fix h.txt
 expect_rc 2
 expect_err_has "parallax names: --fix needs -o DIR or --in-place"
+# a dotted abbreviation (P.K.K.) is reported but not fixed: its full stop may end the sentence
+printf 'The P.K.K. attacked. Hizbullah spoke.\n' >p.txt
+px names check --fix -o out3 p.txt
+expect_rc 1
+expect_out_has "p.txt:1:5: variant: P.K.K -> PKK [pkk]"
+expect_out_has "p.txt:1:22: variant: Hizbullah -> Hezbollah [hezbollah] (fixed)"
+expect_out_lacks "PKK [pkk] (fixed)"
+[ "$(cat out3/p.txt)" = "The P.K.K. attacked. Hezbollah spoke." ] || fail "dotted fix: $(cat out3/p.txt)"
