@@ -17,6 +17,7 @@
 # $T is a fresh temporary directory, removed afterwards.
 set -u
 : "${PARALLAX:?PARALLAX must name the parallax binary}"
+script=$(realpath -e -- "${1:?usage: runner.sh FILE.t}") || { echo "FAIL: cannot read $1" >&2; exit 1; }
 T=$(mktemp -d "${TMPDIR:-/tmp}/px-cli-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 OUT=$T/.stdout
@@ -36,6 +37,6 @@ expect_err_has() { grep -qF -- "$1" "$ERR" || { fail "stderr lacks: $1"; show; }
 expect_err_lines() { local n; n=$(wc -l <"$ERR"); [ "$n" -eq "$1" ] || { fail "stderr has $n lines, expected $1"; show; }; }
 cd "$T" || exit 2
 # shellcheck disable=SC1090
-source "$1"
+source "$script"
 if [ "$failures" -eq 0 ]; then echo "ok $(basename "$1")"; exit 0; fi
 echo "FAIL $(basename "$1") ($failures)"; exit 1
