@@ -17,6 +17,7 @@
 # $T is a fresh temporary directory, removed afterwards.
 set -u
 : "${PARALLAX:?PARALLAX must name the parallax binary}"
+case "$PARALLAX" in */*) PARALLAX=$(realpath -e -- "$PARALLAX") || exit 1 ;; esac
 script=$(realpath -e -- "${1:?usage: runner.sh FILE.t}") || { echo "FAIL: cannot read $1" >&2; exit 1; }
 T=$(mktemp -d "${TMPDIR:-/tmp}/px-cli-XXXXXX")
 trap 'rm -rf "$T"' EXIT
