@@ -17,8 +17,9 @@
 #include "cli.h"
 
 #define NAMES_MAX_FILE ((size_t)1 << 30)
-#define MIN_BEAD_CONF 0.5 /* beads below it are not checked across languages   \
-                           */
+#define MIN_BEAD_CONF                                                          \
+  0.5 /* beads below it are not checked across languages                       \
+       */
 
 enum {
   O_FORMAT = 1,
@@ -623,6 +624,13 @@ static int do_compile(const names_cli *o) {
   return rc < 0 ? cli_fail("names", rc) : 0;
 }
 
+static int has_stdin(const names_cli *o) {
+  for (size_t i = 0; i < o->nfiles; i++)
+    if (strcmp(o->files[i], "-") == 0)
+      return 1;
+  return 0;
+}
+
 static int run(int argc, char **argv) {
   names_cli o;
   memset(&o, 0, sizeof o);
@@ -714,6 +722,9 @@ static int run(int argc, char **argv) {
                             "learn needs --tm or --pair SRC EN...");
     else if (o.fix && !o.output && !o.in_place)
       ret = cli_usage_error(&cli_cmd_names, "--fix needs -o DIR or --in-place");
+    else if (o.fix && has_stdin(&o))
+      ret = cli_usage_error(&cli_cmd_names,
+                            "--fix cannot write a copy of standard input");
     else if (o.fix && o.output && o.in_place)
       ret = cli_usage_error(&cli_cmd_names,
                             "-o and --in-place exclude each other");
