@@ -783,6 +783,7 @@ typedef struct level {
   uint32_t *kv; /* sorted distinct keys of each group */
   uint64_t *bloom;
   unsigned char *furn;
+  unsigned char *head; /* fine level: the sentence is a heading */
   int fine;
   /* inverted index: key pk[j] occurs in groups pg[ps[j] .. ps[j+1]) */
   size_t nkeys;
@@ -799,6 +800,7 @@ static void level_dispose(level *L) {
   px_free(L->kv);
   px_free(L->bloom);
   px_free(L->furn);
+  px_free(L->head);
   px_free(L->pk);
   px_free(L->ps);
   px_free(L->pg);
@@ -895,7 +897,8 @@ static int level_build(level *L, const side *sd, uint32_t *g, size_t n,
   L->ko = px_calloc(n + 1, sizeof *L->ko);
   L->bloom = px_calloc((n + 1) * BLOOM_WORDS, sizeof *L->bloom);
   L->furn = px_calloc(n + 1, 1);
-  if (!L->len || !L->W || !L->ko || !L->bloom || !L->furn)
+  L->head = px_calloc(n + 1, 1);
+  if (!L->len || !L->W || !L->ko || !L->bloom || !L->furn || !L->head)
     return PX_ENOMEM;
   for (size_t i = 0; i < n; i++) {
     sc.n = 0;
@@ -903,6 +906,8 @@ static int level_build(level *L, const side *sd, uint32_t *g, size_t n,
       L->len[i] += sd->len[s];
       if (fine && (sd->flags[s] & PX_ALIGN_FURNITURE))
         L->furn[i] = 1;
+      if (fine && (sd->flags[s] & PX_ALIGN_HEADING))
+        L->head[i] = 1;
       for (uint32_t q = sd->t_off[s]; q < sd->t_off[s + 1]; q++)
         L->W[i] += sd->ti[sd->toks.v[q]].w;
       for (uint32_t q = sd->l_off[s]; q < sd->l_off[s + 1]; q++) {
@@ -998,6 +1003,7 @@ typedef struct params {
   double p0, p1;
   double w_len, w_lex;
   int use_para;
+  int use_head; /* both sides mark headings */
 } params;
 
 static void set_match_rates(params *p, double p0, double p1) {
@@ -1387,6 +1393,16 @@ static double bead_cost(dp *d, size_t i, size_t k, int t) {
   cost -= p->w_lex * llr;
   if (p->use_para && spans_para(d->S, LS, i0, i) != spans_para(d->T, LT, k0, k))
     cost += 2.0;
+  if (p->use_head) {
+    /* a heading pairs with a heading when both sides mark them */
+    int hs = 0, ht = 0;
+    for (size_t x = i0; x < i; x++)
+      hs |= LS->head[x];
+    for (size_t y = k0; y < k; y++)
+      ht |= LT->head[y];
+    if (hs != ht)
+      cost += 3.0;
+  }
   return cost;
 }
 
@@ -2179,6 +2195,14 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
   p.w_len = al->o.w_length;
   p.w_lex = al->o.w_lexical * 0.5;
   p.use_para = para_count(&c.s) >= 2 && para_count(&c.t) >= 2;
+  {
+    int hs = 0, ht = 0;
+    for (size_t i = 0; i < n_src; i++)
+      hs |= (src[i].flags & PX_ALIGN_HEADING) != 0;
+    for (size_t k = 0; k < n_tgt; k++)
+      ht |= (tgt[k].flags & PX_ALIGN_HEADING) != 0;
+    p.use_head = hs && ht;
+  }
   {
     double p0 = random_rate(&c.s, &c.t, &LS, &LT);
     set_match_rates(&p, p0, diag_rate(&c.s, &c.t, &LS, &LT));

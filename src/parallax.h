@@ -774,9 +774,12 @@ typedef struct px_align_sent {
 typedef struct px_bead {
   size_t src_start, src_count;
   size_t tgt_start, tgt_count;
-  double confidence; /**< 0..1: the probability-like margin of this bead
-                          over its best rival; 1-sided beads get the
-                          confidence that the sentence has no partner */
+  double confidence; /**< 0..1: for a pair, its posterior probability
+                          (forward-backward over the search band) times
+                          the odds that its own evidence (anchors,
+                          lexicon, Model 1, lengths) shows a translation;
+                          for a one-sided bead, the posterior that the
+                          sentence has no partner */
 } px_bead;
 
 /** Options of px_align_new(); start from #PX_ALIGN_OPTS_INIT. */
@@ -785,7 +788,7 @@ typedef struct px_align_opts {
   const char *src_lang;   /**< BCP-47 tag of the source side (NULL: guess) */
   const char *tgt_lang;   /**< of the target side (NULL: "en") */
   unsigned band;          /**< half-width of the fine search band in
-                               sentences (0: default 12) */
+                               sentences (0: default 8) */
   double w_length;        /**< weight of the length model (default 1) */
   double w_lexical;       /**< weight of anchors + lexicon + Model 1
                                (default 1) */
@@ -796,14 +799,15 @@ typedef struct px_align_opts {
   size_t n_lexicons;      /**< number of entries in @c lexicons */
   int learn;              /**< 1: second pass with IBM Model 1 trained on
                                the confident beads of pass 1 and on the
-                               pairs given with px_align_add_pair() */
-  int max_threads;        /**< reserved; 0 */
+                               pairs given with px_align_add_pair(), when
+                               they are at least 400 (below that Model 1
+                               did not help on the development sets) */
 } px_align_opts;
 
 #define PX_ALIGN_OPTS_VERSION 1
-/** Defaults: band 12, weights 1, no minimum confidence, learning on. */
+/** Defaults: band 8, weights 1, no minimum confidence, learning on. */
 #define PX_ALIGN_OPTS_INIT                                                     \
-  { PX_ALIGN_OPTS_VERSION, NULL, NULL, 0, 1.0, 1.0, 0.0, NULL, 0, 1, 0 }
+  { PX_ALIGN_OPTS_VERSION, NULL, NULL, 0, 1.0, 1.0, 0.0, NULL, 0, 1 }
 
 /** An aligner: options, lexicons and the learned word-translation table. */
 typedef struct px_align px_align;
