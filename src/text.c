@@ -520,7 +520,8 @@ enum {
   CP_CTRL = 1u << 10,   /* Cc or Cf */
   CP_EXT = 1u << 11,    /* extends the token before it: M*, ZWNJ, ZWJ, VS */
   CP_MN = 1u << 12,     /* Mn or Me: removed by PX_NORM_MARKS */
-  CP_FC_SHIFT = 16      /* bits 16-19: the fast tokenizer's FC_ class */
+  CP_FC_SHIFT = 16,     /* bits 16-19: the fast tokenizer's FC_ class */
+  CP_GS_SHIFT = 20      /* bits 20-23: 1 + the letter's GS_ script group */
 };
 
 enum {
@@ -574,9 +575,56 @@ static unsigned fc_compute(UChar32 c) {
   }
 }
 
+/* Script groups px_text_guess_lang() counts letters in. */
+enum {
+  GS_LATIN,
+  GS_CYRL,
+  GS_ARAB,
+  GS_GREK,
+  GS_HEBR,
+  GS_HAN,
+  GS_KANA,
+  GS_HANG,
+  GS_DEVA,
+  GS_THAI,
+  GS_ARMN,
+  GS_GEOR,
+  GS_OTHER,
+  GS_N
+};
+
+/* 1 + the GS_ group of letter c, or 0 when c is not a letter or belongs to
+ * no script (Common, Inherited). */
+static unsigned gs_compute(UChar32 c) {
+  if (!u_isUAlphabetic(c))
+    return 0;
+  UErrorCode st = U_ZERO_ERROR;
+  UScriptCode sc = uscript_getScript(c, &st);
+  if (U_FAILURE(st))
+    return 0;
+  switch (sc) {
+  case USCRIPT_COMMON:
+  case USCRIPT_INHERITED: return 0;
+  case USCRIPT_LATIN: return 1 + GS_LATIN;
+  case USCRIPT_CYRILLIC: return 1 + GS_CYRL;
+  case USCRIPT_ARABIC: return 1 + GS_ARAB;
+  case USCRIPT_GREEK: return 1 + GS_GREK;
+  case USCRIPT_HEBREW: return 1 + GS_HEBR;
+  case USCRIPT_HAN: return 1 + GS_HAN;
+  case USCRIPT_HIRAGANA:
+  case USCRIPT_KATAKANA: return 1 + GS_KANA;
+  case USCRIPT_HANGUL: return 1 + GS_HANG;
+  case USCRIPT_DEVANAGARI: return 1 + GS_DEVA;
+  case USCRIPT_THAI: return 1 + GS_THAI;
+  case USCRIPT_ARMENIAN: return 1 + GS_ARMN;
+  case USCRIPT_GEORGIAN: return 1 + GS_GEOR;
+  default: return 1 + GS_OTHER;
+  }
+}
+
 static uint32_t cp_compute(UChar32 c) {
   uint32_t gc = U_GET_GC_MASK(c);
-  uint32_t k = fc_compute(c) << CP_FC_SHIFT;
+  uint32_t k = fc_compute(c) << CP_FC_SHIFT | gs_compute(c) << CP_GS_SHIFT;
   if (gc & U_GC_ND_MASK) {
     int32_t v = u_charDigitValue(c);
     if (v >= 0 && v <= 9)
@@ -1985,23 +2033,7 @@ const char *px_text_guess_lang(const char *s, size_t len,
     return fallback;
   if (len > 65536)
     len = 65536;
-  enum {
-    S_LATIN,
-    S_CYRL,
-    S_ARAB,
-    S_GREK,
-    S_HEBR,
-    S_HAN,
-    S_KANA,
-    S_HANG,
-    S_DEVA,
-    S_THAI,
-    S_ARMN,
-    S_GEOR,
-    S_OTHER,
-    S_N
-  };
-  size_t count[S_N] = {0};
+  size_t count[GS_N] = {0};
   size_t persian = 0, urdu = 0;
   const uint8_t *b = (const uint8_t *)s;
   int32_t n = (int32_t)len, i = 0;
@@ -2009,50 +2041,33 @@ const char *px_text_guess_lang(const char *s, size_t len,
     if (b[i] < 0x80) {
       unsigned ch = b[i++];
       if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z')
-        count[S_LATIN]++;
+        count[GS_LATIN]++;
       continue;
     }
     UChar32 ch;
     U8_NEXT(b, i, n, ch);
-    if (ch < 0 || !u_isalpha(ch))
+    if (ch < 0)
       continue;
-    UErrorCode st = U_ZERO_ERROR;
-    UScriptCode sc = uscript_getScript(ch, &st);
-    if (U_FAILURE(st))
+    unsigned g =
+        ch > 0xFFFF ? gs_compute(ch) : (cp_class(ch) >> CP_GS_SHIFT) & 0xF;
+    if (!g)
       continue;
-    switch (sc) {
-    case USCRIPT_COMMON:
-    case USCRIPT_INHERITED: break;
-    case USCRIPT_LATIN: count[S_LATIN]++; break;
-    case USCRIPT_CYRILLIC: count[S_CYRL]++; break;
-    case USCRIPT_ARABIC:
-      count[S_ARAB]++;
+    count[g - 1]++;
+    if (g - 1 == GS_ARAB) {
       if (ch == 0x067E || ch == 0x0686 || ch == 0x0698 || ch == 0x06AF ||
           ch == 0x06A9 || ch == 0x06CC)
         persian++;
       else if (ch == 0x0679 || ch == 0x0688 || ch == 0x0691 || ch == 0x06BA ||
                ch == 0x06C1 || ch == 0x06D2)
         urdu++;
-      break;
-    case USCRIPT_GREEK: count[S_GREK]++; break;
-    case USCRIPT_HEBREW: count[S_HEBR]++; break;
-    case USCRIPT_HAN: count[S_HAN]++; break;
-    case USCRIPT_HIRAGANA:
-    case USCRIPT_KATAKANA: count[S_KANA]++; break;
-    case USCRIPT_HANGUL: count[S_HANG]++; break;
-    case USCRIPT_DEVANAGARI: count[S_DEVA]++; break;
-    case USCRIPT_THAI: count[S_THAI]++; break;
-    case USCRIPT_ARMENIAN: count[S_ARMN]++; break;
-    case USCRIPT_GEORGIAN: count[S_GEOR]++; break;
-    default: count[S_OTHER]++; break;
     }
   }
   /* Han and kana compete as one group: Japanese mixes both. */
-  size_t cjk = count[S_HAN] + count[S_KANA];
-  int best = S_LATIN;
-  size_t best_n = count[S_LATIN];
-  for (int k = S_CYRL; k < S_N; k++) {
-    size_t v = (k == S_HAN || k == S_KANA) ? cjk : count[k];
+  size_t cjk = count[GS_HAN] + count[GS_KANA];
+  int best = GS_LATIN;
+  size_t best_n = count[GS_LATIN];
+  for (int k = GS_CYRL; k < GS_N; k++) {
+    size_t v = (k == GS_HAN || k == GS_KANA) ? cjk : count[k];
     if (v > best_n) {
       best = k;
       best_n = v;
@@ -2061,22 +2076,22 @@ const char *px_text_guess_lang(const char *s, size_t len,
   if (best_n == 0)
     return fallback;
   switch (best) {
-  case S_CYRL: return "ru";
-  case S_ARAB:
+  case GS_CYRL: return "ru";
+  case GS_ARAB:
     /* Persian text is full of ی and ک; an Arabic article may carry a few
      * typed on a Persian keyboard, hence the 1% threshold. */
-    if (urdu * 100 >= count[S_ARAB] && urdu > persian / 4)
+    if (urdu * 100 >= count[GS_ARAB] && urdu > persian / 4)
       return "ur";
-    return persian * 100 >= count[S_ARAB] ? "fa" : "ar";
-  case S_GREK: return "el";
-  case S_HEBR: return "he";
-  case S_HAN:
-  case S_KANA: return count[S_KANA] * 20 >= cjk ? "ja" : "zh";
-  case S_HANG: return "ko";
-  case S_DEVA: return "hi";
-  case S_THAI: return "th";
-  case S_ARMN: return "hy";
-  case S_GEOR: return "ka";
+    return persian * 100 >= count[GS_ARAB] ? "fa" : "ar";
+  case GS_GREK: return "el";
+  case GS_HEBR: return "he";
+  case GS_HAN:
+  case GS_KANA: return count[GS_KANA] * 20 >= cjk ? "ja" : "zh";
+  case GS_HANG: return "ko";
+  case GS_DEVA: return "hi";
+  case GS_THAI: return "th";
+  case GS_ARMN: return "hy";
+  case GS_GEOR: return "ka";
   default: return fallback;
   }
 }
