@@ -574,7 +574,8 @@ static int scan_words(px_names_check *c, size_t doc, const char *s, size_t nw,
           const names_form *t = &n->forms[f->target >= 0 ? f->target : fi];
           rc = shape_house(&house, found, fl, f->text, f->text_len, t->text,
                            t->text_len, &fixable);
-          if (rc == 0)
+          /* "De Mistura" at the start of a sentence is "de Mistura" */
+          if (rc == 0 && !(house.len == fl && !memcmp(house.ptr, found, fl)))
             rc = add_finding(
                 c, f->kind == NF_BANNED ? PX_NAMES_BANNED : PX_NAMES_VARIANT,
                 doc, off, fl, pt, ent, found, fl, house.ptr, house.len, fixable,
