@@ -1400,8 +1400,10 @@ static double bead_cost(dp *d, size_t i, size_t k, int t) {
       hs |= LS->head[x];
     for (size_t y = k0; y < k; y++)
       ht |= LT->head[y];
-    if (hs != ht)
-      cost += 3.0;
+    /* ... and stands alone: a heading does not merge into body text.  A
+     * hard rule: a heading without a partner heading stays one-sided. */
+    if (hs != ht || (hs && a > 1) || (ht && b > 1))
+      return INF;
   }
   return cost;
 }

@@ -337,3 +337,35 @@ PX_TEST(test_align_dp__long_generated_pair) {
   free(sv);
   free(tv);
 }
+
+/* Headings pair with headings when both sides mark them, even when a body
+ * sentence shares more words with the heading. */
+PX_TEST(test_align_dp__headings_pair_with_headings) {
+  static const char *const s[] = {
+      "Переговоры",
+      "Путин и Роухани провели переговоры в Москве 28 марта 2017 года."};
+  static const char *const t[] = {
+      "Putin and Rouhani hold talks in Moscow on March 28, 2017",
+      "The talks were held in the Kremlin."};
+  px_align_sent *ss = mk(s, 2), *ts = mk(t, 2);
+  px_align *al = NULL;
+  px_bead *b = NULL;
+  size_t n = 0;
+  CHECK_OK(px_align_new(&al, NULL));
+  /* unmarked, the anchors pull the body sentence to the long heading */
+  CHECK_OK(px_align_run(&b, &n, al, ss, 2, ts, 2));
+  char *got = show(b, n);
+  CHECK(strcmp(got, "[0]:[0]\n[1]:[1]\n") != 0);
+  free(got);
+  px_free(b);
+  ss[0].flags = PX_ALIGN_HEADING;
+  ts[0].flags = PX_ALIGN_HEADING;
+  CHECK_OK(px_align_run(&b, &n, al, ss, 2, ts, 2));
+  got = show(b, n);
+  CHECK_STR(got, "[0]:[0]\n[1]:[1]\n");
+  free(got);
+  px_free(b);
+  px_align_free(al);
+  free(ss);
+  free(ts);
+}
