@@ -979,7 +979,10 @@ typedef struct px_tm_iter px_tm_iter;
 /** px_tm_opts.flags */
 enum px_tm_open_flags {
   PX_TM_RDONLY = 1u << 0, /**< open read-only: writes fail #PX_EREADONLY;
-                               the directory must exist */
+                               the directory must exist.  On read-only
+                               media (no lock file writable) the memory is
+                               read without LMDB's lock: no writer may use
+                               it meanwhile */
   PX_TM_NOCREATE = 1u << 1 /**< fail with #PX_ENOTFOUND instead of
                                 creating a missing directory */
 };

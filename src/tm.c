@@ -320,6 +320,29 @@ done:
   return rc;
 }
 
+/* Create and open the environment (an MDB_ code or 0; on failure the
+ * environment is closed again, as LMDB requires). */
+static int env_open(px_tm *tm, const char *dir, unsigned eflags,
+                    size_t map_size) {
+  int mrc = mdb_env_create(&tm->env);
+  if (mrc) {
+    tm->env = NULL;
+    return mrc;
+  }
+  mrc = mdb_env_set_maxdbs(tm->env, 8);
+  if (!mrc)
+    mrc = mdb_env_set_maxreaders(tm->env, 254);
+  if (!mrc)
+    mrc = mdb_env_set_mapsize(tm->env, map_size ? map_size : DEFAULT_MAP);
+  if (!mrc)
+    mrc = mdb_env_open(tm->env, dir, eflags, 0666);
+  if (mrc) {
+    mdb_env_close(tm->env);
+    tm->env = NULL;
+  }
+  return mrc;
+}
+
 int px_tm_open(px_tm **out, const char *dir, const px_tm_opts *opts) {
   PX_ASSERT_ARG(out && dir && dir[0]);
   px_tm_opts o = PX_TM_OPTS_INIT;
@@ -361,21 +384,15 @@ int px_tm_open(px_tm **out, const char *dir, const px_tm_opts *opts) {
                       dir);
     goto done;
   }
-  int mrc = mdb_env_create(&tm->env);
-  if (!mrc)
-    mrc = mdb_env_set_maxdbs(tm->env, 8);
-  if (!mrc)
-    mrc = mdb_env_set_maxreaders(tm->env, 254);
-  if (!mrc)
-    mrc = mdb_env_set_mapsize(tm->env, o.map_size ? o.map_size : DEFAULT_MAP);
-  if (mrc) {
-    rc = px_tm__mdb_error(mrc, dir);
-    goto done;
-  }
   unsigned eflags = MDB_NOTLS;
   if (o.flags & PX_TM_RDONLY)
     eflags |= MDB_RDONLY;
-  mrc = mdb_env_open(tm->env, dir, eflags, 0666);
+  int mrc = env_open(tm, dir, eflags, o.map_size);
+  if ((mrc == EACCES || mrc == EROFS) && (o.flags & PX_TM_RDONLY)) {
+    /* a shared memory on read-only media: no lock file can be written,
+     * and no writer can exist there, so read without the lock */
+    mrc = env_open(tm, dir, eflags | MDB_NOLOCK, o.map_size);
+  }
   if (mrc) {
     if (mrc == MDB_INVALID || mrc == MDB_VERSION_MISMATCH ||
         mrc == MDB_CORRUPTED)

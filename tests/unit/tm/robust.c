@@ -6,6 +6,9 @@
  * number, and very long queries.
  */
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "mem.h"
 #include "px_test.h"
@@ -186,4 +189,53 @@ PX_TEST(test_tm_robust__long_queries) {
   CHECK_ERR(px_tm_lookup(&m, &k, tm, huge, sizeof huge, "en", "fa", NULL),
             PX_ETOOBIG);
   px_tm_close(tm);
+}
+
+/* A memory on read-only media (no lock file can be written) still opens
+ * read-only and answers lookups.  As root, the reader runs in a child that
+ * drops to an unprivileged user, since root may write anywhere. */
+PX_TEST(test_tm_robust__readonly_media) {
+  const char *base = px_test_tmpdir();
+  char dir[1024];
+  snprintf(dir, sizeof dir, "%s/shared", base);
+  px_tm *tm = NULL;
+  CHECK_OK(px_tm_open(&tm, dir, NULL));
+  CHECK_OK(add_one(tm, "Read-only media still answer.", "پاسخ"));
+  px_tm_close(tm);
+  char lock[1100], data[1100];
+  snprintf(lock, sizeof lock, "%s/lock.mdb", dir);
+  snprintf(data, sizeof data, "%s/data.mdb", dir);
+  unlink(lock);
+  CHECK_INT(chmod(data, 0444), 0);
+  CHECK_INT(chmod(dir, 0555), 0);
+  CHECK_INT(chmod(base, 0755), 0);
+  pid_t kid = fork();
+  if (kid == 0) {
+    if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+      _exit(20);
+    px_tm_opts o = PX_TM_OPTS_INIT;
+    o.flags = PX_TM_RDONLY;
+    px_tm *r = NULL;
+    if (px_tm_open(&r, dir, &o) != 0) {
+      fprintf(stderr, "%s\n", px_error_last()->message);
+      _exit(21);
+    }
+    px_match *m = NULL;
+    size_t n = 0;
+    const char *q = "Read-only media still answer.";
+    int rc = px_tm_lookup(&m, &n, r, q, strlen(q), "en", "fa", NULL);
+    int ok = rc == 0 && n == 1 && m[0].score == 100;
+    px_tm_matches_free(m, n);
+    px_tm_close(r);
+    /* and a read-write open is refused with a message, not a crash */
+    px_tm *w = NULL;
+    int wrc = px_tm_open(&w, dir, NULL);
+    px_tm_close(w);
+    _exit(ok && wrc == PX_ESTORE ? 0 : 22);
+  }
+  int st = 0;
+  waitpid(kid, &st, 0);
+  CHECK(WIFEXITED(st));
+  CHECK_INT(WEXITSTATUS(st), 0);
+  chmod(dir, 0755); /* so the harness can remove it */
 }
