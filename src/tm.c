@@ -1661,7 +1661,8 @@ int px_tm_meta_get(px_tm *tm, const char *key, char **out, size_t *len) {
                         "a meta key must be 1 to 200 bytes");
   MDB_txn *t = NULL;
   int rc = 0;
-  if (tm->txn)
+  int own = !(tm->txn && tm->txn->t);
+  if (!own)
     t = tm->txn->t;
   else if ((rc = px_tm__read_begin(tm, &t)) < 0)
     return rc;
@@ -1682,7 +1683,7 @@ int px_tm_meta_get(px_tm *tm, const char *key, char **out, size_t *len) {
         *len = v.mv_size;
     }
   }
-  if (!tm->txn)
+  if (own)
     px_tm__read_end(tm, t);
   return rc;
 }
