@@ -954,7 +954,21 @@ static int pair_core(px_names_check *c, size_t doc, const char *src, size_t sa,
           continue;
       }
       uint64_t lk = 0;
-      rc = px_names__loose(&lk, NULL, src + sw[i].off, sw[i].len, src_lang);
+      /* Persian and Arabic: the conjunction and the article are not part
+       * of the name (والأسد -> أسد) */
+      const char *ws = src + sw[i].off;
+      size_t wl = sw[i].len;
+      if ((lang == 1 || lang == 3) && wl > 6 && !memcmp(ws, "\xD9\x88", 2) &&
+          !memcmp(ws + 2, "\xD8\xA7\xD9\x84", 4)) {
+        ws += 2;
+        wl -= 2;
+      }
+      if ((lang == 1 || lang == 3) && wl > 8 &&
+          !memcmp(ws, "\xD8\xA7\xD9\x84", 4)) {
+        ws += 4;
+        wl -= 4;
+      }
+      rc = px_names__loose(&lk, NULL, ws, wl, src_lang);
       if (rc < 0)
         goto done;
       if (!lk)
@@ -963,8 +977,8 @@ static int pair_core(px_names_check *c, size_t doc, const char *src, size_t sa,
         const proper_ent *p = &c->props[c->doc_props[k]];
         if (p->loose != lk)
           continue;
-        rc = learn_add(c, lang, -1, sw[i].keys[sw[i].nkeys - 1],
-                       src + sw[i].off, sw[i].len, p->surface, p->slen);
+        rc = learn_add(c, lang, -1, sw[i].keys[sw[i].nkeys - 1], ws, wl,
+                       p->surface, p->slen);
         if (rc < 0)
           goto done;
         break;

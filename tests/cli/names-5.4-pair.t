@@ -27,3 +27,10 @@ printf 'Путин \377\n' >badru.txt
 px names check --pair --segmented badru.txt ru-en.txt
 expect_rc 3
 expect_err_has "badru.txt: invalid UTF-8 at byte 11"
+# a name in no lexicon: romanized with the article and conjunction stripped, proposed by learn
+printf 'التقى بوتين والكاظمي في بغداد.\n' >ar2.txt
+printf 'Putin met Kadhimi in Baghdad.\n' >ar2-en.txt
+px names learn --pair --segmented --src-lang ar ar2.txt ar2-en.txt
+expect_rc 0
+expect_out_has "# ar كاظمي (1 pairs): Kadhimi (1)"
+expect_out_has "# ar بغداد (1 pairs): Baghdad (1) -- in the lexicon as baghdad"
