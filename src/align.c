@@ -1585,12 +1585,25 @@ static size_t para_count(const side *sd) {
   return c;
 }
 
+/* Does the path run along the edge of its band (more than a few nodes
+ * where the band, not the evidence, stopped it)? */
+static int touches_edge(const dp *d, const path *pth) {
+  const band *b = &d->b;
+  size_t n = 0;
+  for (size_t q = 0; q < pth->n; q++) {
+    size_t i = pth->v[q].i, k = pth->v[q].k;
+    if ((k == b->lo[i] && b->lo[i] > 0) || (k == b->hi[i] && b->hi[i] < b->nt))
+      n++;
+  }
+  return n > 2 + pth->n / 200;
+}
+
 /* Align level LS against LT: recursively find the band, then the path.
  * On success *d holds the final DP (band, costs) for forward-backward. */
 static int align_level(dp *d, const params *p, const side *S, const side *T,
                        const level *LS, const level *LT, size_t w,
                        int try_paras, const path *guide, path *out) {
-  int rc = 0;
+  int rc = 0, full = 0, retry = 0;
   level CS = {0}, CT = {0};
   dp cd = {0};
   path cp = {0};
@@ -1610,6 +1623,7 @@ static int align_level(dp *d, const params *p, const side *S, const side *T,
     px_free(is);
     px_free(it);
   } else if ((double)(LS->n + 1) * (double)(LT->n + 1) <= FULL_DP_CELLS) {
+    full = 1;
     rc = band_full(&d->b, LS->n, LT->n);
   } else {
     size_t ps = try_paras ? para_count(S) : 0;
@@ -1663,11 +1677,20 @@ static int align_level(dp *d, const params *p, const side *S, const side *T,
   }
   dp_viterbi(d);
   rc = d->oom ? px_error_nomem() : dp_backtrack(d, out);
+  /* A path along the band's edge: the band, not the evidence, stopped it
+   * (weak evidence lets a coarse path stray).  Search this level again
+   * with a band twice as wide, coarser levels included. */
+  if (!rc && !guide && !full && w < 64 && touches_edge(d, out))
+    retry = 1;
 done:
   dp_dispose(&cd);
   px_free(cp.v);
   level_dispose(&CS);
   level_dispose(&CT);
+  if (retry) {
+    dp_dispose(d);
+    return align_level(d, p, S, T, LS, LT, 2 * w, try_paras, NULL, out);
+  }
   return rc;
 }
 
@@ -2210,6 +2233,7 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
     set_match_rates(&p, p0, diag_rate(&c.s, &c.t, &LS, &LT));
   }
   size_t w = al->o.band;
+  /* Pass 1 (align_level() widens its band where the path needs it). */
   if ((rc = align_level(&d, &p, &c.s, &c.t, &LS, &LT, w, 1, NULL, &pth)))
     goto done;
   post = px_malloc((pth.n + 1) * sizeof *post);
@@ -2263,8 +2287,7 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
   {
     path guide = pth;
     memset(&pth, 0, sizeof pth);
-    rc = align_level(&d, &p, &c.s, &c.t, &LS, &LT, w > 6 ? 6 : w, 1, &guide,
-                     &pth);
+    rc = align_level(&d, &p, &c.s, &c.t, &LS, &LT, 6, 1, &guide, &pth);
     px_free(guide.v);
     if (rc)
       goto done;
