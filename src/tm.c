@@ -384,7 +384,10 @@ int px_tm_open(px_tm **out, const char *dir, const px_tm_opts *opts) {
                       dir);
     goto done;
   }
-  unsigned eflags = MDB_NOTLS;
+  /* MDB_NOMEMINIT: LMDB need not zero the unused tail of each page it
+   * allocates for a write (a measurable share of bulk imports); the bytes
+   * written there are this process's own heap, never read back. */
+  unsigned eflags = MDB_NOTLS | MDB_NOMEMINIT;
   if (o.flags & PX_TM_RDONLY)
     eflags |= MDB_RDONLY;
   int mrc = env_open(tm, dir, eflags, o.map_size);
@@ -504,6 +507,15 @@ typedef struct lang_delta {
   int64_t delta;
 } lang_delta;
 
+/* A pending posting: the first 8 key bytes big-endian (zero-padded, so
+ * comparing them orders keys as memcmp does whenever they differ) and the
+ * record's offset in px_tm_txn.pend.  Sorting on the prefix first spares
+ * most full key comparisons. */
+typedef struct pend_ref {
+  uint64_t pfx;
+  size_t off;
+} pend_ref;
+
 struct px_tm_txn {
   px_tm *tm;
   MDB_txn *t;
@@ -516,10 +528,12 @@ struct px_tm_txn {
   int64_t d_units, d_variants, d_text;
   lang_delta *langs;
   size_t nlangs, cap_langs;
-  px_buf pend;      /* word postings not yet written: [klen][key][value] */
-  size_t *pend_off; /* offsets of the records in pend */
+  uint32_t first_id;  /* next_id when the LMDB transaction began */
+  px_buf pend;        /* word postings not yet written: [klen][key][value] */
+  pend_ref *pend_off; /* sort handles of the records in pend */
   size_t npend, cap_pend;
-  px_buf rec; /* scratch for record encoding */
+  px_buf multi; /* scratch: the values of one key for MDB_MULTIPLE */
+  px_buf rec;   /* scratch for record encoding */
 };
 
 static int map_grow(px_tm *tm) {
@@ -592,6 +606,7 @@ static int lmdb_begin(px_tm_txn *x) {
     return px_tm__mdb_error(rc, tm->path);
   }
   x->next_id = next ? (uint32_t)next : 1;
+  x->first_id = x->next_id;
   x->d_units = x->d_variants = x->d_text = 0;
   x->nlangs = 0;
   x->npend = 0;
@@ -619,6 +634,7 @@ int px_tm_txn_begin(px_tm_txn **out, px_tm *tm) {
   px_buf_init(&x->log, 0);
   px_buf_init(&x->rec, 0);
   px_buf_init(&x->pend, 0);
+  px_buf_init(&x->multi, 0);
   if ((rc = lmdb_begin(x)) < 0) {
     px_free(x);
     return rc;
@@ -636,6 +652,7 @@ static void txn_free(px_tm_txn *x) {
   px_buf_dispose(&x->log);
   px_buf_dispose(&x->rec);
   px_buf_dispose(&x->pend);
+  px_buf_dispose(&x->multi);
   px_free(x->pend_off);
   px_free(x->langs);
   px_free(x);
@@ -908,14 +925,22 @@ static int pending_add(px_tm_txn *x, const unsigned char *key, size_t klen,
     x->pend.len = at;
     return rc;
   }
-  x->pend_off[x->npend++] = at;
+  uint64_t pfx = 0;
+  for (size_t i = 0; i < 8; i++)
+    pfx = pfx << 8 | (i < klen ? key[i] : 0);
+  x->pend_off[x->npend].pfx = pfx;
+  x->pend_off[x->npend].off = at;
+  x->npend++;
   return 0;
 }
 
 static const unsigned char *pend_base;
 static int cmp_pending(const void *a, const void *b) {
-  const unsigned char *x = pend_base + *(const size_t *)a;
-  const unsigned char *y = pend_base + *(const size_t *)b;
+  const pend_ref *ra = a, *rb = b;
+  if (ra->pfx != rb->pfx)
+    return ra->pfx < rb->pfx ? -1 : 1;
+  const unsigned char *x = pend_base + ra->off;
+  const unsigned char *y = pend_base + rb->off;
   size_t xl = x[0], yl = y[0];
   int c = memcmp(x + 1, y + 1, xl < yl ? xl : yl);
   if (c)
@@ -925,7 +950,14 @@ static int cmp_pending(const void *a, const void *b) {
   return memcmp(x + 1 + xl, y + 1 + yl, PX_TM__POSTING);
 }
 
-/* Write the pending postings in key order. */
+static int same_key(const unsigned char *a, const unsigned char *b) {
+  return a[0] == b[0] && memcmp(a + 1, b + 1, a[0]) == 0;
+}
+
+/* Write the pending postings in key order.  The postings of one key whose
+ * units were all created in this transaction cannot be in the store yet:
+ * they go in with one MDB_MULTIPLE put (one B-tree descent per term instead
+ * of one per posting).  Others go one by one, an existing one skipped. */
 static int pending_flush(px_tm_txn *x) {
   if (x->npend == 0)
     return 0;
@@ -933,14 +965,45 @@ static int pending_flush(px_tm_txn *x) {
   qsort(x->pend_off, x->npend, sizeof *x->pend_off, cmp_pending);
   MDB_cursor *cur = NULL;
   int mrc = mdb_cursor_open(x->t, x->tm->words, &cur);
-  for (size_t i = 0; i < x->npend && !mrc; i++) {
-    const unsigned char *r =
-        (const unsigned char *)x->pend.ptr + x->pend_off[i];
-    MDB_val k = {r[0], (void *)(r + 1)},
-            v = {PX_TM__POSTING, (void *)(r + 1 + r[0])};
-    mrc = mdb_cursor_put(cur, &k, &v, MDB_NODUPDATA);
-    if (mrc == MDB_KEYEXIST)
-      mrc = 0;
+  size_t i = 0;
+  while (i < x->npend && !mrc) {
+    const unsigned char *r = pend_base + x->pend_off[i].off;
+    /* the run of records with this key, duplicates dropped */
+    px_buf_clear(&x->multi);
+    int fresh = 1;
+    size_t j = i;
+    const unsigned char *prev = NULL;
+    for (; j < x->npend; j++) {
+      const unsigned char *q = pend_base + x->pend_off[j].off;
+      if (j > i && !same_key(r, q))
+        break;
+      const unsigned char *val = q + 1 + q[0];
+      if (prev && memcmp(prev, val, PX_TM__POSTING) == 0)
+        continue;
+      prev = val;
+      if (px_tm__get_u32(val + 1) < x->first_id)
+        fresh = 0;
+      int rc = px_buf_put(&x->multi, val, PX_TM__POSTING);
+      if (rc < 0) {
+        mdb_cursor_close(cur);
+        return rc;
+      }
+    }
+    size_t nval = x->multi.len / PX_TM__POSTING;
+    MDB_val k = {r[0], (void *)(r + 1)};
+    size_t done = 0;
+    if (fresh && nval > 1) {
+      MDB_val mv[2] = {{PX_TM__POSTING, x->multi.ptr}, {nval, NULL}};
+      mrc = mdb_cursor_put(cur, &k, mv, MDB_MULTIPLE);
+      done = nval; /* on an error the flush ends with it */
+    }
+    for (size_t n = done; n < nval && !mrc; n++) {
+      MDB_val v = {PX_TM__POSTING, x->multi.ptr + n * PX_TM__POSTING};
+      mrc = mdb_cursor_put(cur, &k, &v, MDB_NODUPDATA);
+      if (mrc == MDB_KEYEXIST)
+        mrc = 0;
+    }
+    i = j;
   }
   if (cur)
     mdb_cursor_close(cur);
@@ -951,6 +1014,9 @@ static int pending_flush(px_tm_txn *x) {
   px_buf_clear(&x->pend);
   return 0;
 }
+
+/* Sentences of up to SEEN_SLOTS / 2 tokens find repeated terms by hash. */
+#define SEEN_SLOTS 512u
 
 /* Adds (del = 0) or removes (del = 1) the index entries of one variant
  * whose key form is kd. */
@@ -979,6 +1045,9 @@ static int index_variant(px_tm_txn *x, uint32_t id, const char *lang,
   px_tm__put_u32(vb + 1, id);
   size_t klen0 = strlen(key) + 1;
   memcpy(kb, key, klen0);
+  uint16_t seen_tab[SEEN_SLOTS];
+  if (ntok <= SEEN_SLOTS / 2)
+    memset(seen_tab, 0, sizeof seen_tab);
   for (size_t i = 0; i < ntok; i++) {
     if (!px_tm__core_token(&toks[i]))
       continue;
@@ -988,11 +1057,30 @@ static int index_variant(px_tm_txn *x, uint32_t id, const char *lang,
       while (tl > 0 && ((unsigned char)kt[toks[i].off + tl] & 0xC0) == 0x80)
         tl--;
     }
-    /* skip a term already seen in this sentence */
+    /* skip a term already seen in this sentence: a small open-addressing
+     * set of token indexes by hash (a pairwise scan was quadratic) */
     int seen = 0;
-    for (size_t j = 0; j < i && !seen; j++)
-      seen = px_tm__core_token(&toks[j]) && toks[j].len == toks[i].len &&
-             memcmp(kt + toks[j].off, kt + toks[i].off, toks[i].len) == 0;
+    if (ntok <= SEEN_SLOTS / 2) {
+      uint32_t h = 2166136261u;
+      for (size_t b = 0; b < toks[i].len; b++)
+        h = (h ^ (unsigned char)kt[toks[i].off + b]) * 16777619u;
+      for (size_t s = h & (SEEN_SLOTS - 1);; s = (s + 1) & (SEEN_SLOTS - 1)) {
+        if (!seen_tab[s]) {
+          seen_tab[s] = (uint16_t)(i + 1);
+          break;
+        }
+        const px_token *o = &toks[seen_tab[s] - 1];
+        if (o->len == toks[i].len &&
+            memcmp(kt + o->off, kt + toks[i].off, o->len) == 0) {
+          seen = 1;
+          break;
+        }
+      }
+    } else {
+      for (size_t j = 0; j < i && !seen; j++)
+        seen = px_tm__core_token(&toks[j]) && toks[j].len == toks[i].len &&
+               memcmp(kt + toks[j].off, kt + toks[i].off, toks[i].len) == 0;
+    }
     if (seen)
       continue;
     memcpy(kb + klen0, kt + toks[i].off, tl);
