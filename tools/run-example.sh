@@ -34,10 +34,15 @@ $px align --store --format tsv $ex/mna-124464.fa.txt $ex/mna-124464.en.txt | hea
 $px align --store --format tsv $ex/mna-124464.ru.txt $ex/mna-124464.en.txt | head -n 4
 $px stats
 
-step "3. Look a sentence up: exact, then with other dates (number-aware fuzzy)" \
+step "3. Look a sentence up: exact" \
   "parallax lookup --from en --to fa \"The next round is scheduled for May 3-4.\""
 $px lookup --from en --to fa "The next round is scheduled for May 3-4."
-$px lookup --from en --to ru "The next round is scheduled for June 12-13."
+step "   other dates: a number-aware fuzzy match, the numbers substituted" \
+  "parallax lookup --from en --to ru \"The next round is scheduled for May 13-14.\""
+$px lookup --from en --to ru "The next round is scheduled for May 13-14."
+step "   a Persian sentence, fuzzy, into Russian" \
+  "parallax lookup --from fa --to ru \"دور بعدی مذاکرات قرار است ۱۳ و ۱۴ اردیبهشت برگزار شود.\""
+$px lookup --from fa --to ru "دور بعدی مذاکرات قرار است ۱۳ و ۱۴ اردیبهشت برگزار شود."
 step "   concordance" "parallax concordance \"Astana\" --lang en"
 $px concordance "Astana" --lang en | head -n 8
 
