@@ -808,11 +808,6 @@ static void level_dispose(level *L) {
   memset(L, 0, sizeof *L);
 }
 
-static int cmp_u32(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return x < y ? -1 : x > y;
-}
-
 /* A 512-bit Bloom filter per group with two probes: most keys a unit
  * tries are not in the other sentence, and the filter says so without a
  * binary search. */
@@ -833,9 +828,80 @@ static int bloom_test(const uint64_t *bl, uint32_t k) {
   return (bl[a >> 6] >> (a & 63)) & (bl[b >> 6] >> (b & 63)) & 1;
 }
 
-static int cmp_u64(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
+/* Sort n keys ascending.  Per-group key lists are short (tens of keys),
+ * where qsort's indirect comparisons cost more than the work itself:
+ * insertion sort below 24 keys, an in-place quicksort above. */
+static void sort_u32(uint32_t *v, size_t n) {
+  while (n > 24) {
+    uint32_t a = v[0], b = v[n / 2], c = v[n - 1];
+    uint32_t piv =
+        a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+    size_t i = 0, j = n - 1;
+    for (;;) {
+      while (v[i] < piv)
+        i++;
+      while (v[j] > piv)
+        j--;
+      if (i >= j)
+        break;
+      uint32_t t = v[i];
+      v[i] = v[j];
+      v[j] = t;
+      i++;
+      j--;
+    }
+    /* recurse into the smaller part, loop on the larger */
+    if (j + 1 < n - j - 1) {
+      sort_u32(v, j + 1);
+      v += j + 1;
+      n -= j + 1;
+    } else {
+      sort_u32(v + j + 1, n - j - 1);
+      n = j + 1;
+    }
+  }
+  for (size_t q = 1; q < n; q++) {
+    uint32_t x = v[q];
+    size_t r = q;
+    while (r > 0 && v[r - 1] > x) {
+      v[r] = v[r - 1];
+      r--;
+    }
+    v[r] = x;
+  }
+}
+
+/* Sort (key << 32 | group) pairs by key.  They arrive in group order, so a
+ * stable LSD radix sort on the key's bits (three 11-bit passes) gives the
+ * same order as a full 64-bit sort, in linear time. */
+static int sort_pairs(uint64_t *v, size_t n) {
+  if (n < 2)
+    return 0;
+  uint64_t *tmp = px_malloc(n * sizeof *tmp);
+  if (!tmp)
+    return PX_ENOMEM;
+  uint64_t *from = v, *to = tmp;
+  for (unsigned shift = 32; shift < 64; shift += 11) {
+    size_t cnt[2048];
+    memset(cnt, 0, sizeof cnt);
+    for (size_t q = 0; q < n; q++)
+      cnt[(from[q] >> shift) & 2047u]++;
+    size_t sum = 0;
+    for (size_t b = 0; b < 2048; b++) {
+      size_t c = cnt[b];
+      cnt[b] = sum;
+      sum += c;
+    }
+    for (size_t q = 0; q < n; q++)
+      to[cnt[(from[q] >> shift) & 2047u]++] = from[q];
+    uint64_t *x = from;
+    from = to;
+    to = x;
+  }
+  if (from != v)
+    memcpy(v, from, n * sizeof *v);
+  px_free(tmp);
+  return 0;
 }
 
 /* Build the inverted index key -> groups from the per-group key sets. */
@@ -847,7 +913,10 @@ static int level_index(level *L) {
   for (size_t i = 0; i < L->n; i++)
     for (uint32_t q = L->ko[i]; q < L->ko[i + 1]; q++)
       pairs[q] = ((uint64_t)L->kv[q] << 32) | (uint64_t)i;
-  qsort(pairs, n, sizeof *pairs, cmp_u64);
+  if (sort_pairs(pairs, n)) {
+    px_free(pairs);
+    return PX_ENOMEM;
+  }
   size_t nk = 0;
   for (size_t q = 0; q < n; q++)
     if (q == 0 || (pairs[q] >> 32) != (pairs[q - 1] >> 32))
@@ -918,7 +987,7 @@ static int level_build(level *L, const side *sd, uint32_t *g, size_t n,
       }
     }
     if (sc.n)
-      qsort(sc.v, sc.n, sizeof *sc.v, cmp_u32);
+      sort_u32(sc.v, sc.n);
     L->ko[i] = (uint32_t)kv.n;
     for (size_t q = 0; q < sc.n; q++)
       if (q == 0 || sc.v[q] != sc.v[q - 1]) {
