@@ -69,7 +69,9 @@ int px_buf_put(px_buf *b, const void *s, size_t len) {
   return 0;
 }
 
-int px_buf_puts(px_buf *b, const char *s) { return px_buf_put(b, s, strlen(s)); }
+int px_buf_puts(px_buf *b, const char *s) {
+  return px_buf_put(b, s, strlen(s));
+}
 
 int px_buf_putc(px_buf *b, char c) { return px_buf_put(b, &c, 1); }
 

@@ -19,7 +19,8 @@ typedef struct px_buf {
   size_t max; /* largest len allowed; 0 means SIZE_MAX/2 */
 } px_buf;
 
-#define PX_BUF_INIT {NULL, 0, 0, 0}
+#define PX_BUF_INIT                                                            \
+  { NULL, 0, 0, 0 }
 
 /* Start an empty buffer that may hold at most max bytes (0: no cap). */
 void px_buf_init(px_buf *b, size_t max);

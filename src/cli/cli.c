@@ -240,9 +240,9 @@ int cli_parse_long(const cli_command *cmd, const char *opt, const char *s,
   errno = 0;
   long v = strtol(s, &end, 10);
   if (errno || end == s || *end || v < lo || v > hi)
-    return cli_usage_error(cmd,
-                           "--%s takes a whole number from %ld to %ld, not '%s'",
-                           opt, lo, hi, s);
+    return cli_usage_error(
+        cmd, "--%s takes a whole number from %ld to %ld, not '%s'", opt, lo, hi,
+        s);
   *out = v;
   return 0;
 }
@@ -291,7 +291,8 @@ void cli_progress_update(cli_progress *p, unsigned long long done) {
     return;
   p->last_draw = t;
   if (p->total) {
-    int width = 30, fill = (int)((double)width * (double)done / (double)p->total);
+    int width = 30,
+        fill = (int)((double)width * (double)done / (double)p->total);
     if (fill > width)
       fill = width;
     fprintf(stderr, "\r%s [%.*s%*s] %3d%%", p->label, fill,

@@ -24,20 +24,20 @@ enum {
 /* One option.  arg is the placeholder for its value ("LANG"), or NULL for a
  * flag.  id is what cli_next() returns for it (> 0). */
 typedef struct cli_opt {
-  const char *name;  /* long name without "--" */
-  char short_name;   /* 0 if none */
-  const char *arg;   /* value placeholder, NULL for a flag */
-  const char *help;  /* one line */
+  const char *name; /* long name without "--" */
+  char short_name;  /* 0 if none */
+  const char *arg;  /* value placeholder, NULL for a flag */
+  const char *help; /* one line */
   int id;
 } cli_opt;
 
 /* A subcommand: its table row, options and documentation. */
 typedef struct cli_command {
   const char *name;
-  const char *summary;     /* one line, for `parallax help` */
-  const char *synopsis;    /* "[OPTIONS] FILE..." */
-  const char *description; /* paragraphs separated by "\n\n" */
-  const cli_opt *opts;     /* terminated by {0} */
+  const char *summary;               /* one line, for `parallax help` */
+  const char *synopsis;              /* "[OPTIONS] FILE..." */
+  const char *description;           /* paragraphs separated by "\n\n" */
+  const cli_opt *opts;               /* terminated by {0} */
   int (*run)(int argc, char **argv); /* argv[0] is the command name */
 } cli_command;
 
@@ -62,7 +62,7 @@ int cli_next(cli_parser *p, const char **arg);
 /* Print "Usage: ..." and the option table to f. */
 void cli_usage(FILE *f, const cli_command *cmd);
 /* Standard handling of CLI_HELP / CLI_BAD inside a command's loop. */
-int cli_help_exit(const cli_command *cmd);  /* prints usage on stdout, 0 */
+int cli_help_exit(const cli_command *cmd); /* prints usage on stdout, 0 */
 /* Print "parallax CMD: msg" on stderr and a hint to --help; returns 2. */
 int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
     PX_PRINTF(2, 3);

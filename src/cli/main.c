@@ -30,7 +30,8 @@ static void list_commands(FILE *f) {
              "Commands:\n");
   for (size_t i = 0; i < NCOMMANDS; i++)
     fprintf(f, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
-  fprintf(f, "  %-12s %s\n", "help", "show help for a command (help --man: the man page)");
+  fprintf(f, "  %-12s %s\n", "help",
+          "show help for a command (help --man: the man page)");
   fprintf(f, "\nRun 'parallax COMMAND --help' for a command's options.\n"
              "Exit status: 0 ok, 1 findings, 2 usage, 3 bad input data, "
              "4 I/O or store error.\n");
@@ -75,8 +76,10 @@ static int print_man(FILE *f) {
           PX_VERSION_STRING);
   fputs(".SH NAME\nparallax \\- segment, align, remember and name\\-check "
         "multilingual news\n.SH SYNOPSIS\n.B parallax\n.I COMMAND\n"
-        "[\\fIOPTIONS\\fR] [\\fIARGS\\fR]\n.SH DESCRIPTION\n", f);
-  man_paragraphs(f,
+        "[\\fIOPTIONS\\fR] [\\fIARGS\\fR]\n.SH DESCRIPTION\n",
+        f);
+  man_paragraphs(
+      f,
       "parallax cuts the versions of a news article into sentences, aligns "
       "the source-language version with its English version sentence by "
       "sentence, stores the pairs in a translation memory on LMDB, looks up "
@@ -113,13 +116,17 @@ static int print_man(FILE *f) {
         "directory when \\-\\-tm is not given (default ./tm/).\n"
         ".TP\n.B PARALLAX_DICTDIR\nwhere the shipped dictionaries (SRX rules, "
         "lexicons, name dictionaries) are read from.\n.TP\n.B NO_COLOR\n"
-        "no colour in terminal output.\n", f);
+        "no colour in terminal output.\n",
+        f);
   fputs(".SH EXIT STATUS\n.TP\n0\nsuccess.\n.TP\n1\nthe command ran and "
         "found problems (misspelt names) or no match (with \\-\\-fail).\n"
         ".TP\n2\nusage error.\n.TP\n3\nbad input data: invalid UTF\\-8, a "
         "malformed TMX, SRX, lexicon or gold file, a missing dictionary.\n"
-        ".TP\n4\nI/O or store error.\n", f);
-  fputs(".SH SEE ALSO\n.BR mdb_stat (1),\n.BR mdb_copy (1),\n.BR hunspell (1)\n", f);
+        ".TP\n4\nI/O or store error.\n",
+        f);
+  fputs(
+      ".SH SEE ALSO\n.BR mdb_stat (1),\n.BR mdb_copy (1),\n.BR hunspell (1)\n",
+      f);
   return 0;
 }
 

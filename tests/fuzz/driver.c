@@ -31,8 +31,8 @@ static void run_mutations(const uint8_t *data, size_t size, long n) {
   if (!buf)
     return;
   static const uint8_t interesting[] = {0x00, 0xff, 0xc0, 0xe0, 0xf0, 0xf4,
-                                        0x80, 0xbf, '<', '>', '&', '"',
-                                        '.', '\n', '\t', '[', ']', ':'};
+                                        0x80, 0xbf, '<',  '>',  '&',  '"',
+                                        '.',  '\n', '\t', '[',  ']',  ':'};
   for (long i = 0; i < n; i++) {
     memcpy(buf, data, size);
     size_t len = size;

@@ -68,8 +68,10 @@ void px_test_fail(const char *file, int line, const char *fmt, ...)
   do {                                                                         \
     const char *px_a_ = (a), *px_b_ = (b);                                     \
     if (!px_a_ || !px_b_ || strcmp(px_a_, px_b_) != 0)                         \
-      px_test_fail(__FILE__, __LINE__, "%s == %s:\n    got      \"%s\"\n"      \
-                   "    expected \"%s\"", #a, #b, px_a_ ? px_a_ : "(null)",     \
+      px_test_fail(__FILE__, __LINE__,                                         \
+                   "%s == %s:\n    got      \"%s\"\n"                          \
+                   "    expected \"%s\"",                                      \
+                   #a, #b, px_a_ ? px_a_ : "(null)",                           \
                    px_b_ ? px_b_ : "(null)");                                  \
   } while (0)
 
@@ -79,8 +81,10 @@ void px_test_fail(const char *file, int line, const char *fmt, ...)
     const char *px_p_ = (const char *)(p), *px_s_ = (s);                       \
     size_t px_n_ = (n);                                                        \
     if (px_n_ != strlen(px_s_) || memcmp(px_p_, px_s_, px_n_) != 0)            \
-      px_test_fail(__FILE__, __LINE__, "%s:\n    got      \"%.*s\"\n"          \
-                   "    expected \"%s\"", #p, (int)px_n_, px_p_, px_s_);        \
+      px_test_fail(__FILE__, __LINE__,                                         \
+                   "%s:\n    got      \"%.*s\"\n"                              \
+                   "    expected \"%s\"",                                      \
+                   #p, (int)px_n_, px_p_, px_s_);                              \
   } while (0)
 
 /* A fresh directory for this test, removed (recursively) after it. */

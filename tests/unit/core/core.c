@@ -7,7 +7,8 @@
 #include <stdlib.h>
 
 PX_TEST(test_core_error__set_and_read) {
-  int rc = px_error_set(PX_EPARSE, PX_ERRCLASS_TMX, 4, "a.tmx:%d:%d: bad", 3, 7);
+  int rc =
+      px_error_set(PX_EPARSE, PX_ERRCLASS_TMX, 4, "a.tmx:%d:%d: bad", 3, 7);
   CHECK_INT(rc, PX_EPARSE);
   CHECK_INT(px_error_last()->code, PX_EPARSE);
   CHECK_INT(px_error_last()->cause, 4);
