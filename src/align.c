@@ -1251,6 +1251,31 @@ static void dp_dispose(dp *d) {
   memset(d, 0, sizeof *d);
 }
 
+/* Free the search's per-cell arrays while Model 1 trains (they are the
+ * largest live allocation then); dp_memo_again() brings the match memo
+ * back, empty, for a caller that still scores beads on this band. */
+static void dp_memo_drop(dp *d) {
+  px_free(d->ms);
+  px_free(d->mt);
+  px_free(d->cost);
+  px_free(d->bp);
+  px_free(d->bc);
+  d->ms = d->mt = NULL;
+  d->cost = NULL;
+  d->bp = NULL;
+  d->bc = NULL;
+  memset(d->row_done, 0, d->b.ns + 1);
+  memset(d->col_done, 0, d->b.nt + 1);
+}
+
+static int dp_memo_again(dp *d) {
+  if (d->ms)
+    return 0;
+  d->ms = px_malloc(3 * d->b.cells * sizeof *d->ms);
+  d->mt = px_malloc(3 * d->b.cells * sizeof *d->mt);
+  return d->ms && d->mt ? 0 : PX_ENOMEM;
+}
+
 /* Weight of the units of group x of side a matched in any of the groups
  * [e-1, e), [e-2, e), [e-3, e) of the other side, into out[0..2]. */
 static void window_match(const side *sa, const level *La, size_t x,
@@ -2127,6 +2152,7 @@ static int learn_m1(ctx *c, dp *d, const path *pth, const double *post,
    * keys and only re-estimates the parameters. */
   if (n < MIN_M1_PAIRS)
     goto done;
+  dp_memo_drop(d); /* the corpus is built: only d's levels are used now */
   px_align__m1_corpus corp = {n, so, sid.v, to, tid.v};
   if ((rc = px_align__m1_train(&m1, &corp, (uint32_t)S->words.n,
                                (uint32_t)T->words.n, 4, 300000)))
@@ -2350,7 +2376,8 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
       al->stats.passes = 2;
     }
   }
-  if ((rc = estimate(&p, &d, &pth, al->stats.passes == 2 ? post : NULL)))
+  if ((rc = dp_memo_again(&d)) ||
+      (rc = estimate(&p, &d, &pth, al->stats.passes == 2 ? post : NULL)))
     goto done;
   dp_dispose(&d);
   {
