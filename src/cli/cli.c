@@ -142,6 +142,15 @@ void cli_errorf(const char *cmd, const char *fmt, ...) {
   fputc('\n', stderr);
 }
 
+/* A file the user named that is not there (or is a directory) is bad
+ * input, like a malformed one: exit 3.  Failing to read or write a file
+ * that is there (permissions, a full disk, a read error) is I/O: exit 4. */
+static int missing_file_error(void) {
+  const px_error *e = px_error_last();
+  return e->klass == PX_ERRCLASS_OS &&
+         (e->cause == ENOENT || e->cause == ENOTDIR || e->cause == EISDIR);
+}
+
 int cli_exit_code(int rc) {
   switch (rc) {
   case PX_OK: return CLI_EXIT_OK;
@@ -150,6 +159,7 @@ int cli_exit_code(int rc) {
   case PX_EPARSE:
   case PX_ETOOBIG:
   case PX_EDICT: return CLI_EXIT_DATA;
+  case PX_EIO: return missing_file_error() ? CLI_EXIT_DATA : CLI_EXIT_IO;
   default: return CLI_EXIT_IO;
   }
 }

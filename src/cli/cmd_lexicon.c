@@ -248,9 +248,10 @@ static int import(const args *a) {
   int to_stdout = !a->output || strcmp(a->output, "-") == 0;
   FILE *f = to_stdout ? stdout : fopen(a->output, "w");
   if (!f) {
+    int missing = errno == ENOENT || errno == ENOTDIR;
     cli_errorf("lexicon", "%s: cannot create: %s", a->output, strerror(errno));
     px_lexicon_free(lx);
-    return CLI_EXIT_IO;
+    return missing ? CLI_EXIT_DATA : CLI_EXIT_IO;
   }
   writer w = {f, 0};
   fprintf(f,

@@ -121,7 +121,8 @@ static int print_man(FILE *f) {
   fputs(".SH EXIT STATUS\n.TP\n0\nsuccess.\n.TP\n1\nthe command ran and "
         "found problems (misspelt names) or no match (with \\-\\-fail).\n"
         ".TP\n2\nusage error.\n.TP\n3\nbad input data: invalid UTF\\-8, a "
-        "malformed TMX, SRX, lexicon or gold file, a missing dictionary.\n"
+        "malformed TMX, SRX, lexicon or gold file, an input file or dictionary "
+        "that does not exist.\n"
         ".TP\n4\nI/O or store error.\n",
         f);
   fputs(

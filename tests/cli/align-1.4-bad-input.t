@@ -22,7 +22,7 @@ expect_rc 4
 expect_err_has "$T/missing.txt: cannot open"
 expect_err_lines 1
 px align --segmented --lexicon "$T/no-such-lexicon.tsv" "$S" "$E"
-expect_rc 4
+expect_rc 3
 expect_err_has "no-such-lexicon.tsv"
 expect_err_lines 1
 printf 'a line without a tab\n' >"$T/bad-lex.tsv"

@@ -1,7 +1,7 @@
-# lex-1.4: bad input: missing and malformed lexicons, invalid UTF-8, malformed dictd index, usage errors; one-line messages, exit 2/3/4
+# lex-1.4: bad input: missing (3) and malformed (3) lexicons, invalid UTF-8, malformed dictd index, usage errors; one-line messages, exit 2/3/4
 D=$PX_DATA/lexicon
 px lexicon show --src-lang fa --no-default --lexicon "$T/missing.tsv" جنگ
-expect_rc 4
+expect_rc 3
 expect_err_has "parallax lexicon: $T/missing.tsv: No such file or directory"
 expect_err_lines 1
 px lexicon show --src-lang fa --no-default --lexicon "$D/bad-notab.tsv" جنگ
@@ -20,10 +20,10 @@ expect_rc 3
 expect_err_has "bad.index:2: expected headword<TAB>offset<TAB>length"
 [ ! -e out.tsv ] || fail "output written despite the error"
 px lexicon import --dictd "$T/none.index"
-expect_rc 4
+expect_rc 3
 expect_err_has "none.index: No such file or directory"
 px lexicon import --dictd "$D/dictd/freedict-eng-rus.index" -o "$T/no/such/dir/x.tsv"
-expect_rc 4
+expect_rc 3
 expect_err_has "cannot create"
 px lexicon import
 expect_rc 2

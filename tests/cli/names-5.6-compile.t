@@ -14,5 +14,5 @@ px names compile
 expect_rc 2
 expect_err_has "compile needs -o DIR"
 px names compile --lexicon nosuch.tsv -o x
-expect_rc 4
+expect_rc 3
 expect_err_has "nosuch.tsv"

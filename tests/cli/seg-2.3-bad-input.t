@@ -35,7 +35,7 @@ expect_rc 3
 expect_err_has "parallax segment: regex.srx:2:"
 expect_err_has "regular expression"
 px segment --rules missing.srx ok.txt
-expect_rc 4
+expect_rc 3
 expect_err_has "missing.srx"
 px segment --format xml ok.txt
 expect_rc 2

@@ -24,5 +24,5 @@ expect_rc 3
 expect_err_has "parallax import: no-such-file.tmx: No such file or directory"
 mkdir adir
 px import --tm m adir
-expect_rc 4
+expect_rc 3
 expect_err_has "parallax import: adir: Is a directory"

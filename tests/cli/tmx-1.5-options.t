@@ -34,9 +34,9 @@ px export --tm t --langs ru,xx -q
 expect_rc 0
 expect_out_has 'xml:lang="ru"'
 expect_out_lacks 'xml:lang="fa"'
-# export into a missing directory: error, exit 4
+# export into a directory that does not exist: error, exit 3 (a path that does not exist)
 px export --tm t -o no/such/dir/out.tmx
-expect_rc 4
+expect_rc 3
 expect_err_has "parallax export: no/such/dir/out.tmx.tmp-"
 # -o replaces a file only when complete; no temporary files left
 echo old >out.tmx
