@@ -528,7 +528,8 @@ struct px_tm_txn {
   int64_t d_units, d_variants, d_text;
   lang_delta *langs;
   size_t nlangs, cap_langs;
-  uint32_t first_id;  /* next_id when the LMDB transaction began */
+  uint32_t first_id;  /* ids from here on have no posting in the store yet:
+                         next_id at the LMDB begin or the last flush */
   px_buf pend;        /* word postings not yet written: [klen][key][value] */
   pend_ref *pend_off; /* sort handles of the records in pend */
   size_t npend, cap_pend;
@@ -955,7 +956,7 @@ static int same_key(const unsigned char *a, const unsigned char *b) {
 }
 
 /* Write the pending postings in key order.  The postings of one key whose
- * units were all created in this transaction cannot be in the store yet:
+ * units were all created since the last flush cannot be in the store yet:
  * they go in with one MDB_MULTIPLE put (one B-tree descent per term instead
  * of one per posting).  Others go one by one, an existing one skipped. */
 static int pending_flush(px_tm_txn *x) {
@@ -1012,6 +1013,8 @@ static int pending_flush(px_tm_txn *x) {
                                : px_tm__mdb_error(mrc, "updating the index");
   x->npend = 0;
   px_buf_clear(&x->pend);
+  /* postings of the units created so far may now be in the store */
+  x->first_id = x->next_id;
   return 0;
 }
 
