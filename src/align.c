@@ -1822,10 +1822,11 @@ static double cost_of(dp *d, size_t i, size_t k, int t) {
  * the band (log domain, temperature tau). */
 static int dp_posteriors(dp *d, const path *pth, double tau, double *post) {
   const band *b = &d->b;
-  double *fw = px_malloc(b->cells * sizeof *fw);
+  /* the forward scores take the place of the Viterbi costs, which the
+   * backtrack has used up: one cells-sized array less at the peak */
+  double *fw = d->cost;
   double *bw = px_malloc(b->cells * sizeof *bw);
   if (!fw || !bw) {
-    px_free(fw);
     px_free(bw);
     return PX_ENOMEM;
   }
@@ -1916,7 +1917,6 @@ static int dp_posteriors(dp *d, const path *pth, double tau, double *post) {
     double pr = exp(lp);
     post[q] = pr > 1 ? 1 : (pr < 0 || pr != pr ? 0 : pr);
   }
-  px_free(fw);
   px_free(bw);
   return 0;
 }
