@@ -977,6 +977,37 @@ static inline UChar32 variant_of(UChar32 ch) {
   }
 }
 
+/* The last step both normalization passes share, for one character ch of
+ * class k: punctuation dropped (a dash becomes a space) under PX_NORM_PUNCT,
+ * white space collapsed into one pending ' ' under PX_NORM_SPACES (written
+ * only between two characters, so the result is trimmed), digits of any
+ * script made ASCII under PX_NORM_DIGITS, then ch written at p.  r is the
+ * start of the output.  Returns the new end of the output. */
+static inline char *emit_normalized(char *p, const char *r, int *pending,
+                                    UChar32 ch, uint32_t k, unsigned flags) {
+  int space = 0;
+  if ((flags & PX_NORM_PUNCT) && (k & CP_PUNCT)) {
+    if (!(k & CP_DASH))
+      return p;
+    space = 1;
+  }
+  if (space || ((flags & PX_NORM_SPACES) && (k & CP_SPACE))) {
+    if (flags & PX_NORM_SPACES) {
+      *pending = 1;
+      return p;
+    }
+    ch = space ? ' ' : ch;
+  }
+  if (*pending) {
+    if (p > r)
+      *p++ = ' ';
+    *pending = 0;
+  }
+  if ((flags & PX_NORM_DIGITS) && ch >= 0x80 && (k & CP_DIGITVAL))
+    ch = '0' + (UChar32)(k & CP_DIGITVAL) - 1;
+  return put_utf8(p, ch);
+}
+
 /* The filter stage of the ICU path: UTF-16 in b -> UTF-8 in c->out. */
 static int normalize_filter(text_cache *c, const ubuf *b, unsigned flags,
                             size_t *n_out) {
@@ -1002,28 +1033,7 @@ static int normalize_filter(text_cache *c, const ubuf *b, unsigned flags,
       continue; /* invisible: a stray BOM, a zero-width space */
     if (flags & PX_NORM_VARIANTS)
       ch = variant_of(ch);
-    uint32_t k = cp_class(ch);
-    int space = 0;
-    if ((flags & PX_NORM_PUNCT) && (k & CP_PUNCT)) {
-      if (!(k & CP_DASH))
-        continue;
-      space = 1;
-    }
-    if (space || ((flags & PX_NORM_SPACES) && (k & CP_SPACE))) {
-      if (flags & PX_NORM_SPACES) {
-        pending = 1;
-        continue;
-      }
-      ch = space ? ' ' : ch;
-    }
-    if (pending) {
-      if (p > r)
-        *p++ = ' ';
-      pending = 0;
-    }
-    if ((flags & PX_NORM_DIGITS) && ch >= 0x80 && (k & CP_DIGITVAL))
-      ch = '0' + (k & CP_DIGITVAL) - 1;
-    p = put_utf8(p, ch);
+    p = emit_normalized(p, r, &pending, ch, cp_class(ch), flags);
   }
   *p = '\0';
   *n_out = (size_t)(p - r);
@@ -1078,27 +1088,7 @@ static int normalize_generic(text_cache *c, char **out, size_t *out_len,
         k = cp_class(ch);
       }
     }
-    int space = 0;
-    if ((flags & PX_NORM_PUNCT) && (k & CP_PUNCT)) {
-      if (!(k & CP_DASH))
-        continue;
-      space = 1;
-    }
-    if (space || ((flags & PX_NORM_SPACES) && (k & CP_SPACE))) {
-      if (flags & PX_NORM_SPACES) {
-        pending = 1;
-        continue;
-      }
-      ch = space ? ' ' : ch;
-    }
-    if (pending) {
-      if (p > r)
-        *p++ = ' ';
-      pending = 0;
-    }
-    if ((flags & PX_NORM_DIGITS) && ch >= 0x80 && (k & CP_DIGITVAL))
-      ch = '0' + (UChar32)(k & CP_DIGITVAL) - 1;
-    p = put_utf8(p, ch);
+    p = emit_normalized(p, r, &pending, ch, k, flags);
   }
   rc = give(out, out_len, r, (size_t)(p - r));
   return rc < 0 ? rc : 1;
