@@ -15,6 +15,8 @@
  */
 #include "lexicon.h"
 
+#include "file.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
@@ -696,51 +698,6 @@ static double now_seconds(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Read a whole file into a px_malloc'd NUL-terminated buffer. */
-static int slurp(const char *path, size_t max, char **out, size_t *len) {
-  int rc = 0;
-  char *data = NULL;
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return px_error_set(PX_EIO, PX_ERRCLASS_OS, errno, "%s: %s", path,
-                        strerror(errno));
-  struct stat st;
-  if (fstat(fileno(f), &st) != 0) {
-    rc = px_error_set(PX_EIO, PX_ERRCLASS_OS, errno, "%s: %s", path,
-                      strerror(errno));
-    goto done;
-  }
-  if (S_ISDIR(st.st_mode)) {
-    rc = px_error_set(PX_EIO, PX_ERRCLASS_OS, EISDIR, "%s: %s", path,
-                      strerror(EISDIR));
-    goto done;
-  }
-  if ((unsigned long long)st.st_size > max) {
-    rc = px_error_set(PX_ETOOBIG, PX_ERRCLASS_LEXICON, 0,
-                      "%s: larger than the limit of %zu bytes", path, max);
-    goto done;
-  }
-  size_t n = (size_t)st.st_size;
-  data = px_malloc(n + 1);
-  if (!data) {
-    rc = PX_ENOMEM;
-    goto done;
-  }
-  if (n && fread(data, 1, n, f) != n) {
-    rc = px_error_set(PX_EIO, PX_ERRCLASS_OS, errno, "%s: read failed: %s",
-                      path, ferror(f) ? strerror(errno) : "file shrank");
-    goto done;
-  }
-  data[n] = '\0';
-  *out = data;
-  *len = n;
-  data = NULL;
-done:
-  px_free(data);
-  fclose(f);
-  return rc;
-}
-
 static int add_source(px_lexicon *lx, const char *path, const char *kind,
                       int reversed, size_t records, size_t added,
                       double seconds) {
@@ -783,7 +740,7 @@ int px_lexicon__load_tsv_dir(px_lexicon *lx, const char *path, int reverse) {
   char *data = NULL;
   size_t len = 0, lineno = 0, records = 0, added = 0;
   double t0 = now_seconds();
-  int rc = slurp(path, LEX_MAX_FILE, &data, &len);
+  int rc = px_file__read(&data, &len, path, LEX_MAX_FILE, PX_ERRCLASS_LEXICON);
   if (rc < 0)
     return rc;
   const char *p = data, *end = data + len;
@@ -1113,7 +1070,8 @@ static int dict_open(dict_reader *r, const char *index_path, px_buf *name) {
                           (int)base, index_path);
   }
   r->path = name->ptr;
-  if ((rc = slurp(name->ptr, LEX_MAX_FILE, &r->raw, &r->rawlen)) < 0)
+  if ((rc = px_file__read(&r->raw, &r->rawlen, name->ptr, LEX_MAX_FILE,
+                          PX_ERRCLASS_LEXICON)) < 0)
     return rc;
   if (dz)
     return dz_open(r);
@@ -1322,7 +1280,8 @@ int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path, int reverse) {
   ctx.reverse = reverse;
   int wikdict = 0;
   double t0 = now_seconds();
-  int rc = slurp(index_path, LEX_MAX_FILE, &idx, &idxlen);
+  int rc = px_file__read(&idx, &idxlen, index_path, LEX_MAX_FILE,
+                         PX_ERRCLASS_LEXICON);
   if (rc < 0)
     goto done;
   /* Parse every line first, so a malformed index fails before anything

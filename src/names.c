@@ -13,6 +13,8 @@
  */
 #include "names.h"
 
+#include "file.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,40 +46,6 @@ static const char *const col_names[LEX_NCOLS] = {
 static int file_exists(const char *p) {
   struct stat st;
   return p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static int read_whole(char **out, size_t *len_out, const char *path,
-                      size_t max) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return px_error_set(PX_EIO, PX_ERRCLASS_OS, errno, "%s: %s", path,
-                        strerror(errno));
-  px_buf b;
-  px_buf_init(&b, max);
-  char chunk[65536];
-  int rc = 0;
-  size_t got;
-  while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    rc = px_buf_put(&b, chunk, got);
-    if (rc == PX_ETOOBIG) {
-      rc = px_error_set(PX_ETOOBIG, PX_ERRCLASS_NAMES, 0,
-                        "%s: larger than %zu bytes", path, max);
-      goto done;
-    }
-    if (rc < 0)
-      goto done;
-  }
-  if (ferror(f)) {
-    rc = px_error_set(PX_EIO, PX_ERRCLASS_OS, errno, "%s: read error", path);
-    goto done;
-  }
-  *out = px_buf_detach(&b, len_out);
-  if (!*out)
-    rc = px_error_nomem();
-done:
-  fclose(f);
-  px_buf_dispose(&b);
-  return rc;
 }
 
 /* Write data to path atomically: a temporary file beside it, renamed. */
@@ -538,7 +506,8 @@ int px_names_compile(const char *lexicon_path, const char *aff_path,
   size_t lexlen = 0;
   compile_ctx cc = {lexicon_path, NULL, 0, 0, NULL, 0, 0};
   px_buf aff = PX_BUF_INIT, dic = PX_BUF_INIT;
-  int rc = read_whole(&lex, &lexlen, lexicon_path, LEX_MAX_BYTES);
+  int rc = px_file__read(&lex, &lexlen, lexicon_path, LEX_MAX_BYTES,
+                         PX_ERRCLASS_NAMES);
   if (rc < 0)
     goto done;
   rc = lex_parse(lexicon_path, lex, lexlen, compile_line, &cc);
@@ -1204,7 +1173,7 @@ int px_names_open(px_names **out, const px_names_opts *opts) {
   if (rc < 0)
     goto done;
 
-  rc = read_whole(&lex, &lexlen, lexpath, LEX_MAX_BYTES);
+  rc = px_file__read(&lex, &lexlen, lexpath, LEX_MAX_BYTES, PX_ERRCLASS_NAMES);
   if (rc < 0) {
     if (rc == PX_EIO)
       rc = px_error_set(PX_EDICT, PX_ERRCLASS_NAMES, 0,

@@ -23,6 +23,8 @@
  */
 #include "segment.h"
 
+#include "file.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -105,42 +107,10 @@ static void compile_dateline(void) {
     dateline_re = NULL;
 }
 
-/* ---- rules handle ------------------------------------------------------ */
-
-static int read_whole(const char *path, char **out, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return px_error_set(PX_EIO, PX_ERRCLASS_OS, errno, "%s: %s", path,
-                        strerror(errno));
-  px_buf b;
-  px_buf_init(&b, SRX_FILE_MAX);
-  char chunk[65536];
-  size_t got;
-  int rc = 0;
-  while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    rc = px_buf_put(&b, chunk, got);
-    if (rc < 0) {
-      if (rc == PX_ETOOBIG)
-        rc = px_error_set(PX_ETOOBIG, PX_ERRCLASS_SEGMENT, 0,
-                          "%s: larger than %zu bytes", path, SRX_FILE_MAX);
-      break;
-    }
-  }
-  if (rc == 0 && ferror(f))
-    rc = px_error_set(PX_EIO, PX_ERRCLASS_OS, errno, "%s: read error", path);
-  fclose(f);
-  if (rc < 0) {
-    px_buf_dispose(&b);
-    return rc;
-  }
-  *out = px_buf_detach(&b, len);
-  return *out ? 0 : px_error_nomem();
-}
-
 static int load_file(px_segment_rules *r, const char *path) {
   char *xml = NULL;
   size_t len = 0;
-  int rc = read_whole(path, &xml, &len);
+  int rc = px_file__read(&xml, &len, path, SRX_FILE_MAX, PX_ERRCLASS_SEGMENT);
   if (rc == 0)
     rc = px_srx__parse(r, xml, len, path);
   px_free(xml);
