@@ -142,17 +142,11 @@ int px_tm_concordance(px_concord_hit **out, size_t *count, px_tm *tm,
     o = *opts;
   if (o.limit == 0)
     o.limit = 50;
-  if (len > PX_TM_MAX_TEXT)
-    return px_error_set(PX_ETOOBIG, PX_ERRCLASS_TM, 0,
-                        "the phrase is %zu bytes; the limit is %u", len,
-                        PX_TM_MAX_TEXT);
-  size_t bad = 0;
-  if (px_text_validate(phrase ? phrase : "", len, &bad) < 0)
-    return px_error_set(PX_EENCODING, PX_ERRCLASS_TM, 0,
-                        "the phrase: invalid UTF-8 at byte %zu", bad);
+  int rc = px_tm__check_text(phrase, len, "the phrase");
+  if (rc < 0)
+    return rc;
   char lkey[PX_TM__LANG_MAX + 1], lfull[PX_TM__LANG_MAX + 1];
   char lto[PX_TM__LANG_MAX + 1];
-  int rc;
   if ((rc = px_tm__lang_key(lkey, sizeof lkey, lang)) < 0 ||
       (rc = px_tm__lang_norm(lfull, sizeof lfull, lang)) < 0 ||
       (o.to && (rc = px_tm__lang_norm(lto, sizeof lto, o.to)) < 0))

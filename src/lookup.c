@@ -827,6 +827,18 @@ fail:
   return rc;
 }
 
+int px_tm__check_text(const char *s, size_t len, const char *what) {
+  if (len > PX_TM_MAX_TEXT)
+    return px_error_set(PX_ETOOBIG, PX_ERRCLASS_TM, 0,
+                        "%s is %zu bytes; the limit is %u", what, len,
+                        PX_TM_MAX_TEXT);
+  size_t bad = 0;
+  if (px_text_validate(s ? s : "", len, &bad) < 0)
+    return px_error_set(PX_EENCODING, PX_ERRCLASS_TM, 0,
+                        "%s: invalid UTF-8 at byte %zu", what, bad);
+  return 0;
+}
+
 int px_tm_lookup(px_match **out, size_t *count, px_tm *tm, const char *text,
                  size_t len, const char *from, const char *to,
                  const px_lookup_opts *opts) {
@@ -841,17 +853,11 @@ int px_tm_lookup(px_match **out, size_t *count, px_tm *tm, const char *text,
     o.limit = 5;
   if (o.candidates == 0)
     o.candidates = 300;
-  if (len > PX_TM_MAX_TEXT)
-    return px_error_set(PX_ETOOBIG, PX_ERRCLASS_TM, 0,
-                        "the query is %zu bytes; the limit is %u", len,
-                        PX_TM_MAX_TEXT);
-  size_t bad = 0;
-  if (px_text_validate(text ? text : "", len, &bad) < 0)
-    return px_error_set(PX_EENCODING, PX_ERRCLASS_TM, 0,
-                        "the query: invalid UTF-8 at byte %zu", bad);
+  int rc = px_tm__check_text(text, len, "the query");
+  if (rc < 0)
+    return rc;
   char lfrom[PX_TM__LANG_MAX + 1], lto[PX_TM__LANG_MAX + 1];
   char kfrom[PX_TM__LANG_MAX + 1];
-  int rc;
   if ((rc = px_tm__lang_norm(lfrom, sizeof lfrom, from)) < 0 ||
       (rc = px_tm__lang_norm(lto, sizeof lto, to)) < 0 ||
       (rc = px_tm__lang_key(kfrom, sizeof kfrom, from)) < 0)

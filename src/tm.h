@@ -56,6 +56,11 @@ int px_tm__rec_decode(px_tm__rec **out, const void *data, size_t len,
 int px_tm__rec_peek_text(const char **text, size_t *len, const void *data,
                          size_t dlen, const char *lang);
 
+/* ---- lookup helpers (lookup.c) ----------------------------------------- */
+/* Refuse a query or phrase over PX_TM_MAX_TEXT (PX_ETOOBIG) or not UTF-8
+ * (PX_EENCODING with the byte offset); what names it in the message. */
+int px_tm__check_text(const char *s, size_t len, const char *what);
+
 /* ---- store helpers (tm.c) ---------------------------------------------- */
 /* A read transaction on the committed state (reusing tm->rtxn); end with
  * px_tm__read_end(). */
