@@ -135,6 +135,15 @@ static int is_dateline(const char *s, size_t len) {
   return yes;
 }
 
+/* doc_load()'s code for an input file that does not exist: bad input (exit
+ * 3), like a malformed one, where a file that exists but cannot be read is
+ * I/O (exit 4).  It never leaves this file. */
+#define ALIGN_EMISSING (-1000)
+
+static int align_exit_code(int rc) {
+  return rc == ALIGN_EMISSING ? CLI_EXIT_DATA : cli_exit_code(rc);
+}
+
 /* Read and segment one file.  Returns a px error code (message set) or 0;
  * *io = 1 when the failure was reading the file. */
 static int doc_load(doc *d, const shared *sh, const char *path,
@@ -142,8 +151,9 @@ static int doc_load(doc *d, const shared *sh, const char *path,
                     size_t errcap) {
   FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
   if (!f) {
+    int missing = errno == ENOENT || errno == ENOTDIR || errno == EISDIR;
     snprintf(err, errcap, "%s: cannot open: %s", path, strerror(errno));
-    return PX_EIO;
+    return missing ? ALIGN_EMISSING : PX_EIO;
   }
   size_t cap = 1 << 16;
   d->buf = malloc(cap);
@@ -713,7 +723,7 @@ static int run_batch(shared *sh, const char *list, long jobs) {
   for (size_t i = 0; i < b.n; i++)
     if (b.jobs[i].rc) {
       cli_errorf("align", "%s:%zu: %s", list, b.jobs[i].line, b.jobs[i].err);
-      int c = cli_exit_code(b.jobs[i].rc);
+      int c = align_exit_code(b.jobs[i].rc);
       if (c > worst)
         worst = c;
     }
@@ -817,7 +827,7 @@ static int run(int argc, char **argv) {
     int rc = align_one(&sh, files[0], files[1], output, err, sizeof err);
     if (rc) {
       cli_errorf("align", "%s", err);
-      code = cli_exit_code(rc);
+      code = align_exit_code(rc);
     }
   }
   pthread_mutex_destroy(&sh.lock);

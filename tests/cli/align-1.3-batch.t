@@ -9,8 +9,9 @@ cmp -s "$T/a.beads" "$PX_DATA/align/small.gold" || fail "batch pair 1 differs fr
 # a missing file and invalid UTF-8: the other pair still succeeds
 printf '\xff\xfe bad\n' >"$T/bad.txt"
 printf '%s\t%s\t%s\n%s\t%s\t%s\n%s\t%s\t%s\n' "$T/nope.txt" "$E" "$T/x.beads" "$S" "$E" "$T/c.beads" "$T/bad.txt" "$E" "$T/y.beads" >"$T/list2"
+# a missing file and invalid UTF-8 are both bad input: exit 3
 px align --segmented --format beads --batch "$T/list2"
-expect_rc 4
+expect_rc 3
 expect_err_lines 2
 expect_err_has "list2:1: $T/nope.txt: cannot open"
 expect_err_has "list2:3: $T/bad.txt: invalid UTF-8 at byte 0"

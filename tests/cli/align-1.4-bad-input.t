@@ -18,7 +18,7 @@ px align --segmented --format beads "$T/empty.txt" "$T/empty.txt"
 expect_rc 0
 [ ! -s "$OUT" ] || fail "two empty sides: expected no beads"
 px align --segmented "$T/missing.txt" "$E"
-expect_rc 4
+expect_rc 3
 expect_err_has "$T/missing.txt: cannot open"
 expect_err_lines 1
 px align --segmented --lexicon "$T/no-such-lexicon.tsv" "$S" "$E"
