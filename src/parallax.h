@@ -80,23 +80,23 @@ typedef enum px_error_code {
 /** Where an error arose: the module that set it. */
 typedef enum px_error_class {
   PX_ERRCLASS_NONE = 0,
-  PX_ERRCLASS_OS,      /**< cause is an errno value */
+  PX_ERRCLASS_OS, /**< cause is an errno value */
   PX_ERRCLASS_NOMEM,
-  PX_ERRCLASS_TEXT,    /**< cause is a UErrorCode when ICU failed */
+  PX_ERRCLASS_TEXT, /**< cause is a UErrorCode when ICU failed */
   PX_ERRCLASS_SEGMENT,
   PX_ERRCLASS_ALIGN,
   PX_ERRCLASS_LEXICON,
-  PX_ERRCLASS_TM,      /**< cause is an MDB_ return code */
-  PX_ERRCLASS_TMX,     /**< cause is an XML_Error */
+  PX_ERRCLASS_TM,  /**< cause is an MDB_ return code */
+  PX_ERRCLASS_TMX, /**< cause is an XML_Error */
   PX_ERRCLASS_NAMES,
   PX_ERRCLASS_INVALID
 } px_error_class;
 
 /** The detail of the thread's last failure. */
 typedef struct px_error {
-  int code;          /**< a #px_error_code */
-  int klass;         /**< a #px_error_class */
-  long cause;        /**< the foreign code (errno, MDB_, UErrorCode, XML_Error) or 0 */
+  int code;   /**< a #px_error_code */
+  int klass;  /**< a #px_error_class */
+  long cause; /**< the foreign code (errno, MDB_, UErrorCode, XML_Error) or 0 */
   char message[512]; /**< one line, no trailing newline */
 } px_error;
 
@@ -169,23 +169,23 @@ int32_t px_text_next(const char *s, size_t len, size_t *pos);
  * again), then VARIANTS' letters, SPACES, DIGITS and PUNCT character by
  * character. */
 enum px_norm_flags {
-  PX_NORM_NFC = 1u << 0,    /**< Unicode NFC */
-  PX_NORM_FOLD = 1u << 1,   /**< full Unicode case folding (default, not
-                                 Turkic: "İ" folds to "i" + U+0307, which
-                                 PX_NORM_MARKS then drops) */
-  PX_NORM_SPACES = 1u << 2, /**< White_Space characters (NBSP, thin space,
-                                 tabs, line breaks...) and runs of them
-                                 become one ' '; trimmed at both ends; a
-                                 stray U+FEFF or U+200B is dropped */
-  PX_NORM_DIGITS = 1u << 3, /**< decimal digits (Nd) of any script become
-                                 ASCII 0-9 */
-  PX_NORM_MARKS = 1u << 4,  /**< remove nonspacing and enclosing marks
-                                 (diacritics, Arabic harakat, hamza and
-                                 madda above: "é"->"e", "أ"->"ا") and tatweel;
-                                 the result is NFC */
-  PX_NORM_PUNCT = 1u << 5,  /**< remove punctuation (P*): dashes and '/'
-                                 become a space ("Tehran-Moscow" is two
-                                 words), the rest goes ("U.S." -> "US") */
+  PX_NORM_NFC = 1u << 0,      /**< Unicode NFC */
+  PX_NORM_FOLD = 1u << 1,     /**< full Unicode case folding (default, not
+                                   Turkic: "İ" folds to "i" + U+0307, which
+                                   PX_NORM_MARKS then drops) */
+  PX_NORM_SPACES = 1u << 2,   /**< White_Space characters (NBSP, thin space,
+                                   tabs, line breaks...) and runs of them
+                                   become one ' '; trimmed at both ends; a
+                                   stray U+FEFF or U+200B is dropped */
+  PX_NORM_DIGITS = 1u << 3,   /**< decimal digits (Nd) of any script become
+                                   ASCII 0-9 */
+  PX_NORM_MARKS = 1u << 4,    /**< remove nonspacing and enclosing marks
+                                   (diacritics, Arabic harakat, hamza and
+                                   madda above: "é"->"e", "أ"->"ا") and tatweel;
+                                   the result is NFC */
+  PX_NORM_PUNCT = 1u << 5,    /**< remove punctuation (P*): dashes and '/'
+                                   become a space ("Tehran-Moscow" is two
+                                   words), the rest goes ("U.S." -> "US") */
   PX_NORM_NEWLINES = 1u << 6, /**< CRLF and CR become LF; a leading BOM
                                    goes */
   PX_NORM_VARIANTS = 1u << 7  /**< for loose matching: NFKC instead of NFC
@@ -199,7 +199,8 @@ enum px_norm_flags {
 };
 /** The normalization of keys (exact-match hashes, index terms): NFC, case
  * fold, spaces collapsed, digits kept but made ASCII. */
-#define PX_NORM_KEY (PX_NORM_NFC | PX_NORM_FOLD | PX_NORM_SPACES | PX_NORM_DIGITS)
+#define PX_NORM_KEY                                                            \
+  (PX_NORM_NFC | PX_NORM_FOLD | PX_NORM_SPACES | PX_NORM_DIGITS)
 
 /** @brief Normalize @p s according to @p flags (see #px_norm_flags).
  * Pure-ASCII input takes a fast path with the same result.
@@ -303,9 +304,9 @@ int px_text_romanize(char **out, size_t *out_len, const char *s, size_t len,
  * - a letter equal to the one kept before it is dropped (runs collapse).
  * Word skeletons are joined with one space.  So Rouhani, Rohani, Rowhani,
  * روحانی ("rwhany") and Роухани ("roukhani") all give "rn"; Daesh, داعش
- * and ДАИШ give "ds"; Khamenei, خامنه‌ای and Хаменеи give "hmn"; Lavrov,
- * لاوروف ("lawrwf") and Лавров give "lvrv".  Exonyms (Moscow/Москва) and
- * Russian г for h (Тегеран) do not collide: compare those with
+ * and ДАИШ give "ds"; Khamenei, خامنه‌ای and Хаменеи give "hmn";
+ * Lavrov, لاوروف ("lawrwf") and Лавров give "lvrv".  Exonyms (Moscow/Москва)
+ * and Russian г for h (Тегеран) do not collide: compare those with
  * px_text_jaro_winkler() of the skeletons or romanizations.
  * @p s should come from px_text_romanize().
  * @param[out] out result; free with px_free()
@@ -340,8 +341,8 @@ double px_text_jaro_winkler(const char *a, size_t alen, const char *b,
  * (invalid UTF-8: by byte).
  * @param[out] out the number of insertions, deletions and substitutions
  * @return 0, #PX_ENOMEM. */
-int px_text_levenshtein(size_t *out, const char *a, size_t alen,
-                        const char *b, size_t blen);
+int px_text_levenshtein(size_t *out, const char *a, size_t alen, const char *b,
+                        size_t blen);
 
 /** @brief Levenshtein distance between two sequences of 64-bit values
  * (e.g. px_text_hash() of each token's key), for word-level fuzzy scores.
@@ -470,24 +471,24 @@ enum px_segment_flags {
 
 /** One segment. */
 typedef struct px_segment {
-  const char *text;      /**< normalized: NFC, white space (NBSP, thin
-                              space, joined line breaks) one ' ', trimmed;
-                              NUL-terminated; owned by the list */
-  size_t len;            /**< bytes in text */
-  size_t start;          /**< byte offset of the first byte in the ORIGINAL
-                              input (a BOM counts) */
-  size_t end;            /**< byte offset one past the last byte */
-  size_t paragraph;      /**< 0-based paragraph index (blank-line separated) */
-  px_segment_kind kind;  /**< what it is */
-  unsigned flags;        /**< #px_segment_flags */
+  const char *text;     /**< normalized: NFC, white space (NBSP, thin
+                             space, joined line breaks) one ' ', trimmed;
+                             NUL-terminated; owned by the list */
+  size_t len;           /**< bytes in text */
+  size_t start;         /**< byte offset of the first byte in the ORIGINAL
+                             input (a BOM counts) */
+  size_t end;           /**< byte offset one past the last byte */
+  size_t paragraph;     /**< 0-based paragraph index (blank-line separated) */
+  px_segment_kind kind; /**< what it is */
+  unsigned flags;       /**< #px_segment_flags */
 } px_segment;
 
 /** The result of px_segment_split(). */
 typedef struct px_segment_list {
-  size_t count;         /**< number of segments (0 for empty input) */
-  px_segment *items;    /**< count segments in text order */
-  size_t paragraphs;    /**< number of paragraphs */
-  char lang[32];        /**< the language used (given or guessed) */
+  size_t count;      /**< number of segments (0 for empty input) */
+  px_segment *items; /**< count segments in text order */
+  size_t paragraphs; /**< number of paragraphs */
+  char lang[32];     /**< the language used (given or guessed) */
 } px_segment_list;
 
 /** Option flags for px_segment_opts.flags. */
@@ -497,10 +498,10 @@ enum px_segment_opt_flags {
 
 /** Options of px_segment_split(). */
 typedef struct px_segment_opts {
-  unsigned version;   /**< #PX_SEGMENT_OPTS_VERSION */
-  const char *lang;   /**< BCP-47 tag; NULL: px_text_guess_lang(), else en */
-  unsigned flags;     /**< #px_segment_opt_flags */
-  size_t max_input;   /**< refuse larger input (#PX_ETOOBIG); 0: 1 GiB */
+  unsigned version; /**< #PX_SEGMENT_OPTS_VERSION */
+  const char *lang; /**< BCP-47 tag; NULL: px_text_guess_lang(), else en */
+  unsigned flags;   /**< #px_segment_opt_flags */
+  size_t max_input; /**< refuse larger input (#PX_ETOOBIG); 0: 1 GiB */
   /** If not NULL, called from the calling thread about every MiB of input
    * with the bytes done so far and the total (for a progress bar); a
    * non-zero return stops the split, which then fails with #PX_ERROR. */
@@ -508,7 +509,8 @@ typedef struct px_segment_opts {
   void *payload; /**< passed to progress */
 } px_segment_opts;
 #define PX_SEGMENT_OPTS_VERSION 1
-#define PX_SEGMENT_OPTS_INIT {PX_SEGMENT_OPTS_VERSION, NULL, 0, 0, NULL, NULL}
+#define PX_SEGMENT_OPTS_INIT                                                   \
+  { PX_SEGMENT_OPTS_VERSION, NULL, 0, 0, NULL, NULL }
 
 /** @brief Split @p text into paragraphs and sentences.
  *
@@ -524,8 +526,7 @@ typedef struct px_segment_opts {
  *         #PX_EINVALID (bad version); #PX_EDICT / #PX_EPARSE if the shipped
  *         rules cannot be loaded; #PX_EUNICODE; #PX_ENOMEM. */
 int px_segment_split(px_segment_list **out, const px_segment_rules *rules,
-                     const char *text, size_t len,
-                     const px_segment_opts *opts);
+                     const char *text, size_t len, const px_segment_opts *opts);
 
 /** Free a list (NULL is a no-op); its texts go with it. */
 void px_segment_list_free(px_segment_list *list);
@@ -555,8 +556,8 @@ const char *px_segment_kind_name(px_segment_kind kind);
  * with hamza or madda and alef wasla to alef, waw with hamza to waw, heh
  * with yeh, Urdu heh goal and do-chashmi heh to heh), Turkish dotless ı
  * made i (case folding makes "I" i) and ZWNJ removed, so
- * "می‌شود" and "میشود", "كتاب" and "کتاب", "بھی" and "بهی" meet.  Lookups
- * take a word normalized the same way: call px_lexicon_normalize_word()
+ * "می‌شود" and "میشود", "كتاب" and "کتاب", "بھی" and "بهی" meet.
+ * Lookups take a word normalized the same way: call px_lexicon_normalize_word()
  * once per token and look the result up.
  *
  * What is kept of an entry (documented in dictionaries/lexicons/README.md):
@@ -645,8 +646,7 @@ int px_lexicon_load_tsv(px_lexicon *lx, const char *path);
  * @return 0, #PX_EIO (missing index or dictionary), #PX_EPARSE ("path:line:
  *         ..." for a malformed index line, or a dictzip header or offset
  *         that is out of range), #PX_EENCODING, #PX_ENOMEM. */
-int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path,
-                          int reverse);
+int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path, int reverse);
 
 /** @brief Load everything installed for the lexicon's language pair:
  * - the shipped TSV files `px_dict_dir()/lexicons/<src>-<tgt>.tsv` and
@@ -682,8 +682,7 @@ const char *px_lexicon_tgt_lang(const px_lexicon *lx);
  * @param[out] len its length in bytes (may be NULL)
  * @param[in]  w,n the word (UTF-8)
  * @return 0, #PX_EENCODING, #PX_EUNICODE, #PX_ENOMEM. */
-int px_lexicon_normalize_word(char **out, size_t *len, const char *w,
-                              size_t n);
+int px_lexicon_normalize_word(char **out, size_t *len, const char *w, size_t n);
 
 /** @brief The translations of one source word or phrase.
  * @param[in]  word,len the word, already normalized with
@@ -721,8 +720,7 @@ size_t px_lexicon_source_count(const px_lexicon *lx);
 
 /** @brief The @p i-th file loaded (0-based, in load order), or NULL if
  * @p i is out of range.  Borrowed until the next load call or the free. */
-const px_lexicon_source *px_lexicon_source_at(const px_lexicon *lx,
-                                              size_t i);
+const px_lexicon_source *px_lexicon_source_at(const px_lexicon *lx, size_t i);
 
 /** @} */
 /* ==== end lexicon ====================================================== */
@@ -784,24 +782,24 @@ typedef struct px_bead {
 
 /** Options of px_align_new(); start from #PX_ALIGN_OPTS_INIT. */
 typedef struct px_align_opts {
-  unsigned version;       /**< #PX_ALIGN_OPTS_VERSION */
-  const char *src_lang;   /**< BCP-47 tag of the source side (NULL: guess) */
-  const char *tgt_lang;   /**< of the target side (NULL: "en") */
-  unsigned band;          /**< half-width of the fine search band in
-                               sentences (0: default 8) */
-  double w_length;        /**< weight of the length model (default 1) */
-  double w_lexical;       /**< weight of anchors + lexicon + Model 1
-                               (default 1) */
-  double min_confidence;  /**< pairs below it are returned as two one-sided
-                               beads (0: keep all) */
+  unsigned version;      /**< #PX_ALIGN_OPTS_VERSION */
+  const char *src_lang;  /**< BCP-47 tag of the source side (NULL: guess) */
+  const char *tgt_lang;  /**< of the target side (NULL: "en") */
+  unsigned band;         /**< half-width of the fine search band in
+                              sentences (0: default 8) */
+  double w_length;       /**< weight of the length model (default 1) */
+  double w_lexical;      /**< weight of anchors + lexicon + Model 1
+                              (default 1) */
+  double min_confidence; /**< pairs below it are returned as two one-sided
+                              beads (0: keep all) */
   const px_lexicon *const *lexicons; /**< bilingual lexicons source
                                -> target, borrowed for the handle's life */
-  size_t n_lexicons;      /**< number of entries in @c lexicons */
-  int learn;              /**< 1: second pass with IBM Model 1 trained on
-                               the confident beads of pass 1 and on the
-                               pairs given with px_align_add_pair(), when
-                               they are at least 400 (below that Model 1
-                               did not help on the development sets) */
+  size_t n_lexicons;                 /**< number of entries in @c lexicons */
+  int learn; /**< 1: second pass with IBM Model 1 trained on
+                  the confident beads of pass 1 and on the
+                  pairs given with px_align_add_pair(), when
+                  they are at least 400 (below that Model 1
+                  did not help on the development sets) */
 } px_align_opts;
 
 #define PX_ALIGN_OPTS_VERSION 1
@@ -850,11 +848,11 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
 
 /** Statistics of the last px_align_run() on a handle. */
 typedef struct px_align_stats {
-  double len_ratio;    /**< estimated target/source length ratio */
-  double len_var;      /**< estimated variance per source character */
-  int passes;          /**< 1, or 2 when the Model 1 pass ran */
-  size_t m1_pairs;     /**< sentence pairs Model 1 was trained on */
-  size_t band_cells;   /**< DP cells evaluated at the finest level */
+  double len_ratio;  /**< estimated target/source length ratio */
+  double len_var;    /**< estimated variance per source character */
+  int passes;        /**< 1, or 2 when the Model 1 pass ran */
+  size_t m1_pairs;   /**< sentence pairs Model 1 was trained on */
+  size_t band_cells; /**< DP cells evaluated at the finest level */
 } px_align_stats;
 
 /** @brief Copy the statistics of the last run into @p out.
@@ -869,13 +867,13 @@ int px_align_get_stats(px_align_stats *out, const px_align *al);
 
 /** A parsed bead list: @c beads[i] lists the source then target indices. */
 typedef struct px_eval_beads {
-  size_t count;      /**< number of beads */
-  size_t *src_off;   /**< count+1 offsets into @c src_idx */
-  size_t *src_idx;   /**< source indices of all beads */
-  size_t *tgt_off;   /**< count+1 offsets into @c tgt_idx */
-  size_t *tgt_idx;   /**< target indices of all beads */
-  size_t max_src;    /**< 1 + the largest source index (0 if none) */
-  size_t max_tgt;    /**< 1 + the largest target index (0 if none) */
+  size_t count;    /**< number of beads */
+  size_t *src_off; /**< count+1 offsets into @c src_idx */
+  size_t *src_idx; /**< source indices of all beads */
+  size_t *tgt_off; /**< count+1 offsets into @c tgt_idx */
+  size_t *tgt_idx; /**< target indices of all beads */
+  size_t max_src;  /**< 1 + the largest source index (0 if none) */
+  size_t max_tgt;  /**< 1 + the largest target index (0 if none) */
 } px_eval_beads;
 
 /** @brief Parse a bead file's text.
@@ -891,7 +889,7 @@ void px_eval_beads_dispose(px_eval_beads *b);
 
 /** Pooled counts of one or more scored document pairs. */
 typedef struct px_eval_score {
-  size_t pred_beads, gold_beads;   /**< beads counted for P and for R */
+  size_t pred_beads, gold_beads; /**< beads counted for P and for R */
   double strict_p_hits, strict_r_hits;
   double lax_p_hits, lax_r_hits;
   double strict_p, strict_r, strict_f1; /**< filled by px_eval_finish() */
@@ -971,32 +969,33 @@ typedef struct px_tm_iter px_tm_iter;
 #define PX_TM_SCHEMA_VERSION 1
 
 /** Limits: longer input is refused with #PX_ETOOBIG. */
-#define PX_TM_MAX_TEXT (64u * 1024u)   /**< bytes of one variant's text */
-#define PX_TM_MAX_FIELD (16u * 1024u)  /**< bytes of any other string */
-#define PX_TM_MAX_VARIANTS 64          /**< variants per unit */
-#define PX_TM_MAX_PROPS 256            /**< props (and notes) per unit */
+#define PX_TM_MAX_TEXT (64u * 1024u)  /**< bytes of one variant's text */
+#define PX_TM_MAX_FIELD (16u * 1024u) /**< bytes of any other string */
+#define PX_TM_MAX_VARIANTS 64         /**< variants per unit */
+#define PX_TM_MAX_PROPS 256           /**< props (and notes) per unit */
 
 /** px_tm_opts.flags */
 enum px_tm_open_flags {
-  PX_TM_RDONLY = 1u << 0, /**< open read-only: writes fail #PX_EREADONLY;
-                               the directory must exist.  On read-only
-                               media (no lock file writable) the memory is
-                               read without LMDB's lock: no writer may use
-                               it meanwhile */
+  PX_TM_RDONLY = 1u << 0,  /**< open read-only: writes fail #PX_EREADONLY;
+                                the directory must exist.  On read-only
+                                media (no lock file writable) the memory is
+                                read without LMDB's lock: no writer may use
+                                it meanwhile */
   PX_TM_NOCREATE = 1u << 1 /**< fail with #PX_ENOTFOUND instead of
                                 creating a missing directory */
 };
 
 /** Options for px_tm_open(). */
 typedef struct px_tm_opts {
-  unsigned version;  /**< 1 */
-  unsigned flags;    /**< #px_tm_open_flags */
-  size_t map_size;   /**< initial LMDB map size in bytes; 0: 64 MiB.  Never
-                          shrinks an existing store's map. */
+  unsigned version;    /**< 1 */
+  unsigned flags;      /**< #px_tm_open_flags */
+  size_t map_size;     /**< initial LMDB map size in bytes; 0: 64 MiB.  Never
+                            shrinks an existing store's map. */
   size_t max_map_size; /**< growth stops here (#PX_ESTORE "memory full");
                             0: 1 TiB */
 } px_tm_opts;
-#define PX_TM_OPTS_INIT {1, 0, 0, 0}
+#define PX_TM_OPTS_INIT                                                        \
+  { 1, 0, 0, 0 }
 
 /** A (type, value) property, as TMX `<prop type="...">value</prop>`. */
 typedef struct px_prop {
@@ -1021,12 +1020,12 @@ typedef struct px_variant {
   size_t len;        /**< bytes of text */
   const char *codes; /**< inline-code markup or NULL */
   size_t codes_len;
-  uint64_t prev_hash; /**< context: px_tm_context_hash() of the sentence
-                           before this one in its document; 0 unknown */
-  uint64_t next_hash; /**< ... of the sentence after it; 0 unknown */
-  int64_t created;   /**< TMX tuv creationdate (unix seconds), 0 unknown */
-  int64_t changed;   /**< TMX tuv changedate, 0 unknown */
-  const char *creator; /**< TMX tuv creationid, or NULL */
+  uint64_t prev_hash;   /**< context: px_tm_context_hash() of the sentence
+                             before this one in its document; 0 unknown */
+  uint64_t next_hash;   /**< ... of the sentence after it; 0 unknown */
+  int64_t created;      /**< TMX tuv creationdate (unix seconds), 0 unknown */
+  int64_t changed;      /**< TMX tuv changedate, 0 unknown */
+  const char *creator;  /**< TMX tuv creationid, or NULL */
   const px_prop *props; /**< tuv-level props */
   size_t nprops;
   const char *const *notes; /**< tuv-level notes */
@@ -1037,23 +1036,23 @@ typedef struct px_variant {
  * is required; ids and counters it sets are ignored or used as documented
  * per field); reads return one allocated by the library. */
 typedef struct px_unit {
-  uint64_t id;         /**< read: the unit's id (>= 1); write: ignored */
-  const char *tuid;    /**< TMX tuid or NULL */
-  const char *srclang; /**< TMX srclang or NULL */
-  int64_t created;     /**< unix seconds; write: 0 means now */
-  int64_t changed;     /**< unix seconds; write: 0 means now */
-  int64_t last_used;   /**< unix seconds of the last add/usage; 0 never */
+  uint64_t id;          /**< read: the unit's id (>= 1); write: ignored */
+  const char *tuid;     /**< TMX tuid or NULL */
+  const char *srclang;  /**< TMX srclang or NULL */
+  int64_t created;      /**< unix seconds; write: 0 means now */
+  int64_t changed;      /**< unix seconds; write: 0 means now */
+  int64_t last_used;    /**< unix seconds of the last add/usage; 0 never */
   uint32_t usage_count; /**< write: the count of a new unit (TMX
                              usagecount); re-adding adds max(1, it) */
-  const char *creator; /**< creating user (TMX creationid) or NULL */
-  const char *changer; /**< TMX changeid or NULL */
-  const char *tool;    /**< creating tool (TMX creationtool) or NULL */
-  const char *doc_id;  /**< provenance: document id, or NULL */
-  uint32_t doc_pos;    /**< provenance: sentence index in that document */
-  double confidence;   /**< alignment confidence 0..1; < 0 unknown */
+  const char *creator;  /**< creating user (TMX creationid) or NULL */
+  const char *changer;  /**< TMX changeid or NULL */
+  const char *tool;     /**< creating tool (TMX creationtool) or NULL */
+  const char *doc_id;   /**< provenance: document id, or NULL */
+  uint32_t doc_pos;     /**< provenance: sentence index in that document */
+  double confidence;    /**< alignment confidence 0..1; < 0 unknown */
   const px_variant *variants;
   size_t nvariants;
-  const px_prop *props;     /**< unit-level props */
+  const px_prop *props; /**< unit-level props */
   size_t nprops;
   const char *const *notes; /**< unit-level notes */
   size_t nnotes;
@@ -1110,8 +1109,7 @@ int px_tm_txn_begin(px_tm_txn **out, px_tm *tm);
  *   still be committed: the add changed nothing.  After a store failure or
  *   running out of memory half-way, the transaction is spoiled: commit
  *   fails with #PX_ESTORE and nothing is written. */
-int px_tm_add(px_tm_txn *txn, const px_unit *u, uint64_t *id_out,
-              int *was_new);
+int px_tm_add(px_tm_txn *txn, const px_unit *u, uint64_t *id_out, int *was_new);
 
 /** @brief Delete unit @p id and its index entries.
  * @return 0, #PX_ENOTFOUND, #PX_ESTORE. */
@@ -1185,18 +1183,18 @@ typedef struct px_tm_lang_count {
 
 /** What px_tm_stats() reports. */
 typedef struct px_tm_stat {
-  uint64_t units;        /**< units stored */
-  uint64_t variants;     /**< variants in all languages */
-  uint64_t text_bytes;   /**< UTF-8 bytes of all variant texts */
-  uint64_t docs;         /**< distinct document ids */
-  uint64_t store_bytes;  /**< size of the used part of data.mdb (up to the
-                              last page in use) */
-  uint64_t free_bytes;   /**< of which pages free for reuse (LMDB's
-                              freelist: copy-on-write leaves them) */
-  uint64_t map_bytes;    /**< the current map size */
-  uint64_t index_terms;  /**< distinct (language, word) index keys */
-  unsigned schema;       /**< the store's schema version */
-  unsigned readers;      /**< reader slots in use */
+  uint64_t units;       /**< units stored */
+  uint64_t variants;    /**< variants in all languages */
+  uint64_t text_bytes;  /**< UTF-8 bytes of all variant texts */
+  uint64_t docs;        /**< distinct document ids */
+  uint64_t store_bytes; /**< size of the used part of data.mdb (up to the
+                             last page in use) */
+  uint64_t free_bytes;  /**< of which pages free for reuse (LMDB's
+                             freelist: copy-on-write leaves them) */
+  uint64_t map_bytes;   /**< the current map size */
+  uint64_t index_terms; /**< distinct (language, word) index keys */
+  unsigned schema;      /**< the store's schema version */
+  unsigned readers;     /**< reader slots in use */
   size_t nlangs;
   px_tm_lang_count *langs; /**< sorted by tag; inside the same allocation */
 } px_tm_stat;
@@ -1235,7 +1233,7 @@ typedef struct px_span {
  * and freed by px_tm_matches_free(). */
 typedef struct px_match {
   uint64_t unit_id;
-  int score;          /**< 101, 100 or the fuzzy percentage */
+  int score; /**< 101, 100 or the fuzzy percentage */
   px_match_kind kind;
   unsigned penalties; /**< #px_penalty_flags */
   const char *source; /**< the stored from-language text, NUL-terminated */
@@ -1243,11 +1241,11 @@ typedef struct px_match {
   const char *target; /**< the to-language text, numbers substituted when
                            @p substituted; NUL-terminated */
   size_t target_len;
-  int substituted;    /**< 1 if numbers in target were replaced by the
-                           query's (in the target's digit script) */
+  int substituted;      /**< 1 if numbers in target were replaced by the
+                             query's (in the target's digit script) */
   const px_span *subst; /**< the replaced spans in target */
   size_t nsubst;
-  const px_unit *unit;  /**< the whole unit (provenance, dates, usage) */
+  const px_unit *unit; /**< the whole unit (provenance, dates, usage) */
 } px_match;
 
 /** px_lookup_opts.flags */
@@ -1258,17 +1256,18 @@ enum px_lookup_flags {
 
 /** Options for px_tm_lookup(). */
 typedef struct px_lookup_opts {
-  unsigned version;  /**< 1 */
-  int min_score;     /**< lowest fuzzy score returned; default 75 */
-  size_t limit;      /**< most results; default 5 */
-  const char *prev;  /**< the query's previous sentence, or NULL */
+  unsigned version; /**< 1 */
+  int min_score;    /**< lowest fuzzy score returned; default 75 */
+  size_t limit;     /**< most results; default 5 */
+  const char *prev; /**< the query's previous sentence, or NULL */
   size_t prev_len;
-  const char *next;  /**< the query's next sentence, or NULL */
+  const char *next; /**< the query's next sentence, or NULL */
   size_t next_len;
   unsigned flags;    /**< #px_lookup_flags */
   size_t candidates; /**< fuzzy candidates scored exactly; default 300 */
 } px_lookup_opts;
-#define PX_LOOKUP_OPTS_INIT {1, 75, 5, NULL, 0, NULL, 0, 0, 0}
+#define PX_LOOKUP_OPTS_INIT                                                    \
+  { 1, 75, 5, NULL, 0, NULL, 0, 0, 0 }
 
 /** @brief Look @p text (language @p from) up and return translations into
  * @p to, best first: context matches (101), exact (100), then fuzzy
@@ -1300,9 +1299,9 @@ void px_tm_matches_free(px_match *m, size_t count);
 
 /** One concordance hit. */
 typedef struct px_concord_hit {
-  const px_unit *unit;      /**< the unit */
-  size_t variant;           /**< index of the matching variant in unit */
-  const px_span *spans;     /**< the phrase's occurrences in its text */
+  const px_unit *unit;  /**< the unit */
+  size_t variant;       /**< index of the matching variant in unit */
+  const px_span *spans; /**< the phrase's occurrences in its text */
   size_t nspans;
 } px_concord_hit;
 
@@ -1312,7 +1311,8 @@ typedef struct px_concord_opts {
   size_t limit;     /**< most hits; default 50 */
   const char *to;   /**< only units that also have this language, or NULL */
 } px_concord_opts;
-#define PX_CONCORD_OPTS_INIT {1, 50, NULL}
+#define PX_CONCORD_OPTS_INIT                                                   \
+  { 1, 50, NULL }
 
 /** @brief Every unit whose @p lang variant contains the words of @p phrase
  * consecutively, ignoring case, diacritics and punctuation between words
@@ -1427,12 +1427,12 @@ typedef struct px_tmx_header {
 
 /** Where a unit was read: for messages and checkpoints. */
 typedef struct px_tmx_pos {
-  const char *file;    /**< the name used in messages */
-  unsigned long line;  /**< 1-based line of the unit's start tag */
-  unsigned long col;   /**< 1-based column */
-  uint64_t byte;       /**< bytes of the file consumed so far */
-  uint64_t index;      /**< 0-based index of the unit in the file, counting
-                            skipped ones */
+  const char *file;   /**< the name used in messages */
+  unsigned long line; /**< 1-based line of the unit's start tag */
+  unsigned long col;  /**< 1-based column */
+  uint64_t byte;      /**< bytes of the file consumed so far */
+  uint64_t index;     /**< 0-based index of the unit in the file, counting
+                           skipped ones */
 } px_tmx_pos;
 
 /** Called with each good unit.  @p u and everything it points to are
@@ -1464,7 +1464,7 @@ typedef struct px_tmx_read_opts {
   void *payload; /**< passed to on_header, on_bad and on_progress */
 } px_tmx_read_opts;
 #define PX_TMX_READ_OPTS_INIT                                                  \
-  {1, 0, PX_TMX_FORMAT_AUTO, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
+  { 1, 0, PX_TMX_FORMAT_AUTO, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 
 /** What px_tmx_read() counted. */
 typedef struct px_tmx_read_stats {
@@ -1489,8 +1489,7 @@ typedef struct px_tmx_read_stats {
  *   and the system's reason); #PX_EINVALID; #PX_ENOMEM; or the callback's
  *   negative code. */
 int px_tmx_read(px_tmx_read_stats *stats, const char *path,
-                const px_tmx_read_opts *opts, px_tmx_unit_fn fn,
-                void *payload);
+                const px_tmx_read_opts *opts, px_tmx_unit_fn fn, void *payload);
 
 /** @brief px_tmx_read() on @p len bytes in memory; @p name is used in
  * messages (and to guess the format). */
@@ -1503,16 +1502,17 @@ typedef struct px_tmx_writer px_tmx_writer;
 
 /** Options for px_tmx_writer_new() and px_tmx_export(). */
 typedef struct px_tmx_write_opts {
-  unsigned version;          /**< 1 */
-  px_tmx_format format;      /**< TMX (the default for AUTO), TSV, JSONL */
-  const char *const *langs;  /**< only these languages (NULL: all); for
-                                  TSV the columns, in this order (needed) */
+  unsigned version;         /**< 1 */
+  px_tmx_format format;     /**< TMX (the default for AUTO), TSV, JSONL */
+  const char *const *langs; /**< only these languages (NULL: all); for
+                                 TSV the columns, in this order (needed) */
   size_t nlangs;
-  const char *srclang;       /**< TMX header srclang; NULL: `*all*` */
-  int64_t now;               /**< the header's creationdate; 0: now (tests
-                                  pass a fixed value for stable output) */
+  const char *srclang; /**< TMX header srclang; NULL: `*all*` */
+  int64_t now;         /**< the header's creationdate; 0: now (tests
+                            pass a fixed value for stable output) */
 } px_tmx_write_opts;
-#define PX_TMX_WRITE_OPTS_INIT {1, PX_TMX_FORMAT_AUTO, NULL, 0, NULL, 0}
+#define PX_TMX_WRITE_OPTS_INIT                                                 \
+  { 1, PX_TMX_FORMAT_AUTO, NULL, 0, NULL, 0 }
 
 /** @brief Start writing to @p f (which stays the caller's: not closed).
  * TMX: writes the XML declaration and a header with every attribute TMX
@@ -1521,7 +1521,8 @@ typedef struct px_tmx_write_opts {
  * "plaintext", creationdate).  TSV: a `#langs` line.
  * @param[out] out the writer; end it with px_tmx_writer_finish() (or free
  *             it with px_tmx_writer_free() to abandon it)
- * @return 0, #PX_EINVALID (TSV without langs, a bad tag), #PX_EIO, #PX_ENOMEM. */
+ * @return 0, #PX_EINVALID (TSV without langs, a bad tag), #PX_EIO, #PX_ENOMEM.
+ */
 int px_tmx_writer_new(px_tmx_writer **out, FILE *f,
                       const px_tmx_write_opts *opts);
 
@@ -1561,27 +1562,28 @@ enum px_tmx_import_flags {
 
 /** Options for px_tmx_import(). */
 typedef struct px_tmx_import_opts {
-  unsigned version;     /**< 1 */
+  unsigned version;      /**< 1 */
   px_tmx_read_opts read; /**< how to read the file (flags, format, ...) */
-  unsigned flags;       /**< #PX_TMX_RESUME */
-  long batch;           /**< units per transaction; 0: one transaction
-                             for the whole file; -1 (default): one
-                             transaction when the file is at most
-                             single_max bytes, else 10,000 */
-  uint64_t single_max;  /**< 0: 16 MiB (one transaction holds the
-                             whole file in memory) */
+  unsigned flags;        /**< #PX_TMX_RESUME */
+  long batch;            /**< units per transaction; 0: one transaction
+                              for the whole file; -1 (default): one
+                              transaction when the file is at most
+                              single_max bytes, else 10,000 */
+  uint64_t single_max;   /**< 0: 16 MiB (one transaction holds the
+                              whole file in memory) */
 } px_tmx_import_opts;
-#define PX_TMX_IMPORT_OPTS_INIT {1, PX_TMX_READ_OPTS_INIT, 0, -1, 0}
+#define PX_TMX_IMPORT_OPTS_INIT                                                \
+  { 1, PX_TMX_READ_OPTS_INIT, 0, -1, 0 }
 
 /** What px_tmx_import() did. */
 typedef struct px_tmx_import_stats {
-  uint64_t read;     /**< good units read (including resumed-over ones) */
-  uint64_t added;    /**< new units stored */
-  uint64_t updated;  /**< units that existed and were updated or merged */
-  uint64_t skipped;  /**< bad units skipped */
-  uint64_t resumed;  /**< units skipped because a checkpoint covered them */
-  uint64_t batches;  /**< transactions committed */
-  uint64_t bytes;    /**< bytes of the file */
+  uint64_t read;    /**< good units read (including resumed-over ones) */
+  uint64_t added;   /**< new units stored */
+  uint64_t updated; /**< units that existed and were updated or merged */
+  uint64_t skipped; /**< bad units skipped */
+  uint64_t resumed; /**< units skipped because a checkpoint covered them */
+  uint64_t batches; /**< transactions committed */
+  uint64_t bytes;   /**< bytes of the file */
 } px_tmx_import_stats;
 
 /** @brief Import the file @p path into @p tm.
@@ -1648,7 +1650,8 @@ typedef struct px_names_opts {
                                  inconsistency (0: 0.88) */
 } px_names_opts;
 #define PX_NAMES_OPTS_VERSION 1
-#define PX_NAMES_OPTS_INIT {PX_NAMES_OPTS_VERSION, NULL, NULL, NULL, NULL, NULL, 0.0}
+#define PX_NAMES_OPTS_INIT                                                     \
+  { PX_NAMES_OPTS_VERSION, NULL, NULL, NULL, NULL, NULL, 0.0 }
 
 /** @brief Compile the lexicon at @p lexicon_path into a Hunspell pair:
  * house spellings with the possessive/plural flag, variants as `ph:`
@@ -1684,18 +1687,17 @@ int px_names_spell(px_names *n, const char *word);
  *                   array with px_free()
  * @param[out] count number of suggestions
  * @return 0, #PX_ENOMEM. */
-int px_names_suggest(char ***out, size_t *count, px_names *n,
-                     const char *word);
+int px_names_suggest(char ***out, size_t *count, px_names *n, const char *word);
 
 /** What a finding is. */
 typedef enum px_names_kind {
-  PX_NAMES_VARIANT = 1,  /**< a known variant of an entity's house spelling */
-  PX_NAMES_BANNED = 2,   /**< a spelling the house style forbids */
-  PX_NAMES_CLOSE = 3,    /**< an unknown name close to a known one (review) */
+  PX_NAMES_VARIANT = 1, /**< a known variant of an entity's house spelling */
+  PX_NAMES_BANNED = 2,  /**< a spelling the house style forbids */
+  PX_NAMES_CLOSE = 3,   /**< an unknown name close to a known one (review) */
   PX_NAMES_INCONSISTENT = 4, /**< one name spelt two ways (document, batch,
                                   memory); house is the majority form */
-  PX_NAMES_MISSING = 5   /**< the source side names an entity the English
-                              side does not carry */
+  PX_NAMES_MISSING = 5       /**< the source side names an entity the English
+                                  side does not carry */
 } px_names_kind;
 
 /** A static name for @p kind: "variant", "banned", "unknown-close",
@@ -1705,16 +1707,16 @@ const char *px_names_kind_name(px_names_kind kind);
 /** One finding.  Strings are owned by the session. */
 typedef struct px_names_finding {
   px_names_kind kind;
-  size_t doc;          /**< index of the document (order of adding) */
-  size_t off, len;     /**< byte span of the found spelling in the document
-                            (for MISSING: the source-side mention) */
-  unsigned long line;  /**< 1-based line of off */
-  unsigned long col;   /**< 1-based column of off, in code points */
-  const char *entity;  /**< entity id, or "" for a name in no lexicon */
-  const char *found;   /**< the spelling found */
-  const char *house;   /**< the spelling to use */
-  int fixable;         /**< 1 if px_names_fix() replaces it */
-  int in_source;       /**< 1 if off/len point into the source side of a pair */
+  size_t doc;         /**< index of the document (order of adding) */
+  size_t off, len;    /**< byte span of the found spelling in the document
+                           (for MISSING: the source-side mention) */
+  unsigned long line; /**< 1-based line of off */
+  unsigned long col;  /**< 1-based column of off, in code points */
+  const char *entity; /**< entity id, or "" for a name in no lexicon */
+  const char *found;  /**< the spelling found */
+  const char *house;  /**< the spelling to use */
+  int fixable;        /**< 1 if px_names_fix() replaces it */
+  int in_source;      /**< 1 if off/len point into the source side of a pair */
   const char *src_label; /**< for in_source findings: the source's label */
 } px_names_finding;
 
@@ -1746,9 +1748,9 @@ int px_names_check_text(px_names_check *c, size_t *doc_out, const char *label,
  * @param[in] src_lang BCP-47 tag of the source (fa, ru, ar...); NULL: guessed
  * @return as px_names_check_text(). */
 int px_names_check_pair(px_names_check *c, size_t *doc_out,
-                        const char *src_label, const char *src,
-                        size_t src_len, const char *src_lang,
-                        const char *en_label, const char *en, size_t en_len);
+                        const char *src_label, const char *src, size_t src_len,
+                        const char *src_lang, const char *en_label,
+                        const char *en, size_t en_len);
 
 /** @brief Check one aligned bead of a document already checked with
  * px_names_check_text(): the source sentences src[src_start, src_end)
