@@ -5,6 +5,7 @@
 set -euo pipefail
 PKGS=(
   build-essential cmake pkg-config git
+  clang-format                     # the format check in the test suite
   libicu-dev            # ICU4C: Unicode, break iteration, transliteration, regex
   libhunspell-dev hunspell-en-us   # spell checking of names beside en_US
   liblmdb-dev lmdb-utils           # the translation memory (mdb_stat, mdb_copy)
