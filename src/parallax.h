@@ -304,10 +304,10 @@ int px_text_romanize(char **out, size_t *out_len, const char *s, size_t len,
  * - a letter equal to the one kept before it is dropped (runs collapse).
  * Word skeletons are joined with one space.  So Rouhani, Rohani, Rowhani,
  * روحانی ("rwhany") and Роухани ("roukhani") all give "rn"; Daesh, داعش
- * and ДАИШ give "ds"; Khamenei, خامنه‌ای and Хаменеи give "hmn";
- * Lavrov, لاوروف ("lawrwf") and Лавров give "lvrv".  Exonyms (Moscow/Москва)
- * and Russian г for h (Тегеран) do not collide: compare those with
- * px_text_jaro_winkler() of the skeletons or romanizations.
+ * and ДАИШ give "ds"; Khamenei, خامنه‌ای and Хаменеи give
+ * "hmn"; Lavrov, لاوروف ("lawrwf") and Лавров give "lvrv".  Exonyms
+ * (Moscow/Москва) and Russian г for h (Тегеран) do not collide: compare those
+ * with px_text_jaro_winkler() of the skeletons or romanizations.
  * @p s should come from px_text_romanize().
  * @param[out] out result; free with px_free()
  * @return 0, #PX_EENCODING, #PX_ENOMEM. */
@@ -555,10 +555,12 @@ const char *px_segment_kind_name(px_segment_kind kind);
  * yeh with hamza to Persian yeh U+06CC, Arabic kaf to keheh U+06A9, alef
  * with hamza or madda and alef wasla to alef, waw with hamza to waw, heh
  * with yeh, Urdu heh goal and do-chashmi heh to heh), Turkish dotless ı
- * made i (case folding makes "I" i) and ZWNJ removed, so
- * "می‌شود" and "میشود", "كتاب" and "کتاب", "بھی" and "بهی" meet.
- * Lookups take a word normalized the same way: call px_lexicon_normalize_word()
- * once per token and look the result up.
+ * made i (case folding makes "I" i) and ZWNJ removed.  So these meet:
+ *   "می‌شود" and "میشود",
+ *   "كتاب" and "کتاب",
+ *   "بھی" and "بهی".
+ * Lookups take a word normalized the same way: call
+ * px_lexicon_normalize_word() once per token and look the result up.
  *
  * What is kept of an entry (documented in dictionaries/lexicons/README.md):
  * text in parentheses, brackets or braces is dropped ("(informal) guy" ->
