@@ -168,6 +168,41 @@ struct px_align {
   size_t n_pairs, pair_cap;
 };
 
+/* A time of day, digits of any script around a colon: what tells a
+ * date/time line from other furniture. */
+static int has_time_of_day(const char *s, size_t len) {
+  char *n = NULL;
+  size_t nl = 0;
+  int yes = 0;
+  if (px_text_normalize(&n, &nl, s, len, PX_NORM_DIGITS) != 0)
+    return 0;
+  for (size_t i = 1; i + 1 < nl && !yes; i++)
+    yes = n[i] == ':' && n[i - 1] >= '0' && n[i - 1] <= '9' &&
+          n[i + 1] >= '0' && n[i + 1] <= '9';
+  px_free(n);
+  return yes;
+}
+
+int px_align_sents_from_segments(px_align_sent **out,
+                                 const px_segment_list *list) {
+  PX_ASSERT_ARG(out);
+  PX_ASSERT_ARG(list);
+  px_align_sent *a = px_calloc(list->count + 1, sizeof *a);
+  if (!a)
+    return PX_ENOMEM;
+  for (size_t i = 0; i < list->count; i++) {
+    const px_segment *sg = &list->items[i];
+    unsigned fl = 0;
+    if (sg->kind == PX_SEG_FURNITURE && !has_time_of_day(sg->text, sg->len))
+      fl |= PX_ALIGN_FURNITURE;
+    if (sg->kind == PX_SEG_HEADLINE)
+      fl |= PX_ALIGN_HEADING;
+    a[i] = (px_align_sent){sg->text, sg->len, (long)sg->paragraph, fl};
+  }
+  *out = a;
+  return 0;
+}
+
 int px_align_new(px_align **out, const px_align_opts *opts) {
   px_align_opts def = PX_ALIGN_OPTS_INIT;
   PX_ASSERT_ARG(out);

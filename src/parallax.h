@@ -766,6 +766,20 @@ typedef struct px_align_sent {
   unsigned flags;   /**< #px_align_sent_flags */
 } px_align_sent;
 
+/** @brief The aligner's view of a segmented article: one #px_align_sent
+ * per segment of @p list, with its paragraph, #PX_ALIGN_HEADING for
+ * headlines and #PX_ALIGN_FURNITURE for page furniture (tags lines, news
+ * ids, agency footers).  A date/time line ("Mar 28, 2017, 10:16 PM",
+ * "۸ فروردین ۱۳۹۶، ۲۲:۱۶") is furniture to the segmenter but has a
+ * counterpart in a translation, so it is left alignable; it is recognized
+ * by a time of day (digits of any script around a colon).
+ * @param[out] out  list->count sentences (at least one element is
+ *                  allocated); free with px_free().  The texts are
+ *                  borrowed from @p list: valid until it is freed.
+ * @return 0, #PX_EINVALID, #PX_ENOMEM. */
+int px_align_sents_from_segments(px_align_sent **out,
+                                 const px_segment_list *list);
+
 /** One bead of the result: source sentences [src_start, src_start +
  * src_count) correspond to target sentences [tgt_start, tgt_start +
  * tgt_count).  A count of 0 marks a one-sided bead (then its start is where

@@ -16,7 +16,8 @@ px=build/parallax
 ex=tm/examples
 export PARALLAX_TM=build/example-tm
 rm -rf "$PARALLAX_TM"
-step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "$2"; }
+if [ -t 1 ]; then B=$(printf "\033[1m"); N=$(printf "\033[0m"); else B=; N=; fi
+step() { printf "\n%s== %s%s\n$ %s\n" "$B" "$1" "$N" "$2"; }
 
 step "1. Segment the English version" "parallax segment --lang en $ex/mna-124464.en.txt"
 $px segment --lang en $ex/mna-124464.en.txt | nl -v0 -w2 -s'  '

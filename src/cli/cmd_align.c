@@ -110,29 +110,12 @@ typedef struct doc {
 static void doc_free(doc *d) {
   free(d->buf);
   px_segment_list_free(d->segs);
-  free(d->sents);
+  px_free(d->sents);
   memset(d, 0, sizeof *d);
 }
 
 static void copy_lang(char *dst, const char *src) {
   snprintf(dst, 32, "%s", src ? src : "");
-}
-
-/* A date/time line ("Mar 28, 2017, 10:16 PM", "۸ فروردین ۱۳۹۶، ۲۲:۱۶") is
- * furniture to the segmenter, but unlike tags and news ids it has a
- * counterpart in the translation: align it.  Recognized by a time of day,
- * digits of any script around a colon. */
-static int is_dateline(const char *s, size_t len) {
-  char *n = NULL;
-  size_t nl = 0;
-  int yes = 0;
-  if (px_text_normalize(&n, &nl, s, len, PX_NORM_DIGITS) != 0)
-    return 0;
-  for (size_t i = 1; i + 1 < nl && !yes; i++)
-    yes = n[i] == ':' && n[i - 1] >= '0' && n[i - 1] <= '9' &&
-          n[i + 1] >= '0' && n[i + 1] <= '9';
-  px_free(n);
-  return yes;
 }
 
 /* doc_load()'s code for an input file that does not exist: bad input (exit
@@ -198,7 +181,7 @@ static int doc_load(doc *d, const shared *sh, const char *path,
       n += d->buf[i] == '\n';
     if (d->len && d->buf[d->len - 1] != '\n')
       n++;
-    d->sents = calloc(n ? n : 1, sizeof *d->sents);
+    d->sents = px_calloc(n ? n : 1, sizeof *d->sents);
     if (!d->sents) {
       snprintf(err, errcap, "%s: out of memory", path);
       return PX_ENOMEM;
@@ -227,19 +210,10 @@ static int doc_load(doc *d, const shared *sh, const char *path,
     return rc;
   }
   d->n = d->segs->count;
-  d->sents = calloc(d->n ? d->n : 1, sizeof *d->sents);
-  if (!d->sents) {
-    snprintf(err, errcap, "%s: out of memory", path);
-    return PX_ENOMEM;
-  }
-  for (size_t i = 0; i < d->n; i++) {
-    const px_segment *s = &d->segs->items[i];
-    unsigned fl = 0;
-    if (s->kind == PX_SEG_FURNITURE && !is_dateline(s->text, s->len))
-      fl |= PX_ALIGN_FURNITURE;
-    if (s->kind == PX_SEG_HEADLINE)
-      fl |= PX_ALIGN_HEADING;
-    d->sents[i] = (px_align_sent){s->text, s->len, (long)s->paragraph, fl};
+  rc = px_align_sents_from_segments(&d->sents, d->segs);
+  if (rc) {
+    snprintf(err, errcap, "%s: %s", path, px_error_last()->message);
+    return rc;
   }
   return 0;
 }

@@ -343,28 +343,9 @@ static int check_pair_files(const names_cli *o, px_names_check *c,
       (rc = px_segment_split(&se, rules, en->text, en->len, &eo)) < 0 ||
       (rc = px_align_new(&al, &ao)) < 0)
     goto done;
-  as = calloc(ss->count + 1, sizeof *as);
-  ae = calloc(se->count + 1, sizeof *ae);
-  if (!as || !ae) {
-    rc = PX_ENOMEM;
+  if ((rc = px_align_sents_from_segments(&as, ss)) < 0 ||
+      (rc = px_align_sents_from_segments(&ae, se)) < 0)
     goto done;
-  }
-  for (size_t i = 0; i < ss->count; i++) {
-    as[i].text = ss->items[i].text;
-    as[i].len = ss->items[i].len;
-    as[i].para = (long)ss->items[i].paragraph;
-    as[i].flags = ss->items[i].kind == PX_SEG_FURNITURE  ? PX_ALIGN_FURNITURE
-                  : ss->items[i].kind == PX_SEG_HEADLINE ? PX_ALIGN_HEADING
-                                                         : 0;
-  }
-  for (size_t i = 0; i < se->count; i++) {
-    ae[i].text = se->items[i].text;
-    ae[i].len = se->items[i].len;
-    ae[i].para = (long)se->items[i].paragraph;
-    ae[i].flags = se->items[i].kind == PX_SEG_FURNITURE  ? PX_ALIGN_FURNITURE
-                  : se->items[i].kind == PX_SEG_HEADLINE ? PX_ALIGN_HEADING
-                                                         : 0;
-  }
   rc = px_align_run(&beads, &nb, al, as, ss->count, ae, se->count);
   if (rc < 0)
     goto done;
@@ -383,8 +364,8 @@ static int check_pair_files(const names_cli *o, px_names_check *c,
                              e1->end);
   }
 done:
-  free(as);
-  free(ae);
+  px_free(as);
+  px_free(ae);
   px_free(beads);
   px_align_free(al);
   px_segment_list_free(ss);
