@@ -663,14 +663,18 @@ static pthread_mutex_t cp_lock = PTHREAD_MUTEX_INITIALIZER;
 #define COLD
 #endif
 
-COLD static void cp_fill(unsigned block) {
+/* Fill block (256 code points) of a lazily computed BMP table: computed
+ * outside the lock, published once under it, so readers that see the
+ * ready flag (acquire) see the entries. */
+COLD static void table_fill(uint32_t *table, atomic_uchar *ready,
+                            unsigned block, uint32_t (*compute)(UChar32)) {
   uint32_t tmp[256];
   for (unsigned i = 0; i < 256; i++)
-    tmp[i] = cp_compute((UChar32)(block << 8 | i));
+    tmp[i] = compute((UChar32)(block << 8 | i));
   pthread_mutex_lock(&cp_lock);
-  if (!atomic_load_explicit(&cp_ready[block], memory_order_relaxed)) {
-    memcpy(&cp_table[block << 8], tmp, sizeof tmp);
-    atomic_store_explicit(&cp_ready[block], 1, memory_order_release);
+  if (!atomic_load_explicit(&ready[block], memory_order_relaxed)) {
+    memcpy(&table[block << 8], tmp, sizeof tmp);
+    atomic_store_explicit(&ready[block], 1, memory_order_release);
   }
   pthread_mutex_unlock(&cp_lock);
 }
@@ -680,7 +684,7 @@ static inline uint32_t cp_class(UChar32 c) {
     return cp_compute(c);
   unsigned block = (unsigned)c >> 8;
   if (!atomic_load_explicit(&cp_ready[block], memory_order_acquire))
-    cp_fill(block);
+    table_fill(cp_table, cp_ready, block, cp_compute);
   return cp_table[c];
 }
 
@@ -729,24 +733,12 @@ static uint32_t nf_compute(UChar32 c) {
 static uint32_t nf_table[0x10000];
 static atomic_uchar nf_ready[0x100];
 
-COLD static void nf_fill(unsigned block) {
-  uint32_t tmp[256];
-  for (unsigned i = 0; i < 256; i++)
-    tmp[i] = nf_compute((UChar32)(block << 8 | i));
-  pthread_mutex_lock(&cp_lock);
-  if (!atomic_load_explicit(&nf_ready[block], memory_order_relaxed)) {
-    memcpy(&nf_table[block << 8], tmp, sizeof tmp);
-    atomic_store_explicit(&nf_ready[block], 1, memory_order_release);
-  }
-  pthread_mutex_unlock(&cp_lock);
-}
-
 static inline uint32_t nf_info(UChar32 c) {
   if (c > 0xFFFF)
     return 0; /* no NF_ flags: ICU */
   unsigned block = (unsigned)c >> 8;
   if (!atomic_load_explicit(&nf_ready[block], memory_order_acquire))
-    nf_fill(block);
+    table_fill(nf_table, nf_ready, block, nf_compute);
   return nf_table[c];
 }
 
