@@ -1538,19 +1538,30 @@ static int root_word_rules(const char *lang) {
   return 0;
 }
 
+/* What every call that may go through ICU checks first: valid UTF-8 (and
+ * whether it is all ASCII), a length ICU's int32_t indexes can hold, and
+ * the thread's cache of ICU objects. */
+static int icu_call_begin(text_cache **c, int *ascii, const char *s,
+                          size_t len) {
+  int rc = check_utf8(s, len, ascii);
+  if (rc < 0)
+    return rc;
+  if (len > PX_TEXT_MAX_ICU_LEN)
+    return too_big(len);
+  if (!(*c = cache_get()))
+    return PX_ENOMEM;
+  return 0;
+}
+
 int px_text_tokenize(px_token **out, size_t *count, const char *s, size_t len,
                      const char *lang) {
   PX_ASSERT_ARG(out);
   PX_ASSERT_ARG(count);
   PX_ASSERT_ARG(s || len == 0);
   int ascii, rc;
-  if ((rc = check_utf8(s, len, &ascii)) < 0)
+  text_cache *c;
+  if ((rc = icu_call_begin(&c, &ascii, s, len)) < 0)
     return rc;
-  if (len > PX_TEXT_MAX_ICU_LEN)
-    return too_big(len);
-  text_cache *c = cache_get();
-  if (!c)
-    return PX_ENOMEM;
   UBreakIterator *bi;
   tok_sink k = {c, 0};
   if (!c->icu_only && root_word_rules(lang)) {
@@ -1734,13 +1745,9 @@ int px_text_translit(char **out, size_t *out_len, const char *s, size_t len,
   PX_ASSERT_ARG(s || len == 0);
   PX_ASSERT_ARG(id);
   int ascii, rc;
-  if ((rc = check_utf8(s, len, &ascii)) < 0)
+  text_cache *c;
+  if ((rc = icu_call_begin(&c, &ascii, s, len)) < 0)
     return rc;
-  if (len > PX_TEXT_MAX_ICU_LEN)
-    return too_big(len);
-  text_cache *c = cache_get();
-  if (!c)
-    return PX_ENOMEM;
   UTransliterator *tr;
   if ((rc = get_translit(c, id, &tr)) < 0)
     goto done;
@@ -1777,13 +1784,9 @@ int px_text_romanize(char **out, size_t *out_len, const char *s, size_t len,
   PX_ASSERT_ARG(out);
   PX_ASSERT_ARG(s || len == 0);
   int ascii, rc;
-  if ((rc = check_utf8(s, len, &ascii)) < 0)
+  text_cache *c;
+  if ((rc = icu_call_begin(&c, &ascii, s, len)) < 0)
     return rc;
-  if (len > PX_TEXT_MAX_ICU_LEN)
-    return too_big(len);
-  text_cache *c = cache_get();
-  if (!c)
-    return PX_ENOMEM;
   if (!lang)
     lang = px_text_guess_lang(s, len, "en");
   const char *id = romanizer_for(lang);
