@@ -23,11 +23,14 @@
 
 #include "error.h"
 #include "mem.h"
+#include "lookup.h"
 #include "tm.h"
 
 #define MAX_EXACT_CANDIDATES 64
-#define MAX_POSTINGS_PER_TERM 60000
-#define SMALL_LIST 20000
+/* Postings read from one list of the prefix, and from all of them: they
+ * bound the time and memory of a query made of very common words. */
+#define MAX_POSTINGS_PER_TERM 250000
+#define MAX_PREFIX_POSTINGS 1000000
 #define MAX_CORE 2000
 #define MAX_NUMBER_PENALTY 10
 
@@ -347,49 +350,114 @@ done:
 }
 
 /* ---- candidate gathering ---------------------------------------------------
+ *
+ * The rarest lists (the prefix: a match must contain one of their terms)
+ * give the candidates; the other lists are only intersected with the
+ * candidates, seeking leaf page by leaf page (px_tm__plist), so a long list
+ * costs at most one seek per candidate, never a scan of the list.  After
+ * each list the candidates that cannot reach the threshold any more are
+ * dropped, using their length (the posting's length byte).
  */
 
-typedef struct cand_map {
-  uint32_t *ids;
-  uint16_t *cnt;
-  size_t cap, n;
-} cand_map;
+uint64_t px_tm__post_get(const unsigned char *p) {
+  return (uint64_t)p[0] << 32 | px_tm__get_u32(p + 1);
+}
 
-static int map_add(cand_map *m, uint32_t id, unsigned inc) {
-  if ((m->n + 1) * 2 > m->cap) {
-    size_t ncap = m->cap ? m->cap * 2 : 1024;
-    uint32_t *ids = px_calloc(ncap, sizeof *ids);
-    uint16_t *cnt = px_calloc(ncap, sizeof *cnt);
-    if (!ids || !cnt) {
-      px_free(ids);
-      px_free(cnt);
-      return PX_ENOMEM;
-    }
-    for (size_t i = 0; i < m->cap; i++) {
-      if (!m->ids[i])
-        continue;
-      size_t h = (m->ids[i] * 2654435761u) & (ncap - 1);
-      while (ids[h])
-        h = (h + 1) & (ncap - 1);
-      ids[h] = m->ids[i];
-      cnt[h] = m->cnt[i];
-    }
-    px_free(m->ids);
-    px_free(m->cnt);
-    m->ids = ids;
-    m->cnt = cnt;
-    m->cap = ncap;
+static void post_put(unsigned char *p, uint64_t v) {
+  p[0] = (unsigned char)(v >> 32);
+  px_tm__put_u32(p + 1, (uint32_t)v);
+}
+
+void px_tm__plist_init(px_tm__plist *l, MDB_cursor *cur,
+                       const unsigned char *key, size_t klen, unsigned hi) {
+  memset(l, 0, sizeof *l);
+  l->cur = cur;
+  l->key.mv_data = (void *)key;
+  l->key.mv_size = klen;
+  l->end = (uint64_t)(hi + 1) << 32;
+}
+
+/* The first posting in the page at or after x, from index from on. */
+static size_t page_find(const px_tm__plist *l, size_t from, uint64_t x) {
+  size_t a = from, b = l->npg;
+  while (a < b) {
+    size_t mid = a + (b - a) / 2;
+    if (px_tm__post_get(l->pg + mid * PX_TM__POSTING) < x)
+      a = mid + 1;
+    else
+      b = mid;
   }
-  size_t h = (id * 2654435761u) & (m->cap - 1);
-  while (m->ids[h] && m->ids[h] != id)
-    h = (h + 1) & (m->cap - 1);
-  if (!m->ids[h]) {
-    m->ids[h] = id;
-    m->n++;
+  return a;
+}
+
+/* Loads the page the cursor is on (MDB_GET_MULTIPLE, with cur the item it
+ * is on) or the following one (MDB_NEXT_MULTIPLE, cur NULL).  A term with
+ * one posting has no page of duplicates: MDB_GET_MULTIPLE then leaves the
+ * item as it is, a page of one.  0, or 1 when there is none. */
+static int plist_load(px_tm__plist *l, MDB_cursor_op op, const MDB_val *cur) {
+  MDB_val v = {0, NULL};
+  if (cur)
+    v = *cur;
+  int mrc = mdb_cursor_get(l->cur, &l->key, &v, op);
+  if (mrc == MDB_NOTFOUND || (mrc == 0 && v.mv_size < PX_TM__POSTING)) {
+    l->done = 1;
+    return 1;
   }
-  if (m->cnt[h] < UINT16_MAX - inc)
-    m->cnt[h] = (uint16_t)(m->cnt[h] + inc);
+  if (mrc)
+    return px_tm__mdb_error(mrc, "reading the word index");
+  l->pg = v.mv_data;
+  l->npg = v.mv_size / PX_TM__POSTING;
+  l->pos = 0;
   return 0;
+}
+
+int px_tm__plist_seek(px_tm__plist *l, uint64_t x, uint64_t *out) {
+  int rc;
+  if (l->done)
+    return 0;
+  if (l->pg && px_tm__post_get(l->pg + (l->npg - 1) * PX_TM__POSTING) >= x) {
+    l->pos = page_find(l, l->pos, x); /* inside the current page */
+  } else {
+    unsigned char seek[PX_TM__POSTING];
+    post_put(seek, x);
+    MDB_val v = {PX_TM__POSTING, seek};
+    int mrc = mdb_cursor_get(l->cur, &l->key, &v, MDB_GET_BOTH_RANGE);
+    if (mrc == MDB_NOTFOUND) {
+      l->done = 1;
+      return 0;
+    }
+    if (mrc)
+      return px_tm__mdb_error(mrc, "reading the word index");
+    if ((rc = plist_load(l, MDB_GET_MULTIPLE, &v)) != 0)
+      return rc < 0 ? rc : 0;
+    l->pos = page_find(l, 0, x);
+    if (l->pos == l->npg && (rc = plist_load(l, MDB_NEXT_MULTIPLE, NULL)) != 0)
+      return rc < 0 ? rc : 0; /* not expected: the cursor's item is >= x */
+  }
+  uint64_t p = px_tm__post_get(l->pg + l->pos * PX_TM__POSTING);
+  if (p >= l->end) {
+    l->done = 1;
+    return 0;
+  }
+  *out = p;
+  return 1;
+}
+
+int px_tm__plist_next(px_tm__plist *l, uint64_t *out) {
+  if (l->done || !l->pg)
+    return 0;
+  if (++l->pos >= l->npg) {
+    int rc = plist_load(l, MDB_NEXT_MULTIPLE, NULL);
+    if (rc)
+      return rc < 0 ? rc : 0;
+  }
+  uint64_t p = px_tm__post_get(l->pg + l->pos * PX_TM__POSTING);
+  if (p >= l->end) {
+    l->done = 1;
+    return 0;
+  }
+  *out = p;
+  return 1;
 }
 
 typedef struct term {
@@ -403,60 +471,74 @@ static int cmp_term(const void *a, const void *b) {
   return x->count < y->count ? -1 : x->count > y->count;
 }
 
-typedef struct idc {
-  uint32_t id;
-  uint16_t cnt;
-} idc;
+/* A candidate: its posting, the query terms known to be in it, and the
+ * best score it can still reach. */
+typedef struct cand {
+  uint64_t post;
+  uint32_t cnt;
+  int bound;
+} cand;
 
-/* Scan the windowed posting list of one term into the map. */
-static int scan_term(MDB_cursor *cur, const unsigned char *key, size_t klen,
-                     unsigned lo, unsigned hi, cand_map *m, size_t max) {
-  MDB_val k = {klen, (void *)key}, v;
-  unsigned char seek[PX_TM__POSTING] = {(unsigned char)lo, 0, 0, 0, 0};
-  v.mv_size = PX_TM__POSTING;
-  v.mv_data = seek;
-  int mrc = mdb_cursor_get(cur, &k, &v, MDB_GET_BOTH_RANGE);
-  size_t seen = 0;
-  if (mrc == MDB_NOTFOUND)
-    return 0;
-  if (mrc)
-    return px_tm__mdb_error(mrc, "reading the word index");
-  mrc = mdb_cursor_get(cur, &k, &v, MDB_GET_MULTIPLE);
-  while (mrc == 0) {
-    const unsigned char *p = v.mv_data;
-    size_t n = v.mv_size / PX_TM__POSTING;
-    for (size_t i = 0; i < n; i++, p += PX_TM__POSTING) {
-      if (p[0] < lo)
-        continue;
-      if (p[0] > hi)
-        return 0;
-      int rc = map_add(m, px_tm__get_u32(p + 1), 1);
-      if (rc < 0)
-        return rc;
-      if (++seen >= max)
-        return 0;
-    }
-    mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_MULTIPLE);
-  }
-  if (mrc != MDB_NOTFOUND)
-    return px_tm__mdb_error(mrc, "reading the word index");
-  return 0;
+static int cmp_cand(const void *a, const void *b) {
+  const cand *x = a, *y = b;
+  if (x->bound != y->bound)
+    return x->bound > y->bound ? -1 : 1;
+  if (x->cnt != y->cnt)
+    return x->cnt > y->cnt ? -1 : 1;
+  return x->post < y->post ? -1 : x->post > y->post;
 }
 
-/* Fuzzy candidates for q into ids (best overlap first, at most k). */
-/* Fuzzy candidates for q, best count of shared terms first, at most k;
- * *extra_out: how many more query tokens a candidate may share beyond its
- * count (unread lists, numbers, repeated words), for a score bound. */
-static int fuzzy_candidates(idc **ids_out, size_t *n_out, size_t *extra_out,
-                            px_tm *tm, MDB_txn *t, const prepared *q,
-                            const char *lkey, int min, size_t k) {
-  *ids_out = NULL;
+/* The query: n core tokens, of which shared_max can be shared beyond the
+ * distinct terms known to be shared (numbers, repeated words, unread
+ * lists).  The score of a candidate of len core tokens (the length byte:
+ * 255 means at least 255) sharing cnt known terms is at most this:
+ * LD >= max(n, len) - common. */
+static int cand_bound(size_t cnt, size_t shared_max, size_t n, unsigned len) {
+  size_t common = cnt + shared_max;
+  if (common > n)
+    common = n;
+  if (len < 255 && common > len)
+    common = len;
+  size_t M = n > len ? n : len;
+  return M ? (int)(100 * common / M) : 100;
+}
+
+/* The postings of the prefix lists merged: a heap of list heads. */
+typedef struct head {
+  uint64_t post;
+  size_t list;
+} head;
+
+static void heap_down(head *h, size_t n, size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, s = i;
+    if (l < n && h[l].post < h[s].post)
+      s = l;
+    if (l + 1 < n && h[l + 1].post < h[s].post)
+      s = l + 1;
+    if (s == i)
+      return;
+    head t = h[i];
+    h[i] = h[s];
+    h[s] = t;
+    i = s;
+  }
+}
+
+/* Fuzzy candidates for q, highest bound first, at most k: *out holds them
+ * with their bounds (the caller frees it). */
+static int fuzzy_candidates(cand **out, size_t *n_out, px_tm *tm, MDB_txn *t,
+                            const prepared *q, const char *lkey, int min,
+                            size_t k) {
+  *out = NULL;
   *n_out = 0;
-  *extra_out = 0;
   term *terms = NULL;
   size_t nt = 0;
-  cand_map m = {0};
-  idc *all = NULL;
+  cand *cs = NULL;
+  size_t nc = 0, capc = 0;
+  uint64_t **lists = NULL;
+  size_t *llen = NULL, nlists = 0;
+  head *heap = NULL;
   MDB_cursor *cur = NULL;
   int rc = 0;
   size_t n = q->ncore;
@@ -524,68 +606,129 @@ static int fuzzy_candidates(idc **ids_out, size_t *n_out, size_t *extra_out,
   if (need_terms > nt)
     need_terms = nt;
   size_t prefix = nt - need_terms + 1; /* a match has one of these */
-  size_t unscanned = 0;                /* terms whose lists were not read */
-  for (size_t i = 0; i < nt; i++) {
+  size_t unread = 0;                   /* terms with postings not yet read */
+  for (size_t i = prefix; i < nt; i++)
+    unread += terms[i].count > 0;
+  /* the prefix lists, each read whole within the window */
+  lists = px_calloc(prefix, sizeof *lists);
+  llen = px_calloc(prefix, sizeof *llen);
+  heap = px_calloc(prefix, sizeof *heap);
+  if (!lists || !llen || !heap) {
+    rc = PX_ENOMEM;
+    goto done;
+  }
+  size_t total = 0;
+  for (size_t i = 0; i < prefix; i++) {
     if (terms[i].count == 0)
       continue;
-    if (i >= prefix && terms[i].count > SMALL_LIST) {
-      /* common words only refine the ranking: skip big lists */
-      unscanned = nt - i;
-      break;
-    }
     memcpy(kb + lk + 1, terms[i].s, terms[i].len);
-    if ((rc = scan_term(cur, kb, lk + 1 + terms[i].len, lo, hi, &m,
-                        MAX_POSTINGS_PER_TERM)) < 0)
+    px_tm__plist l;
+    px_tm__plist_init(&l, cur, kb, lk + 1 + terms[i].len, hi);
+    uint64_t p;
+    size_t cap = 0, got = 0;
+    uint64_t *a = NULL;
+    for (rc = px_tm__plist_seek(&l, (uint64_t)lo << 32, &p);
+         rc == 1 && got < MAX_POSTINGS_PER_TERM && total < MAX_PREFIX_POSTINGS;
+         rc = px_tm__plist_next(&l, &p)) {
+      if (PX_GROW(a, got, cap) < 0) {
+        px_free(a);
+        rc = PX_ENOMEM;
+        goto done;
+      }
+      a[got++] = p;
+      total++;
+    }
+    if (rc < 0) {
+      px_free(a);
       goto done;
+    }
+    rc = 0;
+    if (got) {
+      lists[nlists] = a;
+      llen[nlists++] = got;
+    } else
+      px_free(a);
   }
-  if (m.n == 0)
-    goto done;
-  all = px_malloc(m.n * sizeof *all);
-  if (!all) {
+  /* merge them: one candidate per posting, counting the lists it is in */
+  size_t nh = 0;
+  size_t *at = px_calloc(nlists + 1, sizeof *at);
+  if (!at) {
     rc = PX_ENOMEM;
     goto done;
   }
-  /* keep the candidates that can still reach the overlap (count plus the
-   * unread lists), best count first: a counting sort, since counts are
-   * small (ties in hash order, which is deterministic) */
-  size_t *bucket = px_calloc(nt + 2, sizeof *bucket);
-  if (!bucket) {
-    rc = PX_ENOMEM;
+  for (size_t i = 0; i < nlists; i++)
+    heap[nh++] = (head){lists[i][0], i};
+  for (size_t i = nh / 2; i-- > 0;)
+    heap_down(heap, nh, i);
+  size_t shared_max = unread + nnum + free_tokens;
+  while (nh) {
+    uint64_t p = heap[0].post;
+    uint32_t cnt = 0;
+    while (nh && heap[0].post == p) {
+      size_t li = heap[0].list;
+      cnt++;
+      if (++at[li] < llen[li])
+        heap[0].post = lists[li][at[li]];
+      else
+        heap[0] = heap[--nh];
+      heap_down(heap, nh, 0);
+    }
+    int b = cand_bound(cnt, shared_max, n, (unsigned)(p >> 32));
+    if (b < min)
+      continue;
+    if (PX_GROW(cs, nc, capc) < 0) {
+      px_free(at);
+      rc = PX_ENOMEM;
+      goto done;
+    }
+    cs[nc++] = (cand){p, cnt, b};
+  }
+  px_free(at);
+  /* the other lists, rarest first: count the candidates in each, then
+   * drop those that can no longer reach min */
+  for (size_t i = prefix; i < nt && nc > 0; i++) {
+    if (terms[i].count == 0)
+      continue;
+    memcpy(kb + lk + 1, terms[i].s, terms[i].len);
+    px_tm__plist l;
+    px_tm__plist_init(&l, cur, kb, lk + 1 + terms[i].len, hi);
+    for (size_t c = 0; c < nc; c++) {
+      uint64_t p;
+      rc = px_tm__plist_seek(&l, cs[c].post, &p);
+      if (rc < 0)
+        goto done;
+      if (rc == 0)
+        break;
+      cs[c].cnt += p == cs[c].post;
+    }
+    rc = 0;
+    unread--;
+    shared_max = unread + nnum + free_tokens;
+    size_t j = 0;
+    for (size_t c = 0; c < nc; c++) {
+      cs[c].bound =
+          cand_bound(cs[c].cnt, shared_max, n, (unsigned)(cs[c].post >> 32));
+      if (cs[c].bound >= min)
+        cs[j++] = cs[c];
+    }
+    nc = j;
+  }
+  if (nc == 0)
     goto done;
-  }
-  size_t na = 0;
-  for (size_t i = 0; i < m.cap; i++)
-    if (m.ids[i] && m.cnt[i] + unscanned >= need_terms) {
-      size_t c = m.cnt[i] > nt ? nt : m.cnt[i];
-      bucket[c]++;
-      na++;
-    }
-  /* bucket[c] becomes the first position of count c, highest first */
-  size_t pos = 0;
-  for (size_t c = nt + 1; c-- > 0;) {
-    size_t sz = bucket[c];
-    bucket[c] = pos;
-    pos += sz;
-  }
-  for (size_t i = 0; i < m.cap; i++)
-    if (m.ids[i] && m.cnt[i] + unscanned >= need_terms) {
-      size_t c = m.cnt[i] > nt ? nt : m.cnt[i];
-      all[bucket[c]++] = (idc){m.ids[i], m.cnt[i]};
-    }
-  px_free(bucket);
-  if (na > k)
-    na = k;
-  *ids_out = all;
-  all = NULL;
-  *n_out = na;
-  *extra_out = unscanned + nnum + free_tokens;
+  qsort(cs, nc, sizeof *cs, cmp_cand);
+  *out = cs;
+  *n_out = nc > k ? k : nc;
+  cs = NULL;
 done:
   if (cur)
     mdb_cursor_close(cur);
+  for (size_t i = 0; i < nlists; i++)
+    px_free(lists[i]);
+  px_free(lists);
+  px_free(llen);
+  px_free(heap);
   px_free(terms);
-  px_free(m.ids);
-  px_free(m.cnt);
-  px_free(all);
+  px_free(cs);
   return rc;
 }
 
@@ -866,7 +1009,7 @@ int px_tm_lookup(px_match **out, size_t *count, px_tm *tm, const char *text,
   memset(&c, 0, sizeof c);
   prepared q;
   memset(&q, 0, sizeof q);
-  idc *cands = NULL;
+  cand *cands = NULL;
   size_t ncands = 0;
   px_match *res = NULL;
   size_t nres = 0;
@@ -928,9 +1071,8 @@ int px_tm_lookup(px_match **out, size_t *count, px_tm *tm, const char *text,
     goto done;
   }
   if (!(o.flags & PX_LOOKUP_EXACT) && c.min <= 100) {
-    size_t extra = 0;
-    if ((rc = fuzzy_candidates(&cands, &ncands, &extra, tm, c.t, &q, kfrom,
-                               c.min, o.candidates)) < 0)
+    if ((rc = fuzzy_candidates(&cands, &ncands, tm, c.t, &q, kfrom, c.min,
+                               o.candidates)) < 0)
       goto done;
     int kth = -1; /* the limit-th best score so far, once there are enough */
     size_t kth_at = 0;
@@ -940,16 +1082,12 @@ int px_tm_lookup(px_match **out, size_t *count, px_tm *tm, const char *text,
           kth = kth_score(c.hits, c.nhits, o.limit);
           kth_at = c.nhits;
         }
-        /* candidates come best count first, so this bound only falls:
-         * once it is below the limit-th score, none can enter the list */
-        size_t common = cands[i].cnt + extra;
-        if (common > q.ncore)
-          common = q.ncore;
-        int bound = q.ncore ? (int)(100 * common / q.ncore) : 100;
-        if (bound < kth)
+        /* candidates come highest bound first: once the bound is below
+         * the limit-th score, none can enter the list */
+        if (cands[i].bound < kth)
           break;
       }
-      if ((rc = consider(&c, cands[i].id)) < 0)
+      if ((rc = consider(&c, (uint32_t)cands[i].post)) < 0)
         goto done;
     }
   }

@@ -5,10 +5,14 @@
  *   bench_lookup generate DIR N      build a memory of N distinct synthetic
  *                                    en/xx units in DIR (when there is no
  *                                    corpus), and DIR.queries.tsv
- *   bench_lookup run DIR QUERIES.tsv measure: exact lookups (--exact),
+ *   bench_lookup run DIR QUERIES.tsv [IDS]
+ *                                    measure: exact lookups (--exact),
  *                                    fuzzy top-5 at >= 75%, concordance of a
  *                                    two-word phrase of each query, and
- *                                    store size vs text size
+ *                                    store size vs text size; with IDS, also
+ *                                    write per query the fuzzy top-5 (id:score)
+ *                                    and the concordance hit ids, to compare
+ *                                    the results of two builds (diff)
  *
  * QUERIES.tsv lines are `lang TAB query TAB kind ...` as written by
  * tools/make-tm-corpus.mjs.  Queries in English look up into Arabic, the
@@ -154,7 +158,7 @@ fail:
 /* ---- measuring -------------------------------------------------------------
  */
 
-static int run(const char *dir, const char *qpath) {
+static int run(const char *dir, const char *qpath, const char *idpath) {
   px_tm *tm = NULL;
   px_tm_opts o = PX_TM_OPTS_INIT;
   o.flags = PX_TM_RDONLY;
@@ -165,6 +169,11 @@ static int run(const char *dir, const char *qpath) {
   FILE *f = fopen(qpath, "r");
   if (!f) {
     perror(qpath);
+    return 1;
+  }
+  FILE *idf = NULL;
+  if (idpath && !(idf = fopen(idpath, "w"))) {
+    perror(idpath);
     return 1;
   }
   size_t cap = 4096, n = 0;
@@ -223,6 +232,12 @@ static int run(const char *dir, const char *qpath) {
       fprintf(stderr, "fuzzy %zu: %s\n", i, px_error_last()->message);
     hits_f += k > 0;
     score_hist[k == 0 ? 3 : m[0].score >= 100 ? 0 : m[0].score >= 90 ? 1 : 2]++;
+    if (idf) {
+      fprintf(idf, "%zu\tfuzzy", i);
+      for (size_t j = 0; j < k; j++)
+        fprintf(idf, " %llu:%d", (unsigned long long)m[j].unit_id, m[j].score);
+      fputc('\n', idf);
+    }
     px_tm_matches_free(m, k);
     /* a phrase: two consecutive words from the middle of the query */
     px_token *tok = NULL;
@@ -246,6 +261,13 @@ static int run(const char *dir, const char *qpath) {
         if (rc)
           fprintf(stderr, "concordance %zu: %s\n", i, px_error_last()->message);
         hits_c += nh > 0;
+        if (idf) {
+          fprintf(idf, "%zu\tconc", i);
+          for (size_t j = 0; j < nh; j++)
+            fprintf(idf, " %llu/%zu", (unsigned long long)h[j].unit->id,
+                    h[j].nspans);
+          fputc('\n', idf);
+        }
         px_tm_concord_free(h, nh);
       }
     }
@@ -287,14 +309,17 @@ static int run(const char *dir, const char *qpath) {
   free(tf);
   free(tc);
   px_tm_close(tm);
+  if (idf)
+    fclose(idf);
   return 0;
 }
 
 int main(int argc, char **argv) {
   if (argc == 4 && strcmp(argv[1], "generate") == 0)
     return generate(argv[2], atol(argv[3]));
-  if (argc == 4 && strcmp(argv[1], "run") == 0)
-    return run(argv[2], argv[3]);
-  fprintf(stderr, "usage: bench_lookup generate DIR N | run DIR QUERIES.tsv\n");
+  if ((argc == 4 || argc == 5) && strcmp(argv[1], "run") == 0)
+    return run(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
+  fprintf(stderr,
+          "usage: bench_lookup generate DIR N | run DIR QUERIES.tsv [IDS]\n");
   return 2;
 }
