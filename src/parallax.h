@@ -802,7 +802,8 @@ typedef struct px_align_opts {
   const char *src_lang;  /**< BCP-47 tag of the source side (NULL: guess) */
   const char *tgt_lang;  /**< of the target side (NULL: "en") */
   unsigned band;         /**< half-width of the fine search band in
-                              sentences (0: default 8) */
+                              sentences (0: default 4); the coarser
+                              levels search at least 8 groups wide */
   double w_length;       /**< weight of the length model (default 1) */
   double w_lexical;      /**< weight of anchors + lexicon + Model 1
                               (default 1) */
@@ -819,7 +820,7 @@ typedef struct px_align_opts {
 } px_align_opts;
 
 #define PX_ALIGN_OPTS_VERSION 1
-/** Defaults: band 8, weights 1, no minimum confidence, learning on. */
+/** Defaults: band 4, weights 1, no minimum confidence, learning on. */
 #define PX_ALIGN_OPTS_INIT                                                     \
   { PX_ALIGN_OPTS_VERSION, NULL, NULL, 0, 1.0, 1.0, 0.0, NULL, 0, 1 }
 
