@@ -10,11 +10,15 @@
 
 #include "error.h"
 #include "mem.h"
+#include "lookup.h"
 #include "tm.h"
 
 /* Candidates verified per search at most: bounds the time of a phrase
  * made of very common words that rarely occur together. */
 #define MAX_VERIFY 200000
+/* Other terms whose postings a candidate must be in before its text is
+ * read (the rest are checked on the text). */
+#define MAX_PROBE 4
 
 typedef struct phrase_term {
   const char *s;
@@ -133,6 +137,112 @@ done:
   return rc;
 }
 
+/* Can the phrase occur in the key form kt?  A necessary condition for
+ * contains() that needs no tokenizing: the first term somewhere, and each
+ * next one after nothing but characters that are neither letters nor
+ * digits (such a character would be a word or number token between the
+ * two).  A term that does not start with a letter or digit could start
+ * anywhere in that gap: then the rest is left to contains().  Candidates
+ * are texts that hold all the words; this rejects most of those that do
+ * not hold them together before the tokenizer runs. */
+static int may_contain(const char *kt, size_t len, const phrase_term *terms,
+                       size_t nterms) {
+  const phrase_term *t0 = &terms[0];
+  if (t0->len == 0 || t0->len > len)
+    return t0->len == 0;
+  for (size_t at = 0; at + t0->len <= len; at++) {
+    const char *h = memchr(kt + at, t0->s[0], len - t0->len + 1 - at);
+    if (!h)
+      return 0;
+    at = (size_t)(h - kt);
+    if (memcmp(h, t0->s, t0->len) != 0)
+      continue;
+    size_t pos = at + t0->len, k = 1;
+    for (; k < nterms; k++) {
+      size_t z = 0;
+      int32_t c0 = px_text_next(terms[k].s, terms[k].len, &z);
+      if (!px_text_is_letter(c0) && px_text_digit_value(c0) < 0)
+        return 1; /* cannot tell where it starts */
+      while (pos < len) {
+        size_t q = pos;
+        int32_t cp = px_text_next(kt, len, &q);
+        if (px_text_is_letter(cp) || px_text_digit_value(cp) >= 0)
+          break;
+        pos = q;
+      }
+      if (len - pos < terms[k].len ||
+          memcmp(kt + pos, terms[k].s, terms[k].len) != 0)
+        break;
+      pos += terms[k].len;
+    }
+    if (k == nterms)
+      return 1;
+  }
+  return 0;
+}
+
+/* Verifies candidate unit id: appends a hit when its variant in lfull
+ * holds the phrase (and it has a variant in lto, when lto is not NULL). */
+static int verify(px_concord_hit **hits, size_t *nhits, size_t *caphits,
+                  MDB_txn *t, px_tm *tm, uint32_t id, const char *lfull,
+                  const char *lkey, const char *lto, const phrase_term *terms,
+                  size_t nterms) {
+  unsigned char ub[4];
+  px_tm__put_u32(ub, id);
+  MDB_val uk = {4, ub}, uv;
+  int urc = mdb_get(t, tm->units, &uk, &uv);
+  if (urc == MDB_NOTFOUND)
+    return 0; /* a stale index entry */
+  if (urc)
+    return px_tm__mdb_error(urc, "reading a unit");
+  const char *txt = NULL;
+  size_t tl = 0;
+  int rc = px_tm__rec_peek_text(&txt, &tl, uv.mv_data, uv.mv_size, lfull);
+  if (rc == PX_ENOTFOUND)
+    return 0;
+  if (rc < 0)
+    return rc;
+  char *ckt = NULL;
+  size_t cktl = 0, nct = 0;
+  px_token *ctoks = NULL;
+  /* markers can only be where there is a brace: without one, the key
+   * form is the same with or without stripping them */
+  rc = px_tm__keytext(&ckt, &cktl, txt, tl, memchr(txt, '{', tl) != NULL);
+  int found = 0;
+  if (rc == 0 && may_contain(ckt, cktl, terms, nterms)) {
+    rc = px_text_tokenize(&ctoks, &nct, ckt, cktl, lkey);
+    if (rc == 0)
+      found = contains(ckt, ctoks, nct, terms, nterms);
+  }
+  if (rc < 0 || !found)
+    return rc;
+  px_tm__rec *rec = NULL;
+  if ((rc = px_tm__rec_decode(&rec, uv.mv_data, uv.mv_size, id)) < 0)
+    return rc;
+  const px_variant *var = px_unit_variant(&rec->u, lfull);
+  if (!var || (lto && !px_unit_variant(&rec->u, lto))) {
+    px_unit_free(&rec->u);
+    return 0;
+  }
+  px_span *sp = NULL;
+  size_t nsp = 0;
+  rc = find_spans(&sp, &nsp, var->text, var->len, var->codes_len > 0, lkey,
+                  terms, nterms);
+  if (rc == 0 && PX_GROW(*hits, *nhits, *caphits) < 0)
+    rc = PX_ENOMEM;
+  if (rc < 0) {
+    px_free(sp);
+    px_unit_free(&rec->u);
+    return rc;
+  }
+  (*hits)[*nhits].unit = &rec->u;
+  (*hits)[*nhits].variant = (size_t)(var - rec->u.variants);
+  (*hits)[*nhits].spans = sp;
+  (*hits)[*nhits].nspans = nsp;
+  (*nhits)++;
+  return 0;
+}
+
 int px_tm_concordance(px_concord_hit **out, size_t *count, px_tm *tm,
                       const char *phrase, size_t len, const char *lang,
                       const px_concord_opts *opts) {
@@ -158,11 +268,9 @@ int px_tm_concordance(px_concord_hit **out, size_t *count, px_tm *tm,
   phrase_term *terms = NULL;
   size_t nterms = 0;
   MDB_txn *t = NULL;
-  MDB_cursor *cur = NULL, *probe = NULL;
+  MDB_cursor *cur = NULL, *probe[MAX_PROBE] = {NULL};
   px_concord_hit *hits = NULL;
   size_t nhits = 0, caphits = 0;
-  char *ckt = NULL;
-  px_token *ctoks = NULL;
   if ((rc = px_tm__keytext(&kt, &ktlen, phrase ? phrase : "", len, 0)) < 0 ||
       (rc = px_text_tokenize(&toks, &ntok, kt, ktlen, lkey)) < 0)
     goto done;
@@ -217,12 +325,13 @@ int px_tm_concordance(px_concord_hit **out, size_t *count, px_tm *tm,
   }
   if (best_count == 0 || best_count == (size_t)-1)
     goto done; /* a word that occurs nowhere */
-  /* the other terms' keys, to test candidates against their postings
-   * (same length byte and id) before reading any text */
-  enum { MAX_PROBE = 4 };
+  /* the other terms, rarest first: a candidate must be in their lists too
+   * (same length byte and id) before any text is read.  All lists are in
+   * the same order, so they intersect by leapfrogging: each list seeks
+   * forward to the largest posting seen, a leaf page at a time. */
   unsigned char pk[MAX_PROBE][PX_TM__LANG_MAX + 1 + PX_TM__TERM_MAX + 8];
-  size_t pkl[MAX_PROBE], nprobe = 0;
-  /* rarest first: the first probe rejects most candidates */
+  px_tm__plist pl[MAX_PROBE];
+  size_t nprobe = 0;
   size_t order[MAX_PROBE + 1], norder = 0;
   unsigned char used_t[256] = {0};
   while (norder < MAX_PROBE) {
@@ -245,113 +354,60 @@ int px_tm_concordance(px_concord_hit **out, size_t *count, px_tm *tm,
     if (dup || (terms[i].len == terms[best].len &&
                 memcmp(terms[i].s, terms[best].s, terms[i].len) == 0))
       continue;
-    memcpy(pk[nprobe], lkey, lk + 1);
-    memcpy(pk[nprobe] + lk + 1, terms[i].s, terms[i].len);
-    pkl[nprobe++] = lk + 1 + terms[i].len;
-  }
-  if (nprobe && (mrc = mdb_cursor_open(t, tm->words, &probe))) {
-    rc = px_tm__mdb_error(mrc, "reading the word index");
-    goto done;
-  }
-  memcpy(kb + lk + 1, terms[best].s, terms[best].len);
-  MDB_val k = {lk + 1 + terms[best].len, kb}, v;
-  unsigned char seek[PX_TM__POSTING] = {
-      (unsigned char)(nterms > 255 ? 255 : nterms), 0, 0, 0, 0};
-  v.mv_size = PX_TM__POSTING;
-  v.mv_data = seek;
-  mrc = mdb_cursor_get(cur, &k, &v, MDB_GET_BOTH_RANGE);
-  size_t verified = 0;
-  while (mrc == 0 && nhits < o.limit && verified < MAX_VERIFY) {
-    uint32_t id = px_tm__get_u32((const unsigned char *)v.mv_data + 1);
-    verified++;
-    int all = 1;
-    for (size_t pi = 0; pi < nprobe && all; pi++) {
-      MDB_val pkv = {pkl[pi], pk[pi]}, pvv = {PX_TM__POSTING, v.mv_data};
-      int prc = mdb_cursor_get(probe, &pkv, &pvv, MDB_GET_BOTH);
-      if (prc == MDB_NOTFOUND)
-        all = 0;
-      else if (prc) {
-        rc = px_tm__mdb_error(prc, "reading the word index");
-        goto done;
-      }
-    }
-    if (!all) {
-      mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP);
-      continue;
-    }
-    unsigned char ub[4];
-    px_tm__put_u32(ub, id);
-    MDB_val uk = {4, ub}, uv;
-    int urc = mdb_get(t, tm->units, &uk, &uv);
-    if (urc == 0) {
-      const char *txt = NULL;
-      size_t tl = 0;
-      rc = px_tm__rec_peek_text(&txt, &tl, uv.mv_data, uv.mv_size, lfull);
-      if (rc == PX_ENOTFOUND)
-        rc = 0;
-      else if (rc < 0)
-        goto done;
-      else {
-        size_t nct = 0, cktl = 0;
-        rc = px_tm__keytext(&ckt, &cktl, txt, tl, 1);
-        if (rc == 0)
-          rc = px_text_tokenize(&ctoks, &nct, ckt, cktl, lkey);
-        if (rc < 0)
-          goto done;
-        int found = contains(ckt, ctoks, nct, terms, nterms);
-        px_free(ckt);
-        px_free(ctoks);
-        ckt = NULL;
-        ctoks = NULL;
-        if (found) {
-          px_tm__rec *rec = NULL;
-          if ((rc = px_tm__rec_decode(&rec, uv.mv_data, uv.mv_size, id)) < 0)
-            goto done;
-          const px_variant *var = px_unit_variant(&rec->u, lfull);
-          if (o.to && !px_unit_variant(&rec->u, lto)) {
-            px_unit_free(&rec->u);
-          } else {
-            px_span *sp = NULL;
-            size_t nsp = 0;
-            rc = find_spans(&sp, &nsp, var->text, var->len, var->codes_len > 0,
-                            lkey, terms, nterms);
-            if (rc == 0 && PX_GROW(hits, nhits, caphits) < 0)
-              rc = PX_ENOMEM;
-            if (rc < 0) {
-              px_free(sp);
-              px_unit_free(&rec->u);
-              goto done;
-            }
-            hits[nhits].unit = &rec->u;
-            hits[nhits].variant = (size_t)(var - rec->u.variants);
-            hits[nhits].spans = sp;
-            hits[nhits].nspans = nsp;
-            nhits++;
-          }
-        }
-      }
-    } else if (urc != MDB_NOTFOUND) {
-      rc = px_tm__mdb_error(urc, "reading a unit");
+    if ((mrc = mdb_cursor_open(t, tm->words, &probe[nprobe]))) {
+      rc = px_tm__mdb_error(mrc, "reading the word index");
       goto done;
     }
-    mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP);
+    memcpy(pk[nprobe], lkey, lk + 1);
+    memcpy(pk[nprobe] + lk + 1, terms[i].s, terms[i].len);
+    px_tm__plist_init(&pl[nprobe], probe[nprobe], pk[nprobe],
+                      lk + 1 + terms[i].len, 255);
+    nprobe++;
   }
-  if (mrc && mrc != MDB_NOTFOUND) {
-    rc = px_tm__mdb_error(mrc, "reading the word index");
-    goto done;
+  memcpy(kb + lk + 1, terms[best].s, terms[best].len);
+  px_tm__plist main;
+  px_tm__plist_init(&main, cur, kb, lk + 1 + terms[best].len, 255);
+  /* only variants with at least as many core tokens as the phrase */
+  uint64_t x = 0;
+  int r = px_tm__plist_seek(&main,
+                            (uint64_t)(nterms > 255 ? 255 : nterms) << 32, &x);
+  size_t verified = 0;
+  while (r == 1 && nhits < o.limit && verified < MAX_VERIFY) {
+    int agree = 1;
+    for (size_t pi = 0; pi < nprobe && r == 1; pi++) {
+      uint64_t y = 0;
+      int pr = px_tm__plist_seek(&pl[pi], x, &y);
+      if (pr != 1)
+        r = pr; /* a list at its end: no candidate is left */
+      else if (y != x) {
+        agree = 0;
+        r = px_tm__plist_seek(&main, y, &x);
+        break;
+      }
+    }
+    if (r != 1)
+      break;
+    if (!agree)
+      continue;
+    verified++;
+    if ((rc = verify(&hits, &nhits, &caphits, t, tm, (uint32_t)x, lfull, lkey,
+                     o.to ? lto : NULL, terms, nterms)) < 0)
+      goto done;
+    r = px_tm__plist_next(&main, &x);
   }
+  if (r < 0)
+    rc = r;
 done:
   if (cur)
     mdb_cursor_close(cur);
-  if (probe)
-    mdb_cursor_close(probe);
+  for (size_t i = 0; i < MAX_PROBE; i++)
+    if (probe[i])
+      mdb_cursor_close(probe[i]);
   if (t)
     px_tm__read_end(tm, t);
   px_free(kt);
   px_free(toks);
   px_free(terms);
-  px_free(ckt);
-  px_free(ctoks);
   if (rc < 0) {
     px_tm_concord_free(hits, nhits);
     return rc;
