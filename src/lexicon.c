@@ -80,6 +80,13 @@ struct px_lexicon {
   size_t nentries, max_words;
   px_lexicon_source *sources;
   size_t nsources, srccap;
+  /* px_lexicon_restrict(): hashes of the words a document can look up
+   * (open addressing, 0 empty); entries of other words are not stored */
+  int restricted;
+  uint64_t *voc;
+  size_t nvoc, voccap;
+  uint64_t *seen; /* raw tokens already given to px_lexicon_restrict() */
+  size_t nseen, seencap;
 };
 
 static int lang_rules(const char *lang);
@@ -156,6 +163,8 @@ void px_lexicon_free(px_lexicon *lx) {
   px_free(lx->keys);
   px_free(lx->kidx);
   px_free(lx->sources);
+  px_free(lx->voc);
+  px_free(lx->seen);
   px_free(lx);
 }
 
@@ -294,6 +303,145 @@ static size_t count_words(const char *s, size_t n) {
     if (s[i] == ' ')
       w++;
   return w;
+}
+
+/* ---- vocabulary restriction -------------------------------------------- */
+
+static uint64_t voc_hash(const char *s, size_t n) {
+  uint64_t h = px_text_hash(s, n);
+  return h ? h : 1;
+}
+
+/* Open-addressing sets of 64-bit hashes (0 marks an empty slot). */
+static int hset_add(uint64_t **tab, size_t *n, size_t *cap, uint64_t h) {
+  if ((*n + 1) * 2 > *cap) {
+    size_t ncap = *cap ? *cap * 2 : 4096;
+    uint64_t *t = px_calloc(ncap, sizeof *t);
+    if (!t)
+      return PX_ENOMEM;
+    for (size_t i = 0; i < *cap; i++)
+      if ((*tab)[i]) {
+        size_t j = (size_t)(*tab)[i] & (ncap - 1);
+        while (t[j])
+          j = (j + 1) & (ncap - 1);
+        t[j] = (*tab)[i];
+      }
+    px_free(*tab);
+    *tab = t;
+    *cap = ncap;
+  }
+  size_t mask = *cap - 1, j = (size_t)h & mask;
+  while ((*tab)[j]) {
+    if ((*tab)[j] == h)
+      return 0;
+    j = (j + 1) & mask;
+  }
+  (*tab)[j] = h;
+  (*n)++;
+  return 0;
+}
+
+static int hset_has(const uint64_t *tab, size_t cap, uint64_t h) {
+  if (!cap)
+    return 0;
+  size_t mask = cap - 1, j = (size_t)h & mask;
+  while (tab[j]) {
+    if (tab[j] == h)
+      return 1;
+    j = (j + 1) & mask;
+  }
+  return 0;
+}
+
+static int voc_add(px_lexicon *lx, const char *s, size_t n) {
+  return hset_add(&lx->voc, &lx->nvoc, &lx->voccap, voc_hash(s, n));
+}
+
+static int seen_add(px_lexicon *lx, uint64_t h) {
+  return hset_add(&lx->seen, &lx->nseen, &lx->seencap, h ? h : 1);
+}
+
+static int seen_has(const px_lexicon *lx, uint64_t h) {
+  return hset_has(lx->seen, lx->seencap, h ? h : 1);
+}
+
+static int voc_has(const px_lexicon *lx, const char *s, size_t n) {
+  return hset_has(lx->voc, lx->voccap, voc_hash(s, n));
+}
+
+/* May a normalized source word or phrase be stored?  Always, unless the
+ * lexicon is restricted; then a word must be in the vocabulary and a
+ * phrase must have every word in it. */
+static int voc_ok(const px_lexicon *lx, const char *s, size_t n) {
+  if (!lx->restricted)
+    return 1;
+  size_t a = 0;
+  while (a < n) {
+    size_t b = a;
+    while (b < n && s[b] != ' ')
+      b++;
+    if (b > a && !voc_has(lx, s + a, b - a))
+      return 0;
+    a = b + 1;
+  }
+  return 1;
+}
+
+/* The forms of one normalized word that a lookup may ask for: the word
+ * and its prefixes of three letters or more (inflected words are looked
+ * up shortened); the same after a leading Arabic-script "و" (and) or "ال"
+ * (the), once. */
+static int voc_add_forms(px_lexicon *lx, const char *w, size_t n, int strip) {
+  int rc = voc_add(lx, w, n);
+  size_t cps = 0;
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    if (((unsigned char)w[i] & 0xC0) == 0x80)
+      continue;
+    /* w[0 .. i) holds cps code points */
+    if (cps >= 3)
+      rc = voc_add(lx, w, i);
+    cps++;
+  }
+  static const char *const pre[] = {"\xd9\x88", "\xd8\xa7\xd9\x84"};
+  for (size_t k = 0; k < 2 && rc == 0 && strip; k++) {
+    size_t pl = strlen(pre[k]);
+    if (n > pl && memcmp(w, pre[k], pl) == 0)
+      rc = voc_add_forms(lx, w + pl, n - pl, 0);
+  }
+  return rc;
+}
+
+int px_lexicon_restrict(px_lexicon *lx, const char *text, size_t len) {
+  PX_ASSERT_ARG(lx);
+  PX_ASSERT_ARG(text || len == 0);
+  px_token *tk = NULL;
+  size_t ntk = 0;
+  lx->restricted = 1;
+  if (!len)
+    return 0;
+  int rc = px_text_tokenize(&tk, &ntk, text, len, lx->src_lang);
+  for (size_t i = 0; i < ntk && rc == 0; i++) {
+    const char *w = text + tk[i].off;
+    size_t wn = tk[i].len;
+    if ((tk[i].kind != PX_TOK_WORD && tk[i].kind != PX_TOK_IDEO) ||
+        wn > LEX_MAX_WORD)
+      continue;
+    /* a token seen before (as written) has its forms in already: a text
+     * repeats its words, and normalizing is the costly step */
+    uint64_t h = px_text_hash(w, wn) ^ 0x9E3779B97F4A7C15ull;
+    if (lx->seencap && seen_has(lx, h))
+      continue;
+    if ((rc = seen_add(lx, h)) < 0)
+      break;
+    char *norm = NULL;
+    size_t nn = 0;
+    if ((rc = px_lexicon_normalize_word(&norm, &nn, w, wn)) < 0)
+      break;
+    rc = voc_add_forms(lx, norm, nn, 1);
+    px_free(norm);
+  }
+  px_free(tk);
+  return rc < 0 ? rc : 0;
 }
 
 /* Add one normalized pair; a pair already present keeps the larger weight.
@@ -622,13 +770,37 @@ static int side_items(item_list *l, const char *s, size_t n, int rules,
  * the bare word too ("حكومة", weight x 0.9): dictionaries list one or the
  * other, text has both.  Not when fewer than three letters would remain
  * ("الله" must not become "له"). */
+static int bare_arabic(const px_lexicon *lx, const char *s, size_t sn) {
+  return lx->src_rules == LANG_RULES_AR && sn >= 4 + 6 &&
+         memcmp(s, "\xD8\xA7\xD9\x84", 4) == 0 && !memchr(s, ' ', sn);
+}
+
 static int add_pair(px_lexicon *lx, const char *s, size_t sn, const char *t,
                     size_t tn, float w, size_t *added) {
-  int rc = add_norm(lx, s, sn, t, tn, w, added);
-  if (rc < 0 || lx->src_rules != LANG_RULES_AR || sn < 4 + 6 ||
-      memcmp(s, "\xD8\xA7\xD9\x84", 4) != 0 || memchr(s, ' ', sn))
+  int rc = voc_ok(lx, s, sn) ? add_norm(lx, s, sn, t, tn, w, added) : 0;
+  if (rc < 0 || !bare_arabic(lx, s, sn) || !voc_ok(lx, s + 4, sn - 4))
     return rc;
   return add_norm(lx, s + 4, sn - 4, t, tn, w * 0.9f, added);
+}
+
+/* Under px_lexicon_restrict(): drop the source items that add_pair()
+ * would not store, so that their translations are not even cleaned. */
+static void items_restrict(const px_lexicon *lx, item_list *l) {
+  if (!lx->restricted)
+    return;
+  size_t o = 0;
+  for (size_t i = 0; i < l->count; i++) {
+    const char *s = l->s[i];
+    size_t n = l->n[i];
+    if (voc_ok(lx, s, n) ||
+        (bare_arabic(lx, s, n) && voc_ok(lx, s + 4, n - 4))) {
+      l->s[o] = l->s[i];
+      l->n[o++] = n;
+    } else {
+      px_free(l->s[i]);
+    }
+  }
+  l->count = o;
 }
 
 static int add_raw(px_lexicon *lx, const char *s, size_t sn, const char *t,
@@ -637,7 +809,8 @@ static int add_raw(px_lexicon *lx, const char *s, size_t sn, const char *t,
   item_list ls, lt;
   ls.count = lt.count = 0;
   int rc = side_items(&ls, s, sn, lx->src_rules, src_words);
-  if (rc >= 0)
+  items_restrict(lx, &ls);
+  if (rc >= 0 && ls.count)
     rc = side_items(&lt, t, tn, lx->tgt_rules, tgt_words);
   for (size_t i = 0; i < ls.count && rc >= 0; i++)
     for (size_t j = 0; j < lt.count && rc >= 0; j++)
@@ -1235,7 +1408,11 @@ static int dictd_item(const char *s, size_t n, unsigned rank, void *payload) {
     rc = side_items(&c->hw_items, c->hw, c->hwlen,
                     c->reverse ? lx->tgt_rules : lx->src_rules,
                     LEX_DICTD_HEAD_WORDS);
-    c->hw_state = rc < 0 ? -1 : 1;
+    /* a source headword outside a restricted vocabulary: skip the entry
+     * before its translations are cleaned */
+    if (rc >= 0 && !c->reverse)
+      items_restrict(lx, &c->hw_items);
+    c->hw_state = rc < 0 || !c->hw_items.count ? -1 : 1;
   }
   item_list it;
   it.count = 0;

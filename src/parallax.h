@@ -664,6 +664,22 @@ int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path, int reverse);
  *         first error of a file that exists but cannot be loaded. */
 int px_lexicon_load_default(px_lexicon *lx);
 
+/** @brief Restrict what later add and load calls store to the words of a
+ * text: the aligner's way of holding, of a 100,000-entry dictionary, only
+ * the entries one document can use.  The text is tokenized in the lexicon's
+ * source language and each word normalized; from then on an entry is
+ * stored only when its source word is one of those words or a prefix of
+ * one of at least three letters (the aligner looks inflected words up
+ * shortened), or the same of one of them without a leading Arabic-script
+ * "و" or "ال"; a phrase only when each of its words is.  Call it once per
+ * sentence (or once for the whole text) before loading; entries stored
+ * before the first call stay.  A lexicon restricted to one document must
+ * not be used for another.
+ * @param[in] text,len UTF-8 text (its words join the vocabulary; an empty
+ *                     text restricts to nothing so far)
+ * @return 0, #PX_EINVALID, #PX_EENCODING, #PX_EUNICODE, #PX_ENOMEM. */
+int px_lexicon_restrict(px_lexicon *lx, const char *text, size_t len);
+
 /** @brief The number of (src, tgt) entries. */
 size_t px_lexicon_size(const px_lexicon *lx);
 

@@ -86,6 +86,7 @@ typedef struct shared {
   int tm_learn; /* --tm given: learn from the memory's pairs */
   px_tm *tm;    /* opened on first use, under the lock */
   unsigned band;
+  int one_pair; /* not --batch: the lexicon serves one document */
   px_segment_rules *rules;
   pthread_mutex_t lock;
   /* lexicons by language pair, loaded once under the lock */
@@ -218,9 +219,11 @@ static int doc_load(doc *d, const shared *sh, const char *path,
   return 0;
 }
 
-/* The lexicon for a language pair, loaded once (under the lock). */
+/* The lexicon for a language pair, loaded once (under the lock).  For a
+ * single pair it holds only the entries the source document can use. */
 static int get_lexicon(shared *sh, const char *src, const char *tgt,
-                       px_lexicon **out, char *err, size_t errcap) {
+                       const doc *sd, px_lexicon **out, char *err,
+                       size_t errcap) {
   int rc = 0;
   pthread_mutex_lock(&sh->lock);
   for (size_t i = 0; i < sh->n_lex; i++)
@@ -242,6 +245,9 @@ static int get_lexicon(shared *sh, const char *src, const char *tgt,
   }
   if ((rc = px_lexicon_new(&lx, src, tgt)))
     goto fail;
+  for (size_t i = 0; sh->one_pair && i < sd->n; i++)
+    if ((rc = px_lexicon_restrict(lx, sd->sents[i].text, sd->sents[i].len)))
+      goto fail;
   if (sh->default_lex && (rc = px_lexicon_load_default(lx)))
     goto fail;
   for (size_t i = 0; i < sh->n_lexfiles; i++) {
@@ -409,7 +415,7 @@ static int align_one(shared *sh, const char *sp, const char *tp,
   if ((rc = doc_load(&s, sh, sp, sh->src_lang, "und", err, errcap)) ||
       (rc = doc_load(&t, sh, tp, sh->tgt_lang, "en", err, errcap)))
     goto done;
-  if ((rc = get_lexicon(sh, s.lang, t.lang, &lx, err, errcap)))
+  if ((rc = get_lexicon(sh, s.lang, t.lang, &s, &lx, err, errcap)))
     goto done;
   px_align_opts o = PX_ALIGN_OPTS_INIT;
   const px_lexicon *lxs[1] = {lx};
@@ -798,6 +804,7 @@ static int run(int argc, char **argv) {
     code = run_batch(&sh, batch, jobs);
   } else {
     char err[600];
+    sh.one_pair = 1;
     int rc = align_one(&sh, files[0], files[1], output, err, sizeof err);
     if (rc) {
       cli_errorf("align", "%s", err);
