@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -425,11 +426,16 @@ done:
   return rc;
 }
 
+static void txn_dispose(px_tm_txn *x);
+static void txn_free(px_tm_txn *x);
+
 void px_tm_close(px_tm *tm) {
   if (!tm)
     return;
   if (tm->txn)
     px_tm_txn_abort(tm->txn);
+  if (tm->spare)
+    txn_dispose(tm->spare);
   if (tm->rtxn)
     mdb_txn_abort(tm->rtxn);
   if (tm->env)
@@ -507,14 +513,22 @@ typedef struct lang_delta {
   int64_t delta;
 } lang_delta;
 
-/* A pending posting: the first 8 key bytes big-endian (zero-padded, so
- * comparing them orders keys as memcmp does whenever they differ) and the
- * record's offset in px_tm_txn.pend.  Sorting on the prefix first spares
- * most full key comparisons. */
-typedef struct pend_ref {
-  uint64_t pfx;
-  size_t off;
-} pend_ref;
+/* A term with pending postings: its key in px_tm_txn.pend, its hash, the
+ * first 8 key bytes big-endian (zero-padded, so comparing them orders keys
+ * as memcmp does whenever they differ: sorting on it spares most full key
+ * comparisons) and its chain of postings in px_tm_txn.posts. */
+typedef struct pterm {
+  uint64_t h, pfx;
+  size_t koff;
+  uint32_t klen, head, tail, n;
+} pterm;
+
+/* A pending posting: (length byte << 32 | unit id), which orders as the
+ * stored value does, and the next posting of its term. */
+typedef struct ppost {
+  uint64_t v;
+  uint32_t next;
+} ppost;
 
 struct px_tm_txn {
   px_tm *tm;
@@ -528,13 +542,18 @@ struct px_tm_txn {
   int64_t d_units, d_variants, d_text;
   lang_delta *langs;
   size_t nlangs, cap_langs;
-  uint32_t first_id;  /* ids from here on have no posting in the store yet:
-                         next_id at the LMDB begin or the last flush */
-  px_buf pend;        /* word postings not yet written: [klen][key][value] */
-  pend_ref *pend_off; /* sort handles of the records in pend */
-  size_t npend, cap_pend;
+  uint32_t first_id; /* ids from here on have no posting in the store yet:
+                        next_id at the LMDB begin or the last flush */
+  px_buf pend;       /* keys of the terms with pending postings */
+  pterm *terms;      /* those terms */
+  size_t nterms, cap_terms;
+  uint32_t *slots; /* hash table: term index + 1, 0 free */
+  size_t cap_slots;
+  ppost *posts; /* the pending postings */
+  size_t nposts, cap_posts;
   px_buf multi; /* scratch: the values of one key for MDB_MULTIPLE */
   px_buf rec;   /* scratch for record encoding */
+  const px_tm__prepared *ready; /* the unit px_tm__add_prepared() adds */
 };
 
 static int map_grow(px_tm *tm) {
@@ -586,6 +605,15 @@ static int meta_put_u64(MDB_txn *t, px_tm *tm, const char *key, uint64_t val) {
   return mdb_put(t, tm->meta, &k, &v, 0);
 }
 
+/* Forget the pending postings (flushed, or the transaction began again). */
+static void pending_reset(px_tm_txn *x) {
+  if (x->nterms)
+    memset(x->slots, 0, x->cap_slots * sizeof *x->slots);
+  x->nterms = 0;
+  x->nposts = 0;
+  px_buf_clear(&x->pend);
+}
+
 static int lmdb_begin(px_tm_txn *x) {
   px_tm *tm = x->tm;
   int rc;
@@ -610,8 +638,7 @@ static int lmdb_begin(px_tm_txn *x) {
   x->first_id = x->next_id;
   x->d_units = x->d_variants = x->d_text = 0;
   x->nlangs = 0;
-  x->npend = 0;
-  px_buf_clear(&x->pend);
+  pending_reset(x);
   return 0;
 }
 
@@ -628,16 +655,19 @@ int px_tm_txn_begin(px_tm_txn **out, px_tm *tm) {
   int rc = maybe_grow(tm);
   if (rc < 0)
     return rc;
-  px_tm_txn *x = px_calloc(1, sizeof *x);
-  if (!x)
-    return PX_ENOMEM;
-  x->tm = tm;
-  px_buf_init(&x->log, 0);
-  px_buf_init(&x->rec, 0);
-  px_buf_init(&x->pend, 0);
-  px_buf_init(&x->multi, 0);
+  px_tm_txn *x = tm->spare;
+  tm->spare = NULL;
+  if (!x) {
+    if (!(x = px_calloc(1, sizeof *x)))
+      return PX_ENOMEM;
+    x->tm = tm;
+    px_buf_init(&x->log, 0);
+    px_buf_init(&x->rec, 0);
+    px_buf_init(&x->pend, 0);
+    px_buf_init(&x->multi, 0);
+  }
   if ((rc = lmdb_begin(x)) < 0) {
-    px_free(x);
+    txn_free(x);
     return rc;
   }
   tm->txn = x;
@@ -645,18 +675,49 @@ int px_tm_txn_begin(px_tm_txn **out, px_tm *tm) {
   return 0;
 }
 
-static void txn_free(px_tm_txn *x) {
-  if (x->t)
-    mdb_txn_abort(x->t);
-  if (x->tm->txn == x)
-    x->tm->txn = NULL;
+/* Buffers a finished transaction leaves to the next one, at most. */
+#define SPARE_MAX (128u * 1024u * 1024u)
+
+static void txn_dispose(px_tm_txn *x) {
   px_buf_dispose(&x->log);
   px_buf_dispose(&x->rec);
   px_buf_dispose(&x->pend);
   px_buf_dispose(&x->multi);
-  px_free(x->pend_off);
+  px_free(x->terms);
+  px_free(x->slots);
+  px_free(x->posts);
   px_free(x->langs);
   px_free(x);
+}
+
+/* End x: abort what is left of it and keep it as the handle's spare, so a
+ * bulk import does not grow the same buffers again for every batch. */
+static void txn_free(px_tm_txn *x) {
+  px_tm *tm = x->tm;
+  if (x->t)
+    mdb_txn_abort(x->t);
+  x->t = NULL;
+  if (tm->txn == x)
+    tm->txn = NULL;
+  size_t held = x->log.cap + x->rec.cap + x->pend.cap + x->multi.cap +
+                x->cap_terms * sizeof *x->terms +
+                x->cap_slots * sizeof *x->slots +
+                x->cap_posts * sizeof *x->posts;
+  if (tm->spare || held > SPARE_MAX) {
+    txn_dispose(x);
+    return;
+  }
+  px_buf_clear(&x->log);
+  px_buf_clear(&x->rec);
+  px_buf_clear(&x->multi);
+  if (x->nterms)
+    memset(x->slots, 0, x->cap_slots * sizeof *x->slots);
+  x->nterms = x->nposts = 0;
+  px_buf_clear(&x->pend);
+  x->replay_at = 0;
+  x->replaying = x->broken = 0;
+  x->ready = NULL;
+  tm->spare = x;
 }
 
 void px_tm_txn_abort(px_tm_txn *x) {
@@ -781,6 +842,42 @@ static int exec_logged(px_tm_txn *x, size_t at) {
   return rc;
 }
 
+/* After a write: let go of the store pages this process has mapped.  A
+ * writer reads B-tree pages through LMDB's read-only shared map, and every
+ * page it ever touched stays in its resident set: a bulk import touching
+ * the whole index would show the whole store as its memory.  Those pages
+ * are the kernel's page cache (clean, shared with every reader);
+ * MADV_DONTNEED on a shared file mapping only removes them from this
+ * process's page tables, and the next access maps them again from the
+ * cache.  So the writer's resident memory stays what one transaction
+ * touches. */
+static void drop_mapped_pages(px_tm *tm) {
+  /* LMDB does not tell where its map is (mdb_env_info() gives the address
+   * only with MDB_FIXEDMAP): take a pointer into it from a read and find
+   * its mapping in /proc/self/maps.  Elsewhere than Linux: nothing. */
+  MDB_txn *t = NULL;
+  MDB_val k = {6, (void *)"schema"}, v = {0, NULL};
+  if (mdb_txn_begin(tm->env, NULL, MDB_RDONLY, &t))
+    return;
+  int found = mdb_get(t, tm->meta, &k, &v) == 0;
+  mdb_txn_abort(t);
+  if (!found)
+    return;
+  uintptr_t p = (uintptr_t)v.mv_data;
+  FILE *f = fopen("/proc/self/maps", "r");
+  if (!f)
+    return;
+  char line[512];
+  while (fgets(line, sizeof line, f)) {
+    unsigned long lo = 0, hi = 0;
+    if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && p >= lo && p < hi) {
+      (void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+      break;
+    }
+  }
+  fclose(f);
+}
+
 int px_tm_txn_commit(px_tm_txn *x) {
   if (!x)
     return px_error_set(PX_EINVALID, PX_ERRCLASS_INVALID, 0,
@@ -807,8 +904,10 @@ int px_tm_txn_commit(px_tm_txn *x) {
       mrc = mdb_txn_commit(x->t);
       x->t = NULL;
     }
-    if (!mrc)
+    if (!mrc) {
+      drop_mapped_pages(x->tm);
       goto done;
+    }
     if (mrc != MDB_MAP_FULL) {
       rc = px_tm__mdb_error(mrc, x->tm->path);
       goto done;
@@ -838,6 +937,28 @@ static void log_end(px_tm_txn *x, size_t at) {
 
 /* ---- adding ----------------------------------------------------------- */
 
+/* The distinct index terms of one variant, with the hash of each term's
+ * `words` key (language key, NUL, term): computed with the key forms, so
+ * the importer's preparing thread does it, not the writer. */
+typedef struct vterm {
+  uint64_t h;
+  uint32_t off, len; /* the term in the key form, cut to PX_TM__TERM_MAX */
+} vterm;
+
+typedef struct vterms {
+  vterm *t;
+  size_t n;
+  unsigned char ncore; /* core tokens of the variant, capped at 255 */
+} vterms;
+
+static void vterms_dispose(vterms *v) {
+  px_free(v->t);
+  memset(v, 0, sizeof *v);
+}
+
+static int variant_terms(vterms *out, const char *langkey,
+                         const px_tm__keyed *kd);
+
 /* One variant of a unit being added, with its derived forms. */
 typedef struct prep {
   char lang[PX_TM__LANG_MAX + 1]; /* full tag, lower case */
@@ -847,6 +968,7 @@ typedef struct prep {
   char *eq; /* NFC + spaces collapsed: equality of variants */
   size_t eq_len;
   px_tm__keyed kd; /* key form, tokens, exact hash */
+  vterms vt;       /* its index terms */
   const px_variant *src;
 } prep;
 
@@ -855,8 +977,16 @@ static void prep_dispose(prep *p, size_t n) {
     px_free(p[i].nfc);
     px_free(p[i].eq);
     px_tm__keyed_dispose(&p[i].kd);
+    vterms_dispose(&p[i].vt);
   }
 }
+
+struct px_tm__prepared {
+  px_buf enc;      /* the unit encoded, as the log keeps it */
+  px_tm__rec *rec; /* decoded from enc: the unit, owned */
+  prep *p;         /* its non-empty variants, prepared */
+  size_t np;
+};
 
 static int prep_variant(prep *p, const px_variant *v, int *empty) {
   int rc;
@@ -893,7 +1023,8 @@ static int prep_variant(prep *p, const px_variant *v, int *empty) {
     return 0;
   }
   int has_codes = v->codes && v->codes_len;
-  return px_tm__keyed_make(&p->kd, p->nfc, p->nfc_len, has_codes, p->key);
+  int rc2 = px_tm__keyed_make(&p->kd, p->nfc, p->nfc_len, has_codes, p->key);
+  return rc2 < 0 ? rc2 : variant_terms(&p->vt, p->key, &p->kd);
 }
 
 /* Index keys ------------------------------------------------------------- */
@@ -906,113 +1037,181 @@ static size_t exact_key(unsigned char *k, const char *key, uint64_t h) {
   return n + 9;
 }
 
-/* Adds (del = 0) or removes (del = 1) the index entries of one variant. */
-/* Word postings of added variants wait in the transaction and are written
- * sorted (pending_flush()): in key order the B-tree pages stay hot, which
- * makes bulk adds several times faster than random inserts.  Lookups never
- * see uncommitted data, and deletes flush first, so nothing can observe
- * the delay. */
+/* Word postings of added variants wait in the transaction, grouped by
+ * term in a hash table, and are written at commit (or when they pass
+ * PENDING_MAX, or before a delete) term by term in key order: in key order
+ * the B-tree pages stay hot, and one term's postings go in with one put.
+ * Lookups never see uncommitted data, and deletes flush first, so nothing
+ * can observe the delay. */
 #define PENDING_MAX (64u * 1024u * 1024u)
 
-static int pending_add(px_tm_txn *x, const unsigned char *key, size_t klen,
-                       const unsigned char *val) {
-  size_t at = x->pend.len;
-  unsigned char kl = (unsigned char)klen;
-  int rc;
-  if ((rc = PX_GROW(x->pend_off, x->npend, x->cap_pend)) < 0 ||
-      (rc = px_buf_putc(&x->pend, (char)kl)) < 0 ||
-      (rc = px_buf_put(&x->pend, key, klen)) < 0 ||
-      (rc = px_buf_put(&x->pend, val, PX_TM__POSTING)) < 0) {
-    x->pend.len = at;
-    return rc;
+static int pend_rehash(px_tm_txn *x, size_t ncap) {
+  uint32_t *slots = px_calloc(ncap, sizeof *slots);
+  if (!slots)
+    return PX_ENOMEM;
+  for (size_t t = 0; t < x->nterms; t++) {
+    size_t s = (size_t)x->terms[t].h & (ncap - 1);
+    while (slots[s])
+      s = (s + 1) & (ncap - 1);
+    slots[s] = (uint32_t)(t + 1);
   }
-  uint64_t pfx = 0;
-  for (size_t i = 0; i < 8; i++)
-    pfx = pfx << 8 | (i < klen ? key[i] : 0);
-  x->pend_off[x->npend].pfx = pfx;
-  x->pend_off[x->npend].off = at;
-  x->npend++;
+  px_free(x->slots);
+  x->slots = slots;
+  x->cap_slots = ncap;
   return 0;
 }
 
+static int pending_add(px_tm_txn *x, const unsigned char *key, size_t klen,
+                       uint64_t h, const unsigned char *val) {
+  int rc;
+  if (x->nterms * 2 >= x->cap_slots &&
+      (rc = pend_rehash(x, x->cap_slots ? x->cap_slots * 2 : 4096)) < 0)
+    return rc;
+  size_t s = (size_t)h & (x->cap_slots - 1);
+  pterm *t = NULL;
+  for (; x->slots[s]; s = (s + 1) & (x->cap_slots - 1)) {
+    pterm *c = &x->terms[x->slots[s] - 1];
+    if (c->h == h && c->klen == klen &&
+        memcmp(x->pend.ptr + c->koff, key, klen) == 0) {
+      t = c;
+      break;
+    }
+  }
+  if ((rc = PX_GROW(x->posts, x->nposts, x->cap_posts)) < 0)
+    return rc;
+  if (!t) {
+    if ((rc = PX_GROW(x->terms, x->nterms, x->cap_terms)) < 0)
+      return rc;
+    size_t off = x->pend.len;
+    if ((rc = px_buf_put(&x->pend, key, klen)) < 0)
+      return rc;
+    t = &x->terms[x->nterms++];
+    t->h = h;
+    t->koff = off;
+    t->klen = (uint32_t)klen;
+    t->head = t->tail = UINT32_MAX;
+    t->n = 0;
+    uint64_t pfx = 0;
+    for (size_t i = 0; i < 8; i++)
+      pfx = pfx << 8 | (i < klen ? key[i] : 0);
+    t->pfx = pfx;
+    x->slots[s] = (uint32_t)x->nterms;
+  }
+  ppost *p = &x->posts[x->nposts];
+  p->v = (uint64_t)val[0] << 32 | px_tm__get_u32(val + 1);
+  p->next = UINT32_MAX;
+  if (t->tail == UINT32_MAX)
+    t->head = (uint32_t)x->nposts;
+  else
+    x->posts[t->tail].next = (uint32_t)x->nposts;
+  t->tail = (uint32_t)x->nposts;
+  t->n++;
+  x->nposts++;
+  return 0;
+}
+
+static size_t pending_bytes(const px_tm_txn *x) {
+  return x->pend.len + x->nposts * sizeof(ppost) + x->nterms * sizeof(pterm);
+}
+
 static const unsigned char *pend_base;
-static int cmp_pending(const void *a, const void *b) {
-  const pend_ref *ra = a, *rb = b;
-  if (ra->pfx != rb->pfx)
-    return ra->pfx < rb->pfx ? -1 : 1;
-  const unsigned char *x = pend_base + ra->off;
-  const unsigned char *y = pend_base + rb->off;
-  size_t xl = x[0], yl = y[0];
-  int c = memcmp(x + 1, y + 1, xl < yl ? xl : yl);
+static int cmp_terms(const void *a, const void *b) {
+  const pterm *ta = *(const pterm *const *)a, *tb = *(const pterm *const *)b;
+  if (ta->pfx != tb->pfx)
+    return ta->pfx < tb->pfx ? -1 : 1;
+  size_t n = ta->klen < tb->klen ? ta->klen : tb->klen;
+  int c = memcmp(pend_base + ta->koff, pend_base + tb->koff, n);
   if (c)
     return c;
-  if (xl != yl)
-    return xl < yl ? -1 : 1;
-  return memcmp(x + 1 + xl, y + 1 + yl, PX_TM__POSTING);
+  return ta->klen < tb->klen ? -1 : ta->klen > tb->klen;
 }
 
-static int same_key(const unsigned char *a, const unsigned char *b) {
-  return a[0] == b[0] && memcmp(a + 1, b + 1, a[0]) == 0;
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
 }
 
-/* Write the pending postings in key order.  The postings of one key whose
- * units were all created since the last flush cannot be in the store yet:
- * they go in with one MDB_MULTIPLE put (one B-tree descent per term instead
- * of one per posting).  Others go one by one, an existing one skipped. */
+/* Write the pending postings, term by term in key order.  The postings of
+ * a term whose units were all created since the last flush cannot be in
+ * the store yet: they go in with one MDB_MULTIPLE put (one B-tree descent
+ * per term instead of one per posting).  Others go one by one, an
+ * existing one skipped. */
 static int pending_flush(px_tm_txn *x) {
-  if (x->npend == 0)
+  if (x->nterms == 0)
     return 0;
+  pterm **order = px_malloc(x->nterms * sizeof *order);
+  uint64_t *vals = NULL;
+  size_t cap_vals = 0;
+  if (!order)
+    return PX_ENOMEM;
+  for (size_t t = 0; t < x->nterms; t++)
+    order[t] = &x->terms[t];
   pend_base = (const unsigned char *)x->pend.ptr;
-  qsort(x->pend_off, x->npend, sizeof *x->pend_off, cmp_pending);
+  qsort(order, x->nterms, sizeof *order, cmp_terms);
   MDB_cursor *cur = NULL;
-  int mrc = mdb_cursor_open(x->t, x->tm->words, &cur);
-  size_t i = 0;
-  while (i < x->npend && !mrc) {
-    const unsigned char *r = pend_base + x->pend_off[i].off;
-    /* the run of records with this key, duplicates dropped */
-    px_buf_clear(&x->multi);
-    int fresh = 1;
-    size_t j = i;
-    const unsigned char *prev = NULL;
-    for (; j < x->npend; j++) {
-      const unsigned char *q = pend_base + x->pend_off[j].off;
-      if (j > i && !same_key(r, q))
+  int rc = 0, mrc = mdb_cursor_open(x->t, x->tm->words, &cur);
+  for (size_t i = 0; i < x->nterms && !mrc && !rc; i++) {
+    const pterm *t = order[i];
+    if (t->n > cap_vals) {
+      size_t nc = t->n < 64 ? 64 : t->n;
+      uint64_t *nv = px_realloc(vals, nc * sizeof *vals);
+      if (!nv) {
+        rc = PX_ENOMEM;
         break;
-      const unsigned char *val = q + 1 + q[0];
-      if (prev && memcmp(prev, val, PX_TM__POSTING) == 0)
-        continue;
-      prev = val;
-      if (px_tm__get_u32(val + 1) < x->first_id)
-        fresh = 0;
-      int rc = px_buf_put(&x->multi, val, PX_TM__POSTING);
-      if (rc < 0) {
-        mdb_cursor_close(cur);
-        return rc;
       }
+      vals = nv;
+      cap_vals = nc;
     }
-    size_t nval = x->multi.len / PX_TM__POSTING;
-    MDB_val k = {r[0], (void *)(r + 1)};
+    /* the postings in the dup order (length byte, then id), once each */
+    size_t n = 0;
+    int sorted = 1, fresh = 1;
+    for (uint32_t p = t->head; p != UINT32_MAX; p = x->posts[p].next) {
+      uint64_t v = x->posts[p].v;
+      if (n && v < vals[n - 1])
+        sorted = 0;
+      if ((uint32_t)v < x->first_id)
+        fresh = 0;
+      vals[n++] = v;
+    }
+    if (!sorted)
+      qsort(vals, n, sizeof *vals, cmp_u64);
+    size_t m = 0;
+    for (size_t j = 0; j < n; j++)
+      if (m == 0 || vals[j] != vals[m - 1])
+        vals[m++] = vals[j];
+    px_buf_clear(&x->multi);
+    if ((rc = px_buf_reserve(&x->multi, m * PX_TM__POSTING)) < 0)
+      break;
+    unsigned char *o = (unsigned char *)x->multi.ptr;
+    for (size_t j = 0; j < m; j++) {
+      o[j * PX_TM__POSTING] = (unsigned char)(vals[j] >> 32);
+      px_tm__put_u32(o + j * PX_TM__POSTING + 1, (uint32_t)vals[j]);
+    }
+    x->multi.len = m * PX_TM__POSTING;
+    MDB_val k = {t->klen, (void *)(pend_base + t->koff)};
     size_t done = 0;
-    if (fresh && nval > 1) {
-      MDB_val mv[2] = {{PX_TM__POSTING, x->multi.ptr}, {nval, NULL}};
+    if (fresh && m > 1) {
+      MDB_val mv[2] = {{PX_TM__POSTING, x->multi.ptr}, {m, NULL}};
       mrc = mdb_cursor_put(cur, &k, mv, MDB_MULTIPLE);
-      done = nval; /* on an error the flush ends with it */
+      done = m; /* on an error the flush ends with it */
     }
-    for (size_t n = done; n < nval && !mrc; n++) {
-      MDB_val v = {PX_TM__POSTING, x->multi.ptr + n * PX_TM__POSTING};
+    for (size_t j = done; j < m && !mrc; j++) {
+      MDB_val v = {PX_TM__POSTING, x->multi.ptr + j * PX_TM__POSTING};
       mrc = mdb_cursor_put(cur, &k, &v, MDB_NODUPDATA);
       if (mrc == MDB_KEYEXIST)
         mrc = 0;
     }
-    i = j;
   }
   if (cur)
     mdb_cursor_close(cur);
+  px_free(order);
+  px_free(vals);
+  if (rc < 0)
+    return rc;
   if (mrc)
     return mrc == MDB_MAP_FULL ? GROW_AND_REPLAY
                                : px_tm__mdb_error(mrc, "updating the index");
-  x->npend = 0;
-  px_buf_clear(&x->pend);
+  pending_reset(x);
   /* postings of the units created so far may now be in the store */
   x->first_id = x->next_id;
   return 0;
@@ -1021,35 +1220,29 @@ static int pending_flush(px_tm_txn *x) {
 /* Sentences of up to SEEN_SLOTS / 2 tokens find repeated terms by hash. */
 #define SEEN_SLOTS 512u
 
-/* Adds (del = 0) or removes (del = 1) the index entries of one variant
- * whose key form is kd. */
-static int index_variant(px_tm_txn *x, uint32_t id, const char *lang,
-                         const px_tm__keyed *kd, int del) {
-  px_tm *tm = x->tm;
-  char key[PX_TM__LANG_MAX + 1];
-  int rc;
-  if ((rc = px_tm__lang_key(key, sizeof key, lang)) < 0)
-    return rc;
+static int variant_terms(vterms *out, const char *langkey,
+                         const px_tm__keyed *kd) {
   const char *kt = kd->kt;
   const px_token *toks = kd->toks;
-  size_t ntok = kd->ntok;
-  unsigned char kb[PX_TM__LANG_MAX + 1 + PX_TM__TERM_MAX + 8];
-  unsigned char vb[PX_TM__POSTING];
-  px_tm__put_u32(vb, id);
-  MDB_val k = {exact_key(kb, key, kd->xhash), kb}, v = {4, vb};
-  int mrc = del ? mdb_del(x->t, tm->exact, &k, &v)
-                : mdb_put(x->t, tm->exact, &k, &v, MDB_NODUPDATA);
-  if (mrc && mrc != MDB_KEYEXIST && mrc != MDB_NOTFOUND)
-    goto mdb_fail;
-  size_t ncore = 0;
+  size_t ntok = kd->ntok, ncore = 0;
+  memset(out, 0, sizeof *out);
   for (size_t i = 0; i < ntok; i++)
     ncore += px_tm__core_token(&toks[i]);
-  vb[0] = (unsigned char)(ncore > 255 ? 255 : ncore);
-  px_tm__put_u32(vb + 1, id);
-  size_t klen0 = strlen(key) + 1;
-  memcpy(kb, key, klen0);
+  out->ncore = (unsigned char)(ncore > 255 ? 255 : ncore);
+  if (ncore == 0)
+    return 0;
+  if (!(out->t = px_malloc(ncore * sizeof *out->t)))
+    return PX_ENOMEM;
+  /* the hash of the key's language part, continued over each term */
+  uint64_t h0 = 1469598103934665603ull;
+  for (const char *c = langkey;; c++) {
+    h0 = (h0 ^ (unsigned char)*c) * 1099511628211ull;
+    if (!*c)
+      break;
+  }
   uint16_t seen_tab[SEEN_SLOTS];
-  if (ntok <= SEEN_SLOTS / 2)
+  int small = ntok <= SEEN_SLOTS / 2;
+  if (small)
     memset(seen_tab, 0, sizeof seen_tab);
   for (size_t i = 0; i < ntok; i++) {
     if (!px_tm__core_token(&toks[i]))
@@ -1060,39 +1253,72 @@ static int index_variant(px_tm_txn *x, uint32_t id, const char *lang,
       while (tl > 0 && ((unsigned char)kt[toks[i].off + tl] & 0xC0) == 0x80)
         tl--;
     }
+    const unsigned char *w = (const unsigned char *)kt + toks[i].off;
+    uint64_t h = h0;
+    for (size_t b = 0; b < tl; b++)
+      h = (h ^ w[b]) * 1099511628211ull;
+    h = h ? h : 1;
     /* skip a term already seen in this sentence: a small open-addressing
-     * set of token indexes by hash (a pairwise scan was quadratic) */
+     * set of term indexes by hash (a pairwise scan was quadratic) */
     int seen = 0;
-    if (ntok <= SEEN_SLOTS / 2) {
-      uint32_t h = 2166136261u;
-      for (size_t b = 0; b < toks[i].len; b++)
-        h = (h ^ (unsigned char)kt[toks[i].off + b]) * 16777619u;
-      for (size_t s = h & (SEEN_SLOTS - 1);; s = (s + 1) & (SEEN_SLOTS - 1)) {
-        if (!seen_tab[s]) {
-          seen_tab[s] = (uint16_t)(i + 1);
+    if (small) {
+      for (size_t sl = (size_t)h & (SEEN_SLOTS - 1);;
+           sl = (sl + 1) & (SEEN_SLOTS - 1)) {
+        if (!seen_tab[sl]) {
+          seen_tab[sl] = (uint16_t)(out->n + 1);
           break;
         }
-        const px_token *o = &toks[seen_tab[s] - 1];
-        if (o->len == toks[i].len &&
-            memcmp(kt + o->off, kt + toks[i].off, o->len) == 0) {
+        const vterm *o = &out->t[seen_tab[sl] - 1];
+        if (o->h == h && o->len == tl && memcmp(kt + o->off, w, tl) == 0) {
           seen = 1;
           break;
         }
       }
     } else {
-      for (size_t j = 0; j < i && !seen; j++)
-        seen = px_tm__core_token(&toks[j]) && toks[j].len == toks[i].len &&
-               memcmp(kt + toks[j].off, kt + toks[i].off, toks[i].len) == 0;
+      for (size_t j = 0; j < out->n && !seen; j++)
+        seen = out->t[j].h == h && out->t[j].len == tl &&
+               memcmp(kt + out->t[j].off, w, tl) == 0;
     }
     if (seen)
       continue;
-    memcpy(kb + klen0, kt + toks[i].off, tl);
+    out->t[out->n].h = h;
+    out->t[out->n].off = (uint32_t)toks[i].off;
+    out->t[out->n].len = (uint32_t)tl;
+    out->n++;
+  }
+  return 0;
+}
+
+/* Adds (del = 0) or removes (del = 1) the index entries of one variant
+ * whose key form is kd and terms vt. */
+static int index_variant(px_tm_txn *x, uint32_t id, const char *lang,
+                         const px_tm__keyed *kd, const vterms *vt, int del) {
+  px_tm *tm = x->tm;
+  char key[PX_TM__LANG_MAX + 1];
+  int rc;
+  if ((rc = px_tm__lang_key(key, sizeof key, lang)) < 0)
+    return rc;
+  unsigned char kb[PX_TM__LANG_MAX + 1 + PX_TM__TERM_MAX + 8];
+  unsigned char vb[PX_TM__POSTING];
+  px_tm__put_u32(vb, id);
+  MDB_val k = {exact_key(kb, key, kd->xhash), kb}, v = {4, vb};
+  int mrc = del ? mdb_del(x->t, tm->exact, &k, &v)
+                : mdb_put(x->t, tm->exact, &k, &v, MDB_NODUPDATA);
+  if (mrc && mrc != MDB_KEYEXIST && mrc != MDB_NOTFOUND)
+    goto mdb_fail;
+  vb[0] = vt->ncore;
+  px_tm__put_u32(vb + 1, id);
+  size_t klen0 = strlen(key) + 1;
+  memcpy(kb, key, klen0);
+  for (size_t i = 0; i < vt->n; i++) {
+    const vterm *t = &vt->t[i];
+    memcpy(kb + klen0, kd->kt + t->off, t->len);
     if (!del) {
-      if ((rc = pending_add(x, kb, klen0 + tl, vb)) < 0)
+      if ((rc = pending_add(x, kb, klen0 + t->len, t->h, vb)) < 0)
         return rc;
       continue;
     }
-    k.mv_size = klen0 + tl;
+    k.mv_size = klen0 + t->len;
     k.mv_data = kb;
     v.mv_size = PX_TM__POSTING;
     v.mv_data = vb;
@@ -1100,7 +1326,7 @@ static int index_variant(px_tm_txn *x, uint32_t id, const char *lang,
     if (mrc && mrc != MDB_NOTFOUND)
       goto mdb_fail;
   }
-  if (x->pend.len > PENDING_MAX)
+  if (pending_bytes(x) > PENDING_MAX)
     return pending_flush(x);
   return 0;
 mdb_fail:
@@ -1113,12 +1339,15 @@ static int index_stored(px_tm_txn *x, uint32_t id, const px_variant *v,
                         int del) {
   char key[PX_TM__LANG_MAX + 1];
   px_tm__keyed kd;
+  vterms vt;
   int rc = px_tm__lang_key(key, sizeof key, v->lang);
   if (rc < 0)
     return rc;
   if ((rc = px_tm__keyed_make(&kd, v->text, v->len, v->codes_len > 0, key)) < 0)
     return rc;
-  rc = index_variant(x, id, v->lang, &kd, del);
+  if ((rc = variant_terms(&vt, key, &kd)) == 0)
+    rc = index_variant(x, id, v->lang, &kd, &vt, del);
+  vterms_dispose(&vt);
   px_tm__keyed_dispose(&kd);
   return rc;
 }
@@ -1276,18 +1505,16 @@ static int note_has(const char *const *ns, size_t n, const char *s) {
   return 0;
 }
 
-/* The body of px_tm_add (also used by replay).  Validation comes first so
- * that a refused unit changes nothing. */
-static int do_add(px_tm_txn *x, const px_unit *u, uint32_t *id_out,
-                  int *was_new) {
-  int rc = 0, writing = 0;
+/* Validates u and derives the stored and key forms of its variants: the
+ * part of adding that needs no transaction (px_tm__prepare() runs it on
+ * another thread).  *out: the non-empty variants, *np_out of them; free
+ * with prep_dispose() and px_free() (also on failure). */
+static int prep_unit(const px_unit *u, prep **out, size_t *np_out) {
+  int rc = 0;
   prep *p = NULL;
   size_t np = 0;
-  px_tm__rec *rec = NULL;
-  px_variant *vs = NULL;
-  const px_tm__keyed **vkd = NULL;
-  px_prop *props = NULL;
-  const char **notes = NULL, **docs = NULL;
+  *out = NULL;
+  *np_out = 0;
   if (!u->variants || u->nvariants == 0)
     return px_error_set(PX_EINVALID, PX_ERRCLASS_TM, 0,
                         "a unit has no variants");
@@ -1318,11 +1545,26 @@ static int do_add(px_tm_txn *x, const px_unit *u, uint32_t *id_out,
         goto done;
       }
   }
-  if (np == 0) {
+  if (np == 0)
     rc = px_error_set(PX_EINVALID, PX_ERRCLASS_TM, 0,
                       "a unit whose variants are all empty");
-    goto done;
-  }
+done:
+  *out = p;
+  *np_out = np;
+  return rc;
+}
+
+/* The body of px_tm_add (also used by replay) once u is prepared: p, np
+ * from prep_unit(), borrowed.  Validation came first, so a refused unit
+ * changes nothing. */
+static int add_prepped(px_tm_txn *x, const px_unit *u, const prep *p, size_t np,
+                       uint32_t *id_out, int *was_new) {
+  int rc = 0, writing = 0;
+  px_tm__rec *rec = NULL;
+  px_variant *vs = NULL;
+  const prep **vkd = NULL;
+  px_prop *props = NULL;
+  const char **notes = NULL, **docs = NULL;
   uint32_t id = 0;
   if ((rc = find_merge_target(x, p, np, &id, &rec)) < 0)
     goto done;
@@ -1385,7 +1627,7 @@ static int do_add(px_tm_txn *x, const px_unit *u, uint32_t *id_out,
     nvv.len = p[i].nfc_len;
     if (!nvv.codes_len)
       nvv.codes = NULL;
-    vkd[nv] = &p[i].kd;
+    vkd[nv] = &p[i];
     vs[nv++] = nvv;
     added++;
   }
@@ -1452,7 +1694,7 @@ static int do_add(px_tm_txn *x, const px_unit *u, uint32_t *id_out,
     x->next_id++;
   /* index what is new */
   for (size_t i = nstored; i < nv; i++) {
-    rc = index_variant(x, id, vs[i].lang, vkd[i], 0);
+    rc = index_variant(x, id, vs[i].lang, &vkd[i]->kd, &vkd[i]->vt, 0);
     if (rc < 0)
       goto done;
     x->d_variants++;
@@ -1471,13 +1713,24 @@ done:
     x->broken = 1; /* half-written: the transaction cannot commit */
   if (rec)
     px_unit_free(&rec->u);
-  prep_dispose(p, np);
-  px_free(p);
   px_free(vs);
   px_free(vkd);
   px_free(props);
   px_free(notes);
   px_free(docs);
+  return rc;
+}
+
+/* Prepare and add u. */
+static int do_add(px_tm_txn *x, const px_unit *u, uint32_t *id_out,
+                  int *was_new) {
+  prep *p = NULL;
+  size_t np = 0;
+  int rc = prep_unit(u, &p, &np);
+  if (rc == 0)
+    rc = add_prepped(x, u, p, np, id_out, was_new);
+  prep_dispose(p, np);
+  px_free(p);
   return rc;
 }
 
@@ -1591,14 +1844,19 @@ static int run_op(px_tm_txn *x, const unsigned char *op, size_t len,
   if (type == OP_ADD) {
     /* [u32 reclen][record][u32 id][u8 was_new] */
     uint32_t rl = px_tm__get_u32(op);
-    px_tm__rec *rec = NULL;
-    rc = px_tm__rec_decode(&rec, op + 4, rl, 0);
-    if (rc < 0)
-      return rc;
     uint32_t id = 0;
     int was_new = 0;
-    rc = do_add(x, &rec->u, &id, &was_new);
-    px_unit_free(&rec->u);
+    if (x->ready && !x->replaying) { /* prepared: its forms are ready */
+      const px_tm__prepared *pr = x->ready;
+      rc = add_prepped(x, &pr->rec->u, pr->p, pr->np, &id, &was_new);
+    } else {
+      px_tm__rec *rec = NULL;
+      rc = px_tm__rec_decode(&rec, op + 4, rl, 0);
+      if (rc < 0)
+        return rc;
+      rc = do_add(x, &rec->u, &id, &was_new);
+      px_unit_free(&rec->u);
+    }
     unsigned char *res = (unsigned char *)(op + 4 + rl);
     if (rc == 0) {
       if (check && (px_tm__get_u32(res) != id || res[4] != was_new))
@@ -1642,28 +1900,20 @@ static int txn_check(px_tm_txn *x) {
   return 0;
 }
 
-int px_tm_add(px_tm_txn *x, const px_unit *u, uint64_t *id_out, int *was_new) {
-  int rc = txn_check(x);
-  if (rc < 0)
-    return rc;
-  PX_ASSERT_ARG(u);
-  PX_ASSERT_ARG(u->variants || u->nvariants == 0);
-  if (u->nvariants == 0)
-    return px_error_set(PX_EINVALID, PX_ERRCLASS_TM, 0,
-                        "a unit has no variants");
+/* Log an OP_ADD of the encoded unit (rec, len) and run it. */
+static int add_logged(px_tm_txn *x, const void *rec, size_t len,
+                      uint64_t *id_out, int *was_new) {
   size_t at;
-  unsigned char res[5] = {0};
+  unsigned char res[5] = {0}, rl[4];
+  int rc;
+  px_tm__put_u32(rl, (uint32_t)len);
   if ((rc = log_begin(x, OP_ADD, &at)) < 0 ||
-      (rc = px_buf_put(&x->log, res, 4)) < 0)
-    goto fail;
-  size_t rl_at = x->log.len - 4;
-  if ((rc = px_tm__rec_encode(&x->rec, u, NULL, 0)) < 0)
-    goto fail;
-  /* the encoder refuses nothing do_add accepts, except doc lists */
-  px_tm__put_u32(x->log.ptr + rl_at, (uint32_t)x->rec.len);
-  if ((rc = px_buf_put(&x->log, x->rec.ptr, x->rec.len)) < 0 ||
-      (rc = px_buf_put(&x->log, res, 5)) < 0)
-    goto fail;
+      (rc = px_buf_put(&x->log, rl, 4)) < 0 ||
+      (rc = px_buf_put(&x->log, rec, len)) < 0 ||
+      (rc = px_buf_put(&x->log, res, 5)) < 0) {
+    x->log.len = at;
+    return rc;
+  }
   log_end(x, at);
   rc = exec_logged(x, at);
   if (rc < 0)
@@ -1674,8 +1924,69 @@ int px_tm_add(px_tm_txn *x, const px_unit *u, uint64_t *id_out, int *was_new) {
   if (was_new)
     *was_new = r[4];
   return 0;
-fail:
-  x->log.len = at;
+}
+
+int px_tm_add(px_tm_txn *x, const px_unit *u, uint64_t *id_out, int *was_new) {
+  int rc = txn_check(x);
+  if (rc < 0)
+    return rc;
+  PX_ASSERT_ARG(u);
+  PX_ASSERT_ARG(u->variants || u->nvariants == 0);
+  if (u->nvariants == 0)
+    return px_error_set(PX_EINVALID, PX_ERRCLASS_TM, 0,
+                        "a unit has no variants");
+  /* the encoder refuses nothing do_add accepts, except doc lists */
+  if ((rc = px_tm__rec_encode(&x->rec, u, NULL, 0)) < 0)
+    return rc;
+  return add_logged(x, x->rec.ptr, x->rec.len, id_out, was_new);
+}
+
+void px_tm__prepared_free(px_tm__prepared *pr) {
+  if (!pr)
+    return;
+  prep_dispose(pr->p, pr->np);
+  px_free(pr->p);
+  if (pr->rec)
+    px_unit_free(&pr->rec->u);
+  px_buf_dispose(&pr->enc);
+  px_free(pr);
+}
+
+int px_tm__prepare(px_tm__prepared **out, const px_unit *u) {
+  PX_ASSERT_ARG(out && u);
+  PX_ASSERT_ARG(u->variants || u->nvariants == 0);
+  *out = NULL;
+  if (u->nvariants == 0)
+    return px_error_set(PX_EINVALID, PX_ERRCLASS_TM, 0,
+                        "a unit has no variants");
+  px_tm__prepared *pr = px_calloc(1, sizeof *pr);
+  if (!pr)
+    return PX_ENOMEM;
+  px_buf_init(&pr->enc, 0);
+  /* encoding and decoding again copies u and gives exactly what a replay
+   * of the log would add */
+  int rc = px_tm__rec_encode(&pr->enc, u, NULL, 0);
+  if (rc == 0)
+    rc = px_tm__rec_decode(&pr->rec, pr->enc.ptr, pr->enc.len, 0);
+  if (rc == 0)
+    rc = prep_unit(&pr->rec->u, &pr->p, &pr->np);
+  if (rc < 0) {
+    px_tm__prepared_free(pr);
+    return rc;
+  }
+  *out = pr;
+  return 0;
+}
+
+int px_tm__add_prepared(px_tm_txn *x, const px_tm__prepared *pr,
+                        uint64_t *id_out, int *was_new) {
+  int rc = txn_check(x);
+  if (rc < 0)
+    return rc;
+  PX_ASSERT_ARG(pr);
+  x->ready = pr;
+  rc = add_logged(x, pr->enc.ptr, pr->enc.len, id_out, was_new);
+  x->ready = NULL;
   return rc;
 }
 

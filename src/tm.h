@@ -27,9 +27,10 @@ struct px_tm {
   unsigned flags;
   size_t max_map;
   char *path;
-  px_tm_txn *txn; /* the open write transaction, if any */
-  MDB_txn *rtxn;  /* a reset read transaction kept for reuse */
-  int rtxn_live;  /* rtxn is currently active (between begin and end) */
+  px_tm_txn *txn;   /* the open write transaction, if any */
+  px_tm_txn *spare; /* the last one, ended: its buffers are reused */
+  MDB_txn *rtxn;    /* a reset read transaction kept for reuse */
+  int rtxn_live;    /* rtxn is currently active (between begin and end) */
 };
 
 /* A decoded record: the public unit first (so a px_unit * from the codec
@@ -89,6 +90,21 @@ typedef struct px_tm__keyed {
 int px_tm__keyed_make(px_tm__keyed *k, const char *s, size_t len, int has_codes,
                       const char *langkey);
 void px_tm__keyed_dispose(px_tm__keyed *k);
+
+/* ---- adding in two steps (the importer's pipeline) --------------------- */
+/* A unit copied, validated, normalized and keyed ahead of its transaction:
+ * the part of px_tm_add() that needs no store, so another thread can do
+ * it while the writer writes. */
+typedef struct px_tm__prepared px_tm__prepared;
+/* Prepare u (any thread; u is borrowed for the call only).  Errors: those
+ * px_tm_add() gives for a refused unit (PX_EINVALID, PX_EENCODING,
+ * PX_ETOOBIG), PX_ENOMEM.  *out: free with px_tm__prepared_free(). */
+int px_tm__prepare(px_tm__prepared **out, const px_unit *u);
+/* px_tm_add() of a prepared unit (the writer's thread); p stays the
+ * caller's.  Same results and errors as px_tm_add(). */
+int px_tm__add_prepared(px_tm_txn *x, const px_tm__prepared *p,
+                        uint64_t *id_out, int *was_new);
+void px_tm__prepared_free(px_tm__prepared *p);
 /* The exact-index hash: px_text_hash() of the key form with punctuation
  * removed and spaces collapsed (PX_NORM_PUNCT | PX_NORM_SPACES). */
 int px_tm__exact_hash_kt(uint64_t *out, const char *kt, size_t ktlen);

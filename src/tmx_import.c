@@ -11,12 +11,22 @@
  * (the index of the next unit to read).  A killed import leaves exactly
  * the committed batches and their checkpoint; --resume skips the first N
  * units and goes on.
+ *
+ * The storing pass is a pipeline of two threads: a reader thread parses
+ * the file and prepares each unit (copy, validation, normalization,
+ * tokenization: px_tm__prepare()), and the calling thread takes them in
+ * file order and writes them (px_tm__add_prepared()), so parsing and
+ * normalizing overlap with LMDB work on a second core.  A bounded queue
+ * keeps memory constant; every callback of the caller (header, bad units,
+ * progress) runs on the calling thread, in file order.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "error.h"
 #include "mem.h"
+#include "tm.h"
 #include "tmx.h"
 
 #define DEFAULT_BATCH 10000
@@ -69,18 +79,18 @@ static int commit(imp *im, int done) {
   return rc;
 }
 
-static int on_unit(const px_unit *u, const px_tmx_pos *pos, void *payload) {
-  imp *im = payload;
+/* What the storing thread does with one unit the reader prepared (pr), or
+ * failed to prepare (pr NULL, err the reason). */
+static int store_unit(imp *im, const px_tmx_pos *pos, px_tm__prepared *pr,
+                      const px_error *err) {
   uint64_t id;
   int was_new = 0, rc;
-  im->st->read++;
-  if (pos->index < im->skip_until) {
-    im->st->resumed++;
-    return 0;
-  }
   if (!im->txn && (rc = px_tm_txn_begin(&im->txn, im->tm)) < 0)
     return rc;
-  rc = px_tm_add(im->txn, u, &id, &was_new);
+  if (pr)
+    rc = px_tm__add_prepared(im->txn, pr, &id, &was_new);
+  else
+    rc = px_error_set(err->code, err->klass, err->cause, "%s", err->message);
   if (rc == PX_EINVALID || rc == PX_EENCODING || rc == PX_ETOOBIG) {
     /* the store refused this unit (the transaction is intact): for the
      * importer that is bad input, so EINVALID becomes EPARSE */
@@ -108,6 +118,249 @@ static int on_unit(const px_unit *u, const px_tmx_pos *pos, void *payload) {
   if (im->batch && ++im->in_batch >= im->batch)
     return commit(im, 0);
   return 0;
+}
+
+/* ---- the pipeline -------------------------------------------------------- */
+
+enum { EV_UNIT, EV_BAD, EV_PROGRESS, EV_HEADER, EV_END };
+
+/* One thing the reader thread hands over, in file order. */
+typedef struct ev {
+  int kind;
+  px_tmx_pos pos;           /* EV_UNIT */
+  px_tm__prepared *pr;      /* EV_UNIT: the prepared unit, or NULL: see err */
+  px_error err;             /* EV_UNIT refused, EV_BAD, EV_END's failure */
+  int code;                 /* EV_BAD, EV_END: the code */
+  uint64_t done, total;     /* EV_PROGRESS */
+  const px_tmx_header *hdr; /* EV_HEADER: borrowed until answered */
+} ev;
+
+#define QCAP 256u
+
+typedef struct pipe_s {
+  pthread_mutex_t mu;
+  pthread_cond_t can_take, can_put, answered;
+  ev *q[QCAP];
+  size_t head, n;
+  int stop;   /* the storing side failed: the reader stops */
+  int hdr_rc; /* the answer to an EV_HEADER */
+  int hdr_done;
+  imp *im;
+  const char *path;
+  px_tmx_read_opts ro; /* the reader's options (callbacks: ours) */
+  px_tmx_read_stats rst;
+  uint64_t read, resumed; /* counted by the reader */
+} pipe_s;
+
+/* Queue an event; 0, or -1 when the storing side has stopped (e is freed). */
+static int put_ev(pipe_s *pp, ev *e) {
+  pthread_mutex_lock(&pp->mu);
+  /* the storing side drains until EV_END, so EV_END may always wait */
+  int stopped = 0;
+  while (pp->n == QCAP && !(stopped = pp->stop && e->kind != EV_END))
+    pthread_cond_wait(&pp->can_put, &pp->mu);
+  stopped = pp->stop && e->kind != EV_END;
+  if (!stopped) {
+    pp->q[(pp->head + pp->n) % QCAP] = e;
+    pp->n++;
+    pthread_cond_signal(&pp->can_take);
+  }
+  pthread_mutex_unlock(&pp->mu);
+  if (stopped) {
+    px_tm__prepared_free(e->pr);
+    px_free(e);
+    return -1;
+  }
+  return 0;
+}
+
+static ev *take_ev(pipe_s *pp) {
+  pthread_mutex_lock(&pp->mu);
+  while (pp->n == 0)
+    pthread_cond_wait(&pp->can_take, &pp->mu);
+  ev *e = pp->q[pp->head];
+  pp->head = (pp->head + 1) % QCAP;
+  pp->n--;
+  pthread_cond_signal(&pp->can_put);
+  pthread_mutex_unlock(&pp->mu);
+  return e;
+}
+
+static ev *new_ev(int kind) {
+  ev *e = px_calloc(1, sizeof *e);
+  if (e)
+    e->kind = kind;
+  return e;
+}
+
+/* The reader stops when the storing side has: any code does. */
+static int stopped_error(void) {
+  return px_error_set(PX_ERROR, PX_ERRCLASS_TMX, 0, "import stopped");
+}
+
+static int r_unit(const px_unit *u, const px_tmx_pos *pos, void *payload) {
+  pipe_s *pp = payload;
+  pp->read++;
+  if (pos->index < pp->im->skip_until) {
+    pp->resumed++;
+    return 0;
+  }
+  ev *e = new_ev(EV_UNIT);
+  if (!e)
+    return PX_ENOMEM;
+  e->pos = *pos;
+  int rc = px_tm__prepare(&e->pr, u);
+  if (rc == PX_ENOMEM) {
+    px_free(e);
+    return rc;
+  }
+  if (rc < 0)
+    e->err = *px_error_last();
+  return put_ev(pp, e) < 0 ? stopped_error() : 0;
+}
+
+static void r_bad(int code, const char *msg, void *payload) {
+  pipe_s *pp = payload;
+  ev *e = new_ev(EV_BAD);
+  if (!e)
+    return; /* the report is lost, the unit is still skipped */
+  e->code = code;
+  snprintf(e->err.message, sizeof e->err.message, "%s", msg);
+  (void)put_ev(pp, e);
+}
+
+static void r_progress(uint64_t done, uint64_t total, void *payload) {
+  pipe_s *pp = payload;
+  ev *e = new_ev(EV_PROGRESS);
+  if (!e)
+    return;
+  e->done = done;
+  e->total = total;
+  (void)put_ev(pp, e);
+}
+
+/* The header's strings live until this returns: wait for the answer. */
+static int r_header(const px_tmx_header *h, void *payload) {
+  pipe_s *pp = payload;
+  ev *e = new_ev(EV_HEADER);
+  if (!e)
+    return PX_ENOMEM;
+  e->hdr = h;
+  pthread_mutex_lock(&pp->mu);
+  pp->hdr_done = 0;
+  pthread_mutex_unlock(&pp->mu);
+  if (put_ev(pp, e) < 0)
+    return stopped_error();
+  pthread_mutex_lock(&pp->mu);
+  while (!pp->hdr_done)
+    pthread_cond_wait(&pp->answered, &pp->mu);
+  int rc = pp->hdr_rc;
+  pthread_mutex_unlock(&pp->mu);
+  return rc;
+}
+
+static void *reader_main(void *arg) {
+  pipe_s *pp = arg;
+  int rc = px_tmx_read(&pp->rst, pp->path, &pp->ro, r_unit, pp);
+  ev *e = NULL;
+  while (!(e = new_ev(EV_END))) /* the storing side waits for it */
+    ;
+  e->code = rc;
+  if (rc < 0)
+    e->err = *px_error_last();
+  (void)put_ev(pp, e);
+  return NULL;
+}
+
+/* Read path and store it: the reader thread parses and prepares, this one
+ * stores.  Returns the first failure: the storing side's, else the
+ * reader's.  *rst: the reader's statistics. */
+static int read_and_store(imp *im, const char *path, const px_tmx_read_opts *ro,
+                          px_tmx_read_stats *rst) {
+  pipe_s *pp = px_calloc(1, sizeof *pp);
+  if (!pp)
+    return PX_ENOMEM;
+  pp->im = im;
+  pp->path = path;
+  pp->ro = *ro;
+  pp->ro.on_bad = r_bad;
+  pp->ro.on_progress = r_progress;
+  pp->ro.on_header = r_header;
+  pp->ro.payload = pp;
+  pthread_mutex_init(&pp->mu, NULL);
+  pthread_cond_init(&pp->can_take, NULL);
+  pthread_cond_init(&pp->can_put, NULL);
+  pthread_cond_init(&pp->answered, NULL);
+  pthread_t th;
+  int rc = 0;
+  if (pthread_create(&th, NULL, reader_main, pp) != 0) {
+    rc = px_error_set(PX_ERROR, PX_ERRCLASS_TMX, 0,
+                      "%s: could not start the reader thread", im->file);
+    goto done;
+  }
+  px_error stored;
+  memset(&stored, 0, sizeof stored);
+  for (;;) {
+    ev *e = take_ev(pp);
+    int erc = 0;
+    if (e->kind == EV_END) {
+      if (rc == 0 && e->code < 0)
+        rc = px_error_set(e->err.code, e->err.klass, e->err.cause, "%s",
+                          e->err.message);
+      px_free(e);
+      break;
+    }
+    if (rc < 0) { /* stopping: drain */
+      if (e->kind == EV_HEADER) {
+        pthread_mutex_lock(&pp->mu);
+        pp->hdr_rc = stopped_error();
+        pp->hdr_done = 1;
+        pthread_cond_signal(&pp->answered);
+        pthread_mutex_unlock(&pp->mu);
+      }
+    } else if (e->kind == EV_UNIT) {
+      erc = store_unit(im, &e->pos, e->pr, &e->err);
+    } else if (e->kind == EV_BAD) {
+      if (ro->on_bad)
+        ro->on_bad(e->code, e->err.message, ro->payload);
+    } else if (e->kind == EV_PROGRESS) {
+      if (ro->on_progress)
+        ro->on_progress(e->done, e->total, ro->payload);
+    } else if (e->kind == EV_HEADER) {
+      int hrc = ro->on_header ? ro->on_header(e->hdr, ro->payload) : 0;
+      if (hrc < 0)
+        stored = *px_error_last();
+      pthread_mutex_lock(&pp->mu);
+      pp->hdr_rc = hrc;
+      pp->hdr_done = 1;
+      pthread_cond_signal(&pp->answered);
+      pthread_mutex_unlock(&pp->mu);
+      /* the reader returns hrc and ends with it: EV_END brings it back */
+    }
+    px_tm__prepared_free(e->pr);
+    px_free(e);
+    if (erc < 0) {
+      rc = erc;
+      stored = *px_error_last();
+      pthread_mutex_lock(&pp->mu);
+      pp->stop = 1;
+      pthread_cond_broadcast(&pp->can_put);
+      pthread_mutex_unlock(&pp->mu);
+    }
+  }
+  pthread_join(th, NULL);
+  if (stored.code < 0 && rc == stored.code) /* ours, not the reader's */
+    px_error_set(stored.code, stored.klass, stored.cause, "%s", stored.message);
+  im->st->read += pp->read;
+  im->st->resumed += pp->resumed;
+  *rst = pp->rst;
+done:
+  pthread_cond_destroy(&pp->answered);
+  pthread_cond_destroy(&pp->can_put);
+  pthread_cond_destroy(&pp->can_take);
+  pthread_mutex_destroy(&pp->mu);
+  px_free(pp);
+  return rc;
 }
 
 /* "units=N ..." -> N and done. */
@@ -223,7 +476,7 @@ int px_tmx_import(px_tmx_import_stats *stats, px_tm *tm, const char *path,
     rc = 0;
     im.phase = 1;
   }
-  rc = px_tmx_read(&rst, path, &ro, on_unit, &im);
+  rc = read_and_store(&im, path, &ro, &rst);
   st.skipped += rst.skipped;
   st.bytes = rst.bytes;
   if (rc < 0)
