@@ -507,6 +507,7 @@ static int cand_bound(size_t cnt, size_t shared_max, size_t n, unsigned len) {
 typedef struct head {
   uint64_t post;
   size_t list;
+  size_t got; /* postings of the list read so far */
 } head;
 
 static void heap_down(head *h, size_t n, size_t i) {
@@ -536,8 +537,10 @@ static int fuzzy_candidates(cand **out, size_t *n_out, px_tm *tm, MDB_txn *t,
   size_t nt = 0;
   cand *cs = NULL;
   size_t nc = 0, capc = 0;
-  uint64_t **lists = NULL;
-  size_t *llen = NULL, nlists = 0;
+  unsigned char *keys = NULL; /* the prefix lists' keys */
+  px_tm__plist *pls = NULL;
+  MDB_cursor **curs = NULL;
+  size_t nlists = 0;
   head *heap = NULL;
   MDB_cursor *cur = NULL;
   int rc = 0;
@@ -609,55 +612,39 @@ static int fuzzy_candidates(cand **out, size_t *n_out, px_tm *tm, MDB_txn *t,
   size_t unread = 0;                   /* terms with postings not yet read */
   for (size_t i = prefix; i < nt; i++)
     unread += terms[i].count > 0;
-  /* the prefix lists, each read whole within the window */
-  lists = px_calloc(prefix, sizeof *lists);
-  llen = px_calloc(prefix, sizeof *llen);
+  /* the prefix lists, merged as they are read (a heap of list heads, one
+   * cursor each): one candidate per posting, counting the lists it is in.
+   * Nothing is copied, so a long list costs no memory. */
+  enum { KEYMAX = PX_TM__LANG_MAX + 1 + PX_TM__TERM_MAX + 8 };
+  keys = px_malloc(prefix * KEYMAX);
+  pls = px_calloc(prefix, sizeof *pls);
+  curs = px_calloc(prefix, sizeof *curs);
   heap = px_calloc(prefix, sizeof *heap);
-  if (!lists || !llen || !heap) {
+  if (!keys || !pls || !curs || !heap) {
     rc = PX_ENOMEM;
     goto done;
   }
-  size_t total = 0;
+  size_t nh = 0, total = 0;
   for (size_t i = 0; i < prefix; i++) {
     if (terms[i].count == 0)
       continue;
-    memcpy(kb + lk + 1, terms[i].s, terms[i].len);
-    px_tm__plist l;
-    px_tm__plist_init(&l, cur, kb, lk + 1 + terms[i].len, hi);
-    uint64_t p;
-    size_t cap = 0, got = 0;
-    uint64_t *a = NULL;
-    for (rc = px_tm__plist_seek(&l, (uint64_t)lo << 32, &p);
-         rc == 1 && got < MAX_POSTINGS_PER_TERM && total < MAX_PREFIX_POSTINGS;
-         rc = px_tm__plist_next(&l, &p)) {
-      if (PX_GROW(a, got, cap) < 0) {
-        px_free(a);
-        rc = PX_ENOMEM;
-        goto done;
-      }
-      a[got++] = p;
-      total++;
-    }
-    if (rc < 0) {
-      px_free(a);
+    unsigned char *key = keys + nlists * KEYMAX;
+    memcpy(key, lkey, lk + 1);
+    memcpy(key + lk + 1, terms[i].s, terms[i].len);
+    if ((mrc = mdb_cursor_open(t, tm->words, &curs[nlists]))) {
+      rc = px_tm__mdb_error(mrc, "reading the word index");
       goto done;
     }
-    rc = 0;
-    if (got) {
-      lists[nlists] = a;
-      llen[nlists++] = got;
-    } else
-      px_free(a);
+    px_tm__plist *l = &pls[nlists];
+    px_tm__plist_init(l, curs[nlists], key, lk + 1 + terms[i].len, hi);
+    uint64_t p;
+    if ((rc = px_tm__plist_seek(l, (uint64_t)lo << 32, &p)) < 0)
+      goto done;
+    if (rc == 1)
+      heap[nh++] = (head){p, nlists, 1};
+    nlists++;
   }
-  /* merge them: one candidate per posting, counting the lists it is in */
-  size_t nh = 0;
-  size_t *at = px_calloc(nlists + 1, sizeof *at);
-  if (!at) {
-    rc = PX_ENOMEM;
-    goto done;
-  }
-  for (size_t i = 0; i < nlists; i++)
-    heap[nh++] = (head){lists[i][0], i};
+  rc = 0;
   for (size_t i = nh / 2; i-- > 0;)
     heap_down(heap, nh, i);
   size_t shared_max = unread + nnum + free_tokens;
@@ -665,10 +652,16 @@ static int fuzzy_candidates(cand **out, size_t *n_out, px_tm *tm, MDB_txn *t,
     uint64_t p = heap[0].post;
     uint32_t cnt = 0;
     while (nh && heap[0].post == p) {
-      size_t li = heap[0].list;
+      head *h = &heap[0];
       cnt++;
-      if (++at[li] < llen[li])
-        heap[0].post = lists[li][at[li]];
+      int r = 0;
+      if (h->got < MAX_POSTINGS_PER_TERM && ++total < MAX_PREFIX_POSTINGS &&
+          (r = px_tm__plist_next(&pls[h->list], &h->post)) < 0) {
+        rc = r;
+        goto done;
+      }
+      if (r == 1)
+        h->got++;
       else
         heap[0] = heap[--nh];
       heap_down(heap, nh, 0);
@@ -677,13 +670,11 @@ static int fuzzy_candidates(cand **out, size_t *n_out, px_tm *tm, MDB_txn *t,
     if (b < min)
       continue;
     if (PX_GROW(cs, nc, capc) < 0) {
-      px_free(at);
       rc = PX_ENOMEM;
       goto done;
     }
     cs[nc++] = (cand){p, cnt, b};
   }
-  px_free(at);
   /* the other lists, rarest first: count the candidates in each, then
    * drop those that can no longer reach min */
   for (size_t i = prefix; i < nt && nc > 0; i++) {
@@ -723,9 +714,10 @@ done:
   if (cur)
     mdb_cursor_close(cur);
   for (size_t i = 0; i < nlists; i++)
-    px_free(lists[i]);
-  px_free(lists);
-  px_free(llen);
+    mdb_cursor_close(curs[i]);
+  px_free(curs);
+  px_free(pls);
+  px_free(keys);
   px_free(heap);
   px_free(terms);
   px_free(cs);
