@@ -59,6 +59,57 @@ static int contains(const char *kt, const px_token *toks, size_t ntok,
   return 0;
 }
 
+/* The key forms of the tokens of s that are keyed (keyed[i]), into
+ * key[i] / klen[i].  One normalization of all of them joined by line
+ * breaks, which the key form turns into single spaces: normalization works
+ * character by character and never across a line break, so the pieces are
+ * the tokens' own key forms.  Should the pieces not come out one per token
+ * (a token whose key form is empty), each token is keyed on its own into
+ * *own.  Pointers point into *all or *own (the caller frees both). */
+static int key_tokens(const char **key, size_t *klen, char **all, char ***own,
+                      const char *s, const px_token *toks, size_t ntok,
+                      const unsigned char *keyed) {
+  px_buf b = PX_BUF_INIT;
+  size_t nkeyed = 0, alen = 0;
+  int rc = 0;
+  for (size_t i = 0; i < ntok && rc == 0; i++)
+    if (keyed[i] && (rc = px_buf_put(&b, "\n", nkeyed++ > 0)) == 0)
+      rc = px_buf_put(&b, s + toks[i].off, toks[i].len);
+  if (rc == 0)
+    rc = px_tm__keytext(all, &alen, b.ptr ? (const char *)b.ptr : "", b.len, 0);
+  px_buf_dispose(&b);
+  if (rc < 0)
+    return rc;
+  size_t pos = 0, i = 0;
+  for (; i < ntok; i++) {
+    if (!keyed[i])
+      continue;
+    if (pos > alen)
+      break;
+    const char *sp = memchr(*all + pos, ' ', alen - pos);
+    size_t end = sp ? (size_t)(sp - *all) : alen;
+    if (end == pos)
+      break; /* an empty key form */
+    key[i] = *all + pos;
+    klen[i] = end - pos;
+    pos = end + 1;
+  }
+  if (i == ntok && pos == alen + 1)
+    return 0;
+  /* token by token */
+  if (!(*own = px_calloc(ntok + 1, sizeof **own)))
+    return PX_ENOMEM;
+  for (i = 0; i < ntok; i++) {
+    if (!keyed[i])
+      continue;
+    if ((rc = px_tm__keytext(&(*own)[i], &klen[i], s + toks[i].off, toks[i].len,
+                             0)) < 0)
+      return rc;
+    key[i] = (*own)[i];
+  }
+  return 0;
+}
+
 /* Spans of the phrase in the stored text s: each raw token is keyed on
  * its own so that offsets refer to s.  Marker tokens of inline codes are
  * skipped. */
@@ -67,8 +118,10 @@ static int find_spans(px_span **out, size_t *nout, const char *s, size_t len,
                       size_t nterms) {
   px_token *toks = NULL;
   size_t ntok = 0;
-  char **keys = NULL;
+  const char **keys = NULL;
   size_t *klen = NULL;
+  unsigned char *keyed = NULL;
+  char *all = NULL, **own = NULL;
   px_span *sp = NULL;
   size_t nsp = 0, cap = 0;
   int rc = px_text_tokenize(&toks, &ntok, s, len, lang);
@@ -76,11 +129,12 @@ static int find_spans(px_span **out, size_t *nout, const char *s, size_t len,
     return rc;
   keys = px_calloc(ntok + 1, sizeof *keys);
   klen = px_calloc(ntok + 1, sizeof *klen);
-  if (!keys || !klen) {
+  keyed = px_calloc(ntok + 1, 1);
+  if (!keys || !klen || !keyed) {
     rc = PX_ENOMEM;
     goto done;
   }
-  /* mark tokens inside {N} {/N} {N/} markers */
+  /* core tokens but those inside {N} {/N} {N/} markers */
   for (size_t i = 0; i < ntok; i++) {
     if (!px_tm__core_token(&toks[i]))
       continue;
@@ -93,16 +147,16 @@ static int find_spans(px_span **out, size_t *nout, const char *s, size_t len,
       if (s[a] == '{' && b < len && s[b] == '}')
         continue; /* a marker: no key */
     }
-    if ((rc = px_tm__keytext(&keys[i], &klen[i], s + toks[i].off, toks[i].len,
-                             0)) < 0)
-      goto done;
+    keyed[i] = 1;
   }
+  if ((rc = key_tokens(keys, klen, &all, &own, s, toks, ntok, keyed)) < 0)
+    goto done;
   for (size_t i = 0; i < ntok; i++) {
-    if (!keys[i])
+    if (!keyed[i])
       continue;
     size_t j = i, k = 0, last = i;
     while (j < ntok && k < nterms) {
-      if (!keys[j]) {
+      if (!keyed[j]) {
         j++;
         continue;
       }
@@ -128,13 +182,31 @@ static int find_spans(px_span **out, size_t *nout, const char *s, size_t len,
   *nout = nsp;
   sp = NULL;
 done:
-  for (size_t i = 0; keys && i < ntok; i++)
-    px_free(keys[i]);
+  for (size_t i = 0; own && i < ntok; i++)
+    px_free(own[i]);
+  px_free(own);
+  px_free(all);
   px_free(keys);
   px_free(klen);
+  px_free(keyed);
   px_free(toks);
   px_free(sp);
   return rc;
+}
+
+/* Does s (at least n bytes) start with term t?  With ascii, s is ASCII
+ * text that is not in key form yet: its key form is its lower case. */
+static int term_at(const char *s, const phrase_term *t, int ascii) {
+  if (!ascii)
+    return memcmp(s, t->s, t->len) == 0;
+  for (size_t i = 0; i < t->len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 'A' && c <= 'Z')
+      c = (unsigned char)(c - 'A' + 'a');
+    if (c != (unsigned char)t->s[i])
+      return 0;
+  }
+  return 1;
 }
 
 /* Can the phrase occur in the key form kt?  A necessary condition for
@@ -144,18 +216,18 @@ done:
  * two).  A term that does not start with a letter or digit could start
  * anywhere in that gap: then the rest is left to contains().  Candidates
  * are texts that hold all the words; this rejects most of those that do
- * not hold them together before the tokenizer runs. */
+ * not hold them together before the tokenizer runs.  With ascii, kt is an
+ * ASCII text without markers rather than a key form: the key form of such
+ * a text is the same text in lower case with runs of white space as one
+ * space, so the condition holds for it as well, and no normalization is
+ * needed to reject it. */
 static int may_contain(const char *kt, size_t len, const phrase_term *terms,
-                       size_t nterms) {
+                       size_t nterms, int ascii) {
   const phrase_term *t0 = &terms[0];
   if (t0->len == 0 || t0->len > len)
     return t0->len == 0;
   for (size_t at = 0; at + t0->len <= len; at++) {
-    const char *h = memchr(kt + at, t0->s[0], len - t0->len + 1 - at);
-    if (!h)
-      return 0;
-    at = (size_t)(h - kt);
-    if (memcmp(h, t0->s, t0->len) != 0)
+    if (!term_at(kt + at, t0, ascii))
       continue;
     size_t pos = at + t0->len, k = 1;
     for (; k < nterms; k++) {
@@ -170,8 +242,7 @@ static int may_contain(const char *kt, size_t len, const phrase_term *terms,
           break;
         pos = q;
       }
-      if (len - pos < terms[k].len ||
-          memcmp(kt + pos, terms[k].s, terms[k].len) != 0)
+      if (len - pos < terms[k].len || !term_at(kt + pos, &terms[k], ascii))
         break;
       pos += terms[k].len;
     }
@@ -179,6 +250,14 @@ static int may_contain(const char *kt, size_t len, const phrase_term *terms,
       return 1;
   }
   return 0;
+}
+
+/* Is s plain ASCII without a marker brace? */
+static int plain_ascii(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)s[i] >= 0x80 || s[i] == '{')
+      return 0;
+  return 1;
 }
 
 /* Verifies candidate unit id: appends a hit when its variant in lfull
@@ -207,9 +286,11 @@ static int verify(px_concord_hit **hits, size_t *nhits, size_t *caphits,
   px_token *ctoks = NULL;
   /* markers can only be where there is a brace: without one, the key
    * form is the same with or without stripping them */
+  if (plain_ascii(txt, tl) && !may_contain(txt, tl, terms, nterms, 1))
+    return 0;
   rc = px_tm__keytext(&ckt, &cktl, txt, tl, memchr(txt, '{', tl) != NULL);
   int found = 0;
-  if (rc == 0 && may_contain(ckt, cktl, terms, nterms)) {
+  if (rc == 0 && may_contain(ckt, cktl, terms, nterms, 0)) {
     rc = px_text_tokenize(&ctoks, &nct, ckt, cktl, lkey);
     if (rc == 0)
       found = contains(ckt, ctoks, nct, terms, nterms);
