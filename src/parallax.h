@@ -998,8 +998,9 @@ typedef struct px_tm_txn px_tm_txn;
 /** An iterator over all units: from px_tm_iter_new(). */
 typedef struct px_tm_iter px_tm_iter;
 
-/** The schema version this library writes and reads (tm/SCHEMA.md). */
-#define PX_TM_SCHEMA_VERSION 1
+/** The schema version this library writes (tm/SCHEMA.md).  It also reads
+ * version 1 stores, which a write open upgrades in place. */
+#define PX_TM_SCHEMA_VERSION 2
 
 /** Limits: longer input is refused with #PX_ETOOBIG. */
 #define PX_TM_MAX_TEXT (64u * 1024u)  /**< bytes of one variant's text */

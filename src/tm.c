@@ -282,6 +282,15 @@ static int open_dbs(px_tm *tm) {
       (rc = dbi_open(tm, t, "words", c | dup, &tm->words)) < 0 ||
       (rc = dbi_open(tm, t, "docs", c | dup, &tm->docs)) < 0)
     goto done;
+  /* wdelta came with schema 2: a schema-1 store has none until a write
+   * open adds it (below) */
+  rc = mdb_dbi_open(t, "wdelta", c, &tm->wdelta);
+  tm->has_wdelta = rc == 0;
+  if (rc && rc != MDB_NOTFOUND) {
+    rc = px_tm__mdb_error(rc, tm->path);
+    goto done;
+  }
+  rc = 0;
   MDB_val k = {6, (void *)"schema"}, v;
   rc = mdb_get(t, tm->meta, &k, &v);
   if (rc == MDB_NOTFOUND && fresh && !rdonly) {
@@ -302,7 +311,20 @@ static int open_dbs(px_tm *tm) {
     goto done;
   } else {
     uint32_t ver = v.mv_size == 4 ? px_tm__get_u32(v.mv_data) : 0;
-    if (ver != PX_TM_SCHEMA_VERSION) {
+    if (ver == 1) {
+      /* schema 1 is schema 2 without wdelta: read as it is, or upgraded
+       * in place by the first write open */
+      if (!rdonly) {
+        unsigned char b[4];
+        px_tm__put_u32(b, PX_TM_SCHEMA_VERSION);
+        v.mv_size = 4;
+        v.mv_data = b;
+        if ((rc = mdb_put(t, tm->meta, &k, &v, 0))) {
+          rc = px_tm__mdb_error(rc, tm->path);
+          goto done;
+        }
+      }
+    } else if (ver != PX_TM_SCHEMA_VERSION) {
       rc = px_error_set(PX_ESCHEMA, PX_ERRCLASS_TM, 0,
                         "%s: written with schema version %u; this parallax "
                         "reads version %u (export it to TMX with the parallax "
@@ -882,7 +904,9 @@ int px_tm_txn_commit(px_tm_txn *x) {
   if (!x)
     return px_error_set(PX_EINVALID, PX_ERRCLASS_INVALID, 0,
                         "invalid argument: txn");
-  int rc = 0;
+  int rc = 0, merge = 0;
+  uint64_t runs = 0;
+  px_tm *tm = x->tm;
   if (x->broken) {
     rc = px_error_set(PX_ESTORE, PX_ERRCLASS_TM, 0,
                       "%s: the transaction failed earlier; nothing was "
@@ -900,12 +924,16 @@ int px_tm_txn_commit(px_tm_txn *x) {
     if (rc < 0)
       goto done;
     int mrc = flush_counters(x);
+    if (!mrc && x->tm->has_wdelta)
+      mrc = meta_get_u64(x->t, x->tm, "wdelta_runs", &runs);
     if (!mrc) {
       mrc = mdb_txn_commit(x->t);
       x->t = NULL;
     }
     if (!mrc) {
       drop_mapped_pages(x->tm);
+      /* bulk: merge every PX_TM__MERGE_RUNS runs; otherwise now */
+      merge = x->tm->bulk ? runs >= PX_TM__MERGE_RUNS : runs > 0;
       goto done;
     }
     if (mrc != MDB_MAP_FULL) {
@@ -919,6 +947,10 @@ int px_tm_txn_commit(px_tm_txn *x) {
                     "%s: the map could not be grown enough", x->tm->path);
 done:
   txn_free(x);
+  /* what was committed stays committed: a merge that fails now leaves
+   * its runs consistent for the next one */
+  if (rc == 0 && merge)
+    (void)px_tm__merge(tm);
   return rc;
 }
 
@@ -1131,7 +1163,24 @@ static int cmp_u64(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-/* Write the pending postings, term by term in key order.  The postings of
+/* vals ((length byte << 32) | id, sorted) as stored values into b. */
+static int pack_postings(px_buf *b, const uint64_t *vals, size_t m) {
+  px_buf_clear(b);
+  int rc = px_buf_reserve(b, m * PX_TM__POSTING);
+  if (rc < 0)
+    return rc;
+  unsigned char *o = (unsigned char *)b->ptr;
+  for (size_t j = 0; j < m; j++) {
+    o[j * PX_TM__POSTING] = (unsigned char)(vals[j] >> 32);
+    px_tm__put_u32(o + j * PX_TM__POSTING + 1, (uint32_t)vals[j]);
+  }
+  b->len = m * PX_TM__POSTING;
+  return 0;
+}
+
+/* Write the pending postings, term by term in key order.  In bulk mode
+ * (px_tm__bulk()) they become one new run of wdelta, appended: no page of
+ * words is touched until a merge.  Otherwise into words: the postings of
  * a term whose units were all created since the last flush cannot be in
  * the store yet: they go in with one MDB_MULTIPLE put (one B-tree descent
  * per term instead of one per posting).  Others go one by one, an
@@ -1139,6 +1188,8 @@ static int cmp_u64(const void *a, const void *b) {
 static int pending_flush(px_tm_txn *x) {
   if (x->nterms == 0)
     return 0;
+  px_tm *tm = x->tm;
+  int bulk = tm->bulk && tm->has_wdelta;
   pterm **order = px_malloc(x->nterms * sizeof *order);
   uint64_t *vals = NULL;
   size_t cap_vals = 0;
@@ -1148,8 +1199,16 @@ static int pending_flush(px_tm_txn *x) {
     order[t] = &x->terms[t];
   pend_base = (const unsigned char *)x->pend.ptr;
   qsort(order, x->nterms, sizeof *order, cmp_terms);
+  /* bulk: the postings become run number `run` of wdelta, keys (run, term)
+   * appended after every older run */
+  uint64_t run = 0, runs = 0;
   MDB_cursor *cur = NULL;
-  int rc = 0, mrc = mdb_cursor_open(x->t, x->tm->words, &cur);
+  int rc = 0, mrc = 0;
+  if (bulk && !(mrc = meta_get_u64(x->t, tm, "wdelta_next", &run)))
+    mrc = meta_get_u64(x->t, tm, "wdelta_runs", &runs);
+  run = run ? run : 1;
+  if (!mrc)
+    mrc = mdb_cursor_open(x->t, bulk ? tm->wdelta : tm->words, &cur);
   for (size_t i = 0; i < x->nterms && !mrc && !rc; i++) {
     const pterm *t = order[i];
     if (t->n > cap_vals) {
@@ -1179,16 +1238,17 @@ static int pending_flush(px_tm_txn *x) {
     for (size_t j = 0; j < n; j++)
       if (m == 0 || vals[j] != vals[m - 1])
         vals[m++] = vals[j];
-    px_buf_clear(&x->multi);
-    if ((rc = px_buf_reserve(&x->multi, m * PX_TM__POSTING)) < 0)
+    if ((rc = pack_postings(&x->multi, vals, m)) < 0)
       break;
-    unsigned char *o = (unsigned char *)x->multi.ptr;
-    for (size_t j = 0; j < m; j++) {
-      o[j * PX_TM__POSTING] = (unsigned char)(vals[j] >> 32);
-      px_tm__put_u32(o + j * PX_TM__POSTING + 1, (uint32_t)vals[j]);
-    }
-    x->multi.len = m * PX_TM__POSTING;
     MDB_val k = {t->klen, (void *)(pend_base + t->koff)};
+    if (bulk) {
+      unsigned char kb[4 + PX_TM__LANG_MAX + 1 + PX_TM__TERM_MAX];
+      px_tm__put_u32(kb, (uint32_t)run);
+      memcpy(kb + 4, k.mv_data, k.mv_size);
+      MDB_val rk = {4 + k.mv_size, kb}, rv = {x->multi.len, x->multi.ptr};
+      mrc = mdb_cursor_put(cur, &rk, &rv, MDB_APPEND);
+      continue;
+    }
     size_t done = 0;
     if (fresh && m > 1) {
       MDB_val mv[2] = {{PX_TM__POSTING, x->multi.ptr}, {m, NULL}};
@@ -1208,6 +1268,8 @@ static int pending_flush(px_tm_txn *x) {
   px_free(vals);
   if (rc < 0)
     return rc;
+  if (bulk && !mrc && !(mrc = meta_put_u64(x->t, tm, "wdelta_next", run + 1)))
+    mrc = meta_put_u64(x->t, tm, "wdelta_runs", runs + 1);
   if (mrc)
     return mrc == MDB_MAP_FULL ? GROW_AND_REPLAY
                                : px_tm__mdb_error(mrc, "updating the index");
@@ -1215,6 +1277,247 @@ static int pending_flush(px_tm_txn *x) {
   /* postings of the units created so far may now be in the store */
   x->first_id = x->next_id;
   return 0;
+}
+
+/* ---- merging bulk runs into `words` ---------------------------------------
+ */
+
+/* Most runs one merge step reads at once; more wait for the next step. */
+#define MERGE_MAX_RUNS 256
+
+/* Moves the postings of up to max_terms terms (0: all) from the runs of
+ * wdelta into words, within t, taking terms in key order across the runs
+ * (a k-way merge: the runs are each sorted).  *more: terms are left.  An
+ * MDB_MAP_FULL comes back as GROW_AND_REPLAY. */
+static int merge_step(MDB_txn *t, px_tm *tm, size_t max_terms, int *more) {
+  uint32_t runs[MERGE_MAX_RUNS];
+  MDB_cursor *rc_[MERGE_MAX_RUNS];
+  MDB_val ck[MERGE_MAX_RUNS], cv[MERGE_MAX_RUNS];
+  int live[MERGE_MAX_RUNS];
+  size_t nr = 0, nterms = 0;
+  MDB_cursor *scan = NULL, *w = NULL;
+  uint64_t *vals = NULL;
+  size_t cap_vals = 0;
+  px_buf dels = PX_BUF_INIT, packed = PX_BUF_INIT;
+  int rc = 0, mrc;
+  *more = 0;
+  if (!tm->has_wdelta)
+    return 0;
+  /* the runs: the first key of each */
+  if ((mrc = mdb_cursor_open(t, tm->wdelta, &scan)))
+    goto mdb_fail;
+  MDB_val k, v;
+  mrc = mdb_cursor_get(scan, &k, &v, MDB_FIRST);
+  while (mrc == 0 && nr < MERGE_MAX_RUNS) {
+    if (k.mv_size < 5) {
+      rc = px_error_set(PX_ESTORE, PX_ERRCLASS_TM, 0, "%s: a bad key in wdelta",
+                        tm->path);
+      goto done;
+    }
+    uint32_t r = px_tm__get_u32(k.mv_data);
+    runs[nr++] = r;
+    if (r == UINT32_MAX)
+      break;
+    unsigned char kb[4];
+    px_tm__put_u32(kb, r + 1);
+    k.mv_size = 4;
+    k.mv_data = kb;
+    mrc = mdb_cursor_get(scan, &k, &v, MDB_SET_RANGE);
+  }
+  if (mrc == 0 && nr == MERGE_MAX_RUNS)
+    *more = 1; /* runs beyond these wait for the next step */
+  else if (mrc && mrc != MDB_NOTFOUND)
+    goto mdb_fail;
+  mrc = 0;
+  for (size_t i = 0; i < nr; i++)
+    rc_[i] = NULL;
+  for (size_t i = 0; i < nr; i++) {
+    unsigned char kb[4];
+    px_tm__put_u32(kb, runs[i]);
+    ck[i].mv_size = 4;
+    ck[i].mv_data = kb;
+    if ((mrc = mdb_cursor_open(t, tm->wdelta, &rc_[i])) ||
+        (mrc = mdb_cursor_get(rc_[i], &ck[i], &cv[i], MDB_SET_RANGE)))
+      goto mdb_fail;
+    live[i] = 1;
+  }
+  if ((mrc = mdb_cursor_open(t, tm->words, &w)))
+    goto mdb_fail;
+  for (;;) {
+    /* the smallest term among the runs' current keys */
+    long best = -1;
+    for (size_t i = 0; i < nr; i++) {
+      if (!live[i])
+        continue;
+      if (best < 0) {
+        best = (long)i;
+        continue;
+      }
+      size_t la = ck[i].mv_size - 4, lb = ck[best].mv_size - 4;
+      int c = memcmp((char *)ck[i].mv_data + 4, (char *)ck[best].mv_data + 4,
+                     la < lb ? la : lb);
+      if (c < 0 || (c == 0 && la < lb))
+        best = (long)i;
+    }
+    if (best < 0)
+      break;
+    if (max_terms && nterms == max_terms) {
+      *more = 1;
+      break;
+    }
+    unsigned char term[PX_TM__LANG_MAX + 1 + PX_TM__TERM_MAX];
+    size_t tl = ck[best].mv_size - 4;
+    if (tl > sizeof term) {
+      rc = px_error_set(PX_ESTORE, PX_ERRCLASS_TM, 0, "%s: a bad key in wdelta",
+                        tm->path);
+      goto done;
+    }
+    memcpy(term, (char *)ck[best].mv_data + 4, tl);
+    size_t n = 0;
+    for (size_t i = 0; i < nr; i++) {
+      if (!live[i] || ck[i].mv_size - 4 != tl ||
+          memcmp((char *)ck[i].mv_data + 4, term, tl) != 0)
+        continue;
+      size_t np = cv[i].mv_size / PX_TM__POSTING;
+      if (n + np > cap_vals) {
+        size_t nc = (n + np) * 2;
+        uint64_t *nv = px_realloc(vals, nc * sizeof *vals);
+        if (!nv) {
+          rc = PX_ENOMEM;
+          goto done;
+        }
+        vals = nv;
+        cap_vals = nc;
+      }
+      const unsigned char *pv = cv[i].mv_data;
+      for (size_t j = 0; j < np; j++, pv += PX_TM__POSTING)
+        vals[n++] = (uint64_t)pv[0] << 32 | px_tm__get_u32(pv + 1);
+      unsigned char kl[2] = {(unsigned char)(ck[i].mv_size >> 8),
+                             (unsigned char)ck[i].mv_size};
+      if ((rc = px_buf_put(&dels, kl, 2)) < 0 ||
+          (rc = px_buf_put(&dels, ck[i].mv_data, ck[i].mv_size)) < 0)
+        goto done;
+      mrc = mdb_cursor_get(rc_[i], &ck[i], &cv[i], MDB_NEXT);
+      if (mrc == MDB_NOTFOUND ||
+          (mrc == 0 &&
+           (ck[i].mv_size < 5 || px_tm__get_u32(ck[i].mv_data) != runs[i]))) {
+        live[i] = 0;
+        mrc = 0;
+      } else if (mrc)
+        goto mdb_fail;
+    }
+    qsort(vals, n, sizeof *vals, cmp_u64);
+    size_t m = 0;
+    for (size_t j = 0; j < n; j++)
+      if (m == 0 || vals[j] != vals[m - 1])
+        vals[m++] = vals[j];
+    if ((rc = pack_postings(&packed, vals, m)) < 0)
+      goto done;
+    /* postings in runs are in no other run and not in words (a delete
+     * merges first), so they all go in with one put */
+    MDB_val tk = {tl, term};
+    if (m > 1) {
+      MDB_val mv[2] = {{PX_TM__POSTING, packed.ptr}, {m, NULL}};
+      mrc = mdb_cursor_put(w, &tk, mv, MDB_MULTIPLE);
+    } else {
+      MDB_val one = {PX_TM__POSTING, packed.ptr};
+      mrc = mdb_cursor_put(w, &tk, &one, MDB_NODUPDATA);
+      if (mrc == MDB_KEYEXIST)
+        mrc = 0;
+    }
+    if (mrc)
+      goto mdb_fail;
+    nterms++;
+  }
+  /* the merged keys leave wdelta */
+  for (size_t off = 0; off + 2 <= dels.len;) {
+    const unsigned char *p = (const unsigned char *)dels.ptr + off;
+    size_t kl = (size_t)p[0] << 8 | p[1];
+    MDB_val dk = {kl, (void *)(p + 2)};
+    if ((mrc = mdb_del(t, tm->wdelta, &dk, NULL)) && mrc != MDB_NOTFOUND)
+      goto mdb_fail;
+    mrc = 0;
+    off += 2 + kl;
+  }
+  if (!*more && (mrc = meta_put_u64(t, tm, "wdelta_runs", 0)))
+    goto mdb_fail;
+  goto done;
+mdb_fail:
+  rc = mrc == MDB_MAP_FULL ? GROW_AND_REPLAY
+                           : px_tm__mdb_error(mrc, "merging the index");
+done:
+  for (size_t i = 0; i < nr; i++)
+    if (rc_[i])
+      mdb_cursor_close(rc_[i]);
+  if (scan)
+    mdb_cursor_close(scan);
+  if (w)
+    mdb_cursor_close(w);
+  px_free(vals);
+  px_buf_dispose(&dels);
+  px_buf_dispose(&packed);
+  return rc;
+}
+
+/* Merge every run within x (a delete needs `words` complete). */
+static int merge_all_in(px_tm_txn *x) {
+  int more = 1, rc = 0;
+  while (more && rc == 0)
+    rc = merge_step(x->t, x->tm, 0, &more);
+  return rc;
+}
+
+void px_tm__bulk(px_tm *tm, int on) {
+  if (tm)
+    tm->bulk = on;
+}
+
+int px_tm__merge(px_tm *tm) {
+  PX_ASSERT_ARG(tm);
+  if (!tm->has_wdelta || (tm->flags & PX_TM_RDONLY))
+    return 0;
+  if (tm->txn)
+    return px_error_set(PX_EEXISTS, PX_ERRCLASS_TM, 0,
+                        "%s: a write transaction is open on this handle",
+                        tm->path);
+  for (int grown = 0;;) {
+    int rc = maybe_grow(tm);
+    if (rc < 0)
+      return rc;
+    MDB_txn *t = NULL;
+    int mrc = mdb_txn_begin(tm->env, NULL, 0, &t);
+    if (mrc == MDB_MAP_RESIZED) {
+      mdb_env_set_mapsize(tm->env, 0);
+      continue;
+    }
+    if (mrc)
+      return px_tm__mdb_error(mrc, tm->path);
+    int more = 0;
+    rc = merge_step(t, tm, PX_TM__MERGE_TERMS, &more);
+    if (rc == 0) {
+      mrc = mdb_txn_commit(t);
+      t = NULL;
+      if (mrc == MDB_MAP_FULL)
+        rc = GROW_AND_REPLAY;
+      else if (mrc)
+        return px_tm__mdb_error(mrc, tm->path);
+    }
+    if (t)
+      mdb_txn_abort(t);
+    if (rc == GROW_AND_REPLAY) {
+      if (++grown > MAX_REPLAYS)
+        return px_error_set(PX_ESTORE, PX_ERRCLASS_TM, MDB_MAP_FULL,
+                            "%s: the map could not be grown enough", tm->path);
+      if ((rc = map_grow(tm)) < 0)
+        return rc;
+      continue;
+    }
+    if (rc < 0)
+      return rc;
+    drop_mapped_pages(tm);
+    if (!more)
+      return 0;
+  }
 }
 
 /* Sentences of up to SEEN_SLOTS / 2 tokens find repeated terms by hash. */
@@ -1737,6 +2040,8 @@ static int do_add(px_tm_txn *x, const px_unit *u, uint32_t *id_out,
 static int do_delete(px_tm_txn *x, uint32_t id) {
   px_tm__rec *rec = NULL;
   int rc = pending_flush(x); /* postings of units added in this txn */
+  if (rc == 0)
+    rc = merge_all_in(x); /* and of bulk runs: words must be complete */
   if (rc < 0)
     return rc;
   rc = get_record(x, id, &rec);

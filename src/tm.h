@@ -24,6 +24,9 @@
 struct px_tm {
   MDB_env *env;
   MDB_dbi meta, units, exact, words, docs;
+  MDB_dbi wdelta; /* postings of bulk loads not yet merged into words */
+  int has_wdelta; /* 0: a schema-1 store opened read-only (no wdelta) */
+  int bulk;       /* px_tm__bulk(): commits add runs, merged in chunks */
   unsigned flags;
   size_t max_map;
   char *path;
@@ -105,6 +108,21 @@ int px_tm__prepare(px_tm__prepared **out, const px_unit *u);
 int px_tm__add_prepared(px_tm_txn *x, const px_tm__prepared *p,
                         uint64_t *id_out, int *was_new);
 void px_tm__prepared_free(px_tm__prepared *p);
+
+/* ---- bulk loading ------------------------------------------------------- */
+/* Bulk mode on (1) or off (0) for tm's write transactions.  On, each
+ * commit writes its word postings as a new run in `wdelta` (appended,
+ * touching no page of `words`), and every PX_TM__MERGE_RUNS runs are
+ * merged into `words` in chunks of their own transactions; fuzzy and
+ * concordance lookups of other processes see units as of the last merge.
+ * Off (the default) commits merge any pending runs.  The importer turns it
+ * on and calls px_tm__merge() at the end. */
+void px_tm__bulk(px_tm *tm, int on);
+#define PX_TM__MERGE_RUNS 16
+/* Merge every pending run into `words`, in transactions of at most
+ * PX_TM__MERGE_TERMS terms each.  0 or a px_error code (PX_ESTORE...). */
+int px_tm__merge(px_tm *tm);
+#define PX_TM__MERGE_TERMS 4096
 /* The exact-index hash: px_text_hash() of the key form with punctuation
  * removed and spaces collapsed (PX_NORM_PUNCT | PX_NORM_SPACES). */
 int px_tm__exact_hash_kt(uint64_t *out, const char *kt, size_t ktlen);

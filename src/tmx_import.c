@@ -403,7 +403,7 @@ int px_tmx_import(px_tmx_import_stats *stats, px_tm *tm, const char *path,
   px_tmx_read_stats rst;
   px_tmx_read_opts ro;
   imp im;
-  int rc = 0;
+  int rc = 0, was_bulk = 1; /* 1 until the storing pass sets bulk mode */
   PX_ASSERT_ARG(tm);
   PX_ASSERT_ARG(path);
   PX_ASSERT_ARG(o->version == 1);
@@ -476,6 +476,10 @@ int px_tmx_import(px_tmx_import_stats *stats, px_tm *tm, const char *path,
     rc = 0;
     im.phase = 1;
   }
+  /* word postings go in as runs, merged every few batches and at the end
+   * (tm/SCHEMA.md, "Bulk runs") */
+  was_bulk = tm->bulk;
+  px_tm__bulk(tm, 1);
   rc = read_and_store(&im, path, &ro, &rst);
   st.skipped += rst.skipped;
   st.bytes = rst.bytes;
@@ -497,6 +501,18 @@ int px_tmx_import(px_tmx_import_stats *stats, px_tm *tm, const char *path,
 done:
   if (im.txn)
     px_tm_txn_abort(im.txn);
+  if (!was_bulk) {
+    px_tm__bulk(tm, 0);
+    /* what was committed is merged now, also after a failure: a failed
+     * merge leaves the runs for the next write */
+    if (rc == 0)
+      rc = px_tm__merge(tm);
+    else {
+      px_error saved = *px_error_last();
+      (void)px_tm__merge(tm);
+      px_error_set(saved.code, saved.klass, saved.cause, "%s", saved.message);
+    }
+  }
   if (stats)
     *stats = st;
   return rc;

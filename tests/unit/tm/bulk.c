@@ -1,0 +1,284 @@
+/*
+ * bulk.c: bulk mode (px_tm__bulk), where each commit writes its word
+ * postings as a run of `wdelta` and runs are merged into `words` every
+ * PX_TM__MERGE_RUNS commits and by px_tm__merge(): the merged index is
+ * byte for byte the one plain commits build; runs left pending (a killed
+ * import) are merged by the next plain commit; a delete with runs pending
+ * sees every posting; a schema-1 store (no wdelta) is read as it is and
+ * upgraded by a write open.  Real LMDB in a temporary directory.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lmdb.h>
+
+#include "px_test.h"
+#include "tm.h"
+
+static char *subdir(const char *name) {
+  static char buf[4][1024];
+  static int k;
+  k = (k + 1) % 4;
+  snprintf(buf[k], sizeof buf[k], "%s/%s", px_test_tmpdir(), name);
+  return buf[k];
+}
+
+/* Unit i of a small synthetic corpus: shared and distinct words, two or
+ * three languages, so terms get postings from many commits. */
+static void add_unit(px_tm_txn *txn, int i) {
+  char en[160], fr[160], ru[160];
+  snprintf(en, sizeof en,
+           "The council met on day %d to discuss item%d and "
+           "the budget of region%d",
+           i, i % 37, i % 5);
+  snprintf(fr, sizeof fr,
+           "Le conseil s'est réuni le jour %d pour l'objet%d "
+           "et le budget de la région%d",
+           i, i % 37, i % 5);
+  snprintf(ru, sizeof ru, "Совет собрался в день %d по вопросу%d", i, i % 11);
+  px_variant v[3];
+  memset(v, 0, sizeof v);
+  v[0].lang = "en";
+  v[0].text = en;
+  v[0].len = strlen(en);
+  v[1].lang = "fr";
+  v[1].text = fr;
+  v[1].len = strlen(fr);
+  v[2].lang = "ru";
+  v[2].text = ru;
+  v[2].len = strlen(ru);
+  px_unit u;
+  memset(&u, 0, sizeof u);
+  u.confidence = -1;
+  u.variants = v;
+  u.nvariants = i % 3 ? 2 : 3;
+  CHECK_OK(px_tm_add(txn, &u, NULL, NULL));
+}
+
+/* Units [from, to) in commits of `per` units. */
+static void fill(px_tm *tm, int from, int to, int per) {
+  for (int i = from; i < to;) {
+    px_tm_txn *txn = NULL;
+    CHECK_OK(px_tm_txn_begin(&txn, tm));
+    for (int j = 0; j < per && i < to; j++, i++)
+      add_unit(txn, i);
+    CHECK_OK(px_tm_txn_commit(txn));
+  }
+}
+
+/* Every key and value of database `name` of the store at dir, in order,
+ * as one string of hex (entries of wdelta counted in *pending). */
+static char *dump_db(const char *dir, const char *name, size_t *pending) {
+  MDB_env *env;
+  MDB_txn *t;
+  MDB_dbi dbi;
+  MDB_cursor *c;
+  MDB_val k, v;
+  CHECK_INT(mdb_env_create(&env), 0);
+  mdb_env_set_maxdbs(env, 8);
+  CHECK_INT(mdb_env_open(env, dir, MDB_RDONLY, 0644), 0);
+  CHECK_INT(mdb_txn_begin(env, NULL, MDB_RDONLY, &t), 0);
+  size_t cap = 1 << 16, len = 0;
+  char *out = malloc(cap);
+  out[0] = 0;
+  if (pending) {
+    *pending = 0;
+    if (mdb_dbi_open(t, "wdelta", 0, &dbi) == 0) {
+      MDB_stat st;
+      CHECK_INT(mdb_stat(t, dbi, &st), 0);
+      *pending = st.ms_entries;
+    }
+  }
+  CHECK_INT(mdb_dbi_open(t, name, 0, &dbi), 0);
+  CHECK_INT(mdb_cursor_open(t, dbi, &c), 0);
+  int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST);
+  while (rc == 0) {
+    size_t need = len + 2 * (k.mv_size + v.mv_size) + 4;
+    while (need >= cap)
+      out = realloc(out, cap *= 2);
+    for (size_t i = 0; i < k.mv_size; i++)
+      len +=
+          (size_t)sprintf(out + len, "%02x", ((unsigned char *)k.mv_data)[i]);
+    out[len++] = '=';
+    for (size_t i = 0; i < v.mv_size; i++)
+      len +=
+          (size_t)sprintf(out + len, "%02x", ((unsigned char *)v.mv_data)[i]);
+    out[len++] = '\n';
+    out[len] = 0;
+    rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+  }
+  CHECK_INT(rc, MDB_NOTFOUND);
+  mdb_cursor_close(c);
+  mdb_txn_abort(t);
+  mdb_env_close(env);
+  return out;
+}
+
+static size_t fuzzy_hits(px_tm *tm, const char *q, const char *from) {
+  px_lookup_opts lo = PX_LOOKUP_OPTS_INIT;
+  lo.min_score = 60;
+  lo.limit = 50;
+  px_match *m = NULL;
+  size_t n = 0;
+  CHECK_OK(px_tm_lookup(&m, &n, tm, q, strlen(q), from, "fr", &lo));
+  px_tm_matches_free(m, n);
+  return n;
+}
+
+/* Bulk commits and plain commits build the same `words`. */
+PX_TEST(test_tm_bulk__merged_index_equals_plain) {
+  const char *a = subdir("plain"), *b = subdir("bulk");
+  px_tm *tm = NULL;
+  CHECK_OK(px_tm_open(&tm, a, NULL));
+  fill(tm, 0, 400, 7);
+  px_tm_close(tm);
+  CHECK_OK(px_tm_open(&tm, b, NULL));
+  px_tm__bulk(tm, 1);
+  fill(tm, 0, 400, 7); /* 58 commits: merges after 16, 32, 48 runs */
+  size_t pending = 0;
+  char *mid = dump_db(b, "words", &pending);
+  CHECK(pending > 0); /* the last runs wait for a merge */
+  free(mid);
+  CHECK_OK(px_tm__merge(tm));
+  px_tm__bulk(tm, 0);
+  px_tm_close(tm);
+  char *wa = dump_db(a, "words", NULL), *wb = dump_db(b, "words", &pending);
+  CHECK_INT(pending, 0);
+  CHECK(strlen(wa) > 1000);
+  CHECK_STR(wa, wb);
+  free(wa);
+  free(wb);
+  char *ea = dump_db(a, "exact", NULL), *eb = dump_db(b, "exact", NULL);
+  CHECK_STR(ea, eb);
+  free(ea);
+  free(eb);
+}
+
+/* Merges in chunks of PX_TM__MERGE_TERMS terms give the same index. */
+PX_TEST(test_tm_bulk__chunked_merge) {
+  const char *a = subdir("plain2"), *b = subdir("bulk2");
+  px_tm *tm = NULL;
+  CHECK_OK(px_tm_open(&tm, a, NULL));
+  fill(tm, 0, 6000, 1000);
+  px_tm_close(tm);
+  CHECK_OK(px_tm_open(&tm, b, NULL));
+  px_tm__bulk(tm, 1);
+  fill(tm, 0, 6000, 1000);
+  CHECK_OK(px_tm__merge(tm));
+  px_tm_close(tm);
+  size_t pending = 0;
+  char *wa = dump_db(a, "words", NULL), *wb = dump_db(b, "words", &pending);
+  CHECK_INT(pending, 0);
+  /* more distinct terms than one merge step takes */
+  size_t lines = 0;
+  for (const char *p = wb; *p; p++)
+    lines += *p == '\n';
+  CHECK(lines > PX_TM__MERGE_TERMS);
+  CHECK_STR(wa, wb);
+  free(wa);
+  free(wb);
+}
+
+/* Runs left behind (an import killed before its merge) are merged by the
+ * next plain commit; until then exact lookups see every unit. */
+PX_TEST(test_tm_bulk__pending_runs_merged_by_next_commit) {
+  const char *d = subdir("left");
+  px_tm *tm = NULL;
+  CHECK_OK(px_tm_open(&tm, d, NULL));
+  px_tm__bulk(tm, 1);
+  fill(tm, 0, 50, 10); /* 5 runs, below the merge threshold */
+  px_tm_close(tm);     /* as a killed import leaves them */
+  size_t pending = 0;
+  free(dump_db(d, "words", &pending));
+  CHECK(pending > 0);
+  CHECK_OK(px_tm_open(&tm, d, NULL));
+  const char *q = "The council met on day 17 to discuss item17 and the budget "
+                  "of region2";
+  px_lookup_opts lo = PX_LOOKUP_OPTS_INIT;
+  lo.flags = PX_LOOKUP_EXACT;
+  px_match *m = NULL;
+  size_t n = 0;
+  CHECK_OK(px_tm_lookup(&m, &n, tm, q, strlen(q), "en", "fr", &lo));
+  CHECK_INT(n, 1);
+  px_tm_matches_free(m, n);
+  fill(tm, 50, 51, 1); /* a plain commit */
+  free(dump_db(d, "words", &pending));
+  CHECK_INT(pending, 0);
+  CHECK(fuzzy_hits(tm, "The council met on day 17 to discuss item17", "en") >
+        0);
+  px_tm_close(tm);
+}
+
+/* A delete in bulk mode with runs pending removes every posting. */
+PX_TEST(test_tm_bulk__delete_with_runs_pending) {
+  const char *d = subdir("del"), *ref = subdir("delref");
+  px_tm *tm = NULL;
+  CHECK_OK(px_tm_open(&tm, ref, NULL));
+  fill(tm, 0, 30, 10);
+  px_tm_txn *txn = NULL;
+  CHECK_OK(px_tm_txn_begin(&txn, tm));
+  CHECK_OK(px_tm_delete_unit(txn, 5));
+  CHECK_OK(px_tm_txn_commit(txn));
+  px_tm_close(tm);
+  CHECK_OK(px_tm_open(&tm, d, NULL));
+  px_tm__bulk(tm, 1);
+  fill(tm, 0, 30, 10);
+  CHECK_OK(px_tm_txn_begin(&txn, tm));
+  CHECK_OK(px_tm_delete_unit(txn, 5));
+  CHECK_OK(px_tm_txn_commit(txn));
+  CHECK_OK(px_tm__merge(tm));
+  px_tm_close(tm);
+  size_t pending = 0;
+  char *wa = dump_db(ref, "words", NULL), *wb = dump_db(d, "words", &pending);
+  CHECK_INT(pending, 0);
+  CHECK_STR(wa, wb);
+  free(wa);
+  free(wb);
+}
+
+/* A schema-1 store (no wdelta) reads as it is, read-only, and a write
+ * open upgrades it to schema 2. */
+PX_TEST(test_tm_bulk__schema1_store) {
+  const char *d = subdir("v1");
+  px_tm *tm = NULL;
+  CHECK_OK(px_tm_open(&tm, d, NULL));
+  fill(tm, 0, 20, 20);
+  px_tm_close(tm);
+  MDB_env *env;
+  MDB_txn *t;
+  MDB_dbi dbi;
+  CHECK_INT(mdb_env_create(&env), 0);
+  mdb_env_set_maxdbs(env, 8);
+  CHECK_INT(mdb_env_open(env, d, 0, 0644), 0);
+  CHECK_INT(mdb_txn_begin(env, NULL, 0, &t), 0);
+  CHECK_INT(mdb_dbi_open(t, "wdelta", 0, &dbi), 0);
+  CHECK_INT(mdb_drop(t, dbi, 1), 0);
+  CHECK_INT(mdb_dbi_open(t, "meta", 0, &dbi), 0);
+  unsigned char one[4] = {0, 0, 0, 1};
+  MDB_val k = {6, (void *)"schema"}, v = {4, one};
+  CHECK_INT(mdb_put(t, dbi, &k, &v, 0), 0);
+  CHECK_INT(mdb_txn_commit(t), 0);
+  mdb_env_close(env);
+  px_tm_opts o = PX_TM_OPTS_INIT;
+  o.flags = PX_TM_RDONLY;
+  CHECK_OK(px_tm_open(&tm, d, &o));
+  CHECK(fuzzy_hits(tm, "The council met on day 3 to discuss item3", "en") > 0);
+  px_tm_close(tm);
+  CHECK_OK(px_tm_open(&tm, d, NULL));
+  px_tm_stat *st = NULL;
+  CHECK_OK(px_tm_stats(&st, tm));
+  CHECK_INT(st->units, 20);
+  px_free(st);
+  px_tm_close(tm);
+  CHECK_INT(mdb_env_create(&env), 0);
+  mdb_env_set_maxdbs(env, 8);
+  CHECK_INT(mdb_env_open(env, d, MDB_RDONLY, 0644), 0);
+  CHECK_INT(mdb_txn_begin(env, NULL, MDB_RDONLY, &t), 0);
+  CHECK_INT(mdb_dbi_open(t, "wdelta", 0, &dbi), 0);
+  CHECK_INT(mdb_dbi_open(t, "meta", 0, &dbi), 0);
+  CHECK_INT(mdb_get(t, dbi, &k, &v), 0);
+  CHECK_INT(px_tm__get_u32(v.mv_data), 2);
+  mdb_txn_abort(t);
+  mdb_env_close(env);
+}
