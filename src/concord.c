@@ -226,7 +226,18 @@ static int may_contain(const char *kt, size_t len, const phrase_term *terms,
   const phrase_term *t0 = &terms[0];
   if (t0->len == 0 || t0->len > len)
     return t0->len == 0;
+  unsigned char first = (unsigned char)t0->s[0];
   for (size_t at = 0; at + t0->len <= len; at++) {
+    if (!ascii) {
+      const char *h = memchr(kt + at, first, len - t0->len + 1 - at);
+      if (!h)
+        return 0;
+      at = (size_t)(h - kt);
+    } else {
+      unsigned char c = (unsigned char)kt[at];
+      if ((c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) != first)
+        continue;
+    }
     if (!term_at(kt + at, t0, ascii))
       continue;
     size_t pos = at + t0->len, k = 1;
@@ -263,13 +274,15 @@ static int plain_ascii(const char *s, size_t n) {
 /* Verifies candidate unit id: appends a hit when its variant in lfull
  * holds the phrase (and it has a variant in lto, when lto is not NULL). */
 static int verify(px_concord_hit **hits, size_t *nhits, size_t *caphits,
-                  MDB_txn *t, px_tm *tm, uint32_t id, const char *lfull,
+                  MDB_cursor *ucur, uint32_t id, const char *lfull,
                   const char *lkey, const char *lto, const phrase_term *terms,
                   size_t nterms) {
   unsigned char ub[4];
   px_tm__put_u32(ub, id);
   MDB_val uk = {4, ub}, uv;
-  int urc = mdb_get(t, tm->units, &uk, &uv);
+  /* a cursor, not mdb_get(): ids come in ascending runs, and LMDB finds
+   * a key on the page the cursor is on without descending the tree */
+  int urc = mdb_cursor_get(ucur, &uk, &uv, MDB_SET);
   if (urc == MDB_NOTFOUND)
     return 0; /* a stale index entry */
   if (urc)
@@ -349,7 +362,7 @@ int px_tm_concordance(px_concord_hit **out, size_t *count, px_tm *tm,
   phrase_term *terms = NULL;
   size_t nterms = 0;
   MDB_txn *t = NULL;
-  MDB_cursor *cur = NULL, *probe[MAX_PROBE] = {NULL};
+  MDB_cursor *cur = NULL, *ucur = NULL, *probe[MAX_PROBE] = {NULL};
   px_concord_hit *hits = NULL;
   size_t nhits = 0, caphits = 0;
   if ((rc = px_tm__keytext(&kt, &ktlen, phrase ? phrase : "", len, 0)) < 0 ||
@@ -445,6 +458,10 @@ int px_tm_concordance(px_concord_hit **out, size_t *count, px_tm *tm,
                       lk + 1 + terms[i].len, 255);
     nprobe++;
   }
+  if ((mrc = mdb_cursor_open(t, tm->units, &ucur))) {
+    rc = px_tm__mdb_error(mrc, "reading the units");
+    goto done;
+  }
   memcpy(kb + lk + 1, terms[best].s, terms[best].len);
   px_tm__plist main;
   px_tm__plist_init(&main, cur, kb, lk + 1 + terms[best].len, 255);
@@ -471,7 +488,7 @@ int px_tm_concordance(px_concord_hit **out, size_t *count, px_tm *tm,
     if (!agree)
       continue;
     verified++;
-    if ((rc = verify(&hits, &nhits, &caphits, t, tm, (uint32_t)x, lfull, lkey,
+    if ((rc = verify(&hits, &nhits, &caphits, ucur, (uint32_t)x, lfull, lkey,
                      o.to ? lto : NULL, terms, nterms)) < 0)
       goto done;
     r = px_tm__plist_next(&main, &x);
@@ -481,6 +498,8 @@ int px_tm_concordance(px_concord_hit **out, size_t *count, px_tm *tm,
 done:
   if (cur)
     mdb_cursor_close(cur);
+  if (ucur)
+    mdb_cursor_close(ucur);
   for (size_t i = 0; i < MAX_PROBE; i++)
     if (probe[i])
       mdb_cursor_close(probe[i]);
