@@ -826,6 +826,7 @@ typedef struct level {
   unsigned char *furn;
   unsigned char *head; /* fine level: the sentence is a heading */
   int fine;
+  uint32_t max_df; /* units in more sentences than this are left out */
   /* inverted index: key pk[j] occurs in groups pg[ps[j] .. ps[j+1]) */
   size_t nkeys;
   uint32_t *pk, *ps, *pg;
@@ -1010,6 +1011,12 @@ static int level_build(level *L, const side *sd, uint32_t *g, size_t n,
   L->head = px_calloc(n + 1, 1);
   if (!L->len || !L->W || !L->ko || !L->bloom || !L->furn || !L->head)
     return PX_ENOMEM;
+  /* A coarser level leaves out the units found in more sentences than
+   * twice its number of groups: most groups hold them, they cannot tell
+   * one group from another, and they are most of the work of matching
+   * big groups (with half the number, the Arabic-English set lost its
+   * coarse path; with twice and eight times, F1 is as with all units). */
+  L->max_df = fine ? UINT32_MAX : (uint32_t)(n < UINT32_MAX / 2 ? 2 * n : n);
   for (size_t i = 0; i < n; i++) {
     sc.n = 0;
     for (uint32_t s = g[i]; s < g[i + 1]; s++) {
@@ -1019,9 +1026,12 @@ static int level_build(level *L, const side *sd, uint32_t *g, size_t n,
       if (fine && (sd->flags[s] & PX_ALIGN_HEADING))
         L->head[i] = 1;
       for (uint32_t q = sd->t_off[s]; q < sd->t_off[s + 1]; q++)
-        L->W[i] += sd->ti[sd->toks.v[q]].w;
+        if (sd->ti[sd->toks.v[q]].df <= L->max_df)
+          L->W[i] += sd->ti[sd->toks.v[q]].w;
       for (uint32_t q = sd->l_off[s]; q < sd->l_off[s + 1]; q++) {
         const tokinfo *ti = &sd->ti[sd->live.v[q]];
+        if (ti->df > L->max_df)
+          continue;
         for (unsigned r = 0; r < ti->fn; r++)
           if ((rc = u32_push(&sc, sd->fkeys.v[ti->foff + r])))
             goto done;
@@ -1334,6 +1344,12 @@ static int memo_init(memo *M, const side *sa, const level *La, const level *Lb,
   return memo_alloc(M);
 }
 
+/* The Viterbi pass keeps the costs of the two-sided bead types (types 0
+ * and 3..7) for forward-backward; a one-sided bead's cost is a constant
+ * and is recomputed. */
+#define BC_TYPES 6
+static size_t bc_slot(int t) { return t == 0 ? 0 : (size_t)t - 2; }
+
 /* Scratch space of memo_fill(). */
 typedef struct dp_scratch {
   unsigned char *flag; /* per node of a group's range: windows reached */
@@ -1352,8 +1368,8 @@ typedef struct dp {
   double *cost;
   unsigned char *bp;
   int oom;   /* a memo fill ran out of memory */
-  float *bc; /* if not NULL: bead costs per cell and type, filled by the
-                Viterbi pass and reused by forward-backward */
+  float *bc; /* if not NULL: two-sided bead costs per cell (BC_TYPES),
+                filled by the Viterbi pass, reused by forward-backward */
   size_t *col_lo, *col_hi; /* rows of the band in column y */
   dp_scratch sc;
 } dp;
@@ -1406,6 +1422,8 @@ static void window_match(const side *sa, const level *La, size_t x,
   for (uint32_t q = s0; q < s1; q++) {
     const tokinfo *ti = &sa->ti[sa->live.v[q]];
     int m = 0;
+    if (ti->df > La->max_df)
+      continue;
     for (int j = 0; j < 3; j++) {
       if (!m && live[j] && tok_matches(sa, ti, Lb, e - 1 - (size_t)j))
         m = 1;
@@ -1449,12 +1467,14 @@ static int memo_fill(memo *M, dp_scratch *sc, size_t x) {
   uint32_t s0 = sa->l_off[M->La->g[x]], s1 = sa->l_off[M->La->g[x + 1]];
   const uint32_t *u = sa->live.v + s0;
   size_t nu = s1 - s0;
-  if (!M->La->fine && nu > 1) {
+  if (!M->La->fine) {
     sc->units.n = 0;
     for (size_t q = 0; q < nu; q++)
-      if (u32_push(&sc->units, u[q]))
+      if (sa->ti[u[q]].df <= M->La->max_df && u32_push(&sc->units, u[q]))
         return PX_ENOMEM;
-    sort_u32(sc->units.v, nu);
+    nu = sc->units.n;
+    if (nu > 1)
+      sort_u32(sc->units.v, nu);
     u = sc->units.v;
   }
   /* positions p in [lo-3, hi-1] reach some e in [lo, hi] */
@@ -1651,21 +1671,22 @@ static void dp_viterbi(dp *d) {
       for (int t = 0; t < PX_ALIGN__NTYPES; t++) {
         size_t a = (size_t)px_align__types[t][0];
         size_t bb = (size_t)px_align__types[t][1];
+        float *kept =
+            d->bc && a && bb ? &d->bc[c * BC_TYPES + bc_slot(t)] : NULL;
         if (i < a || k < bb) {
-          if (d->bc)
-            d->bc[c * PX_ALIGN__NTYPES + (size_t)t] = (float)INF;
+          if (kept)
+            *kept = (float)INF;
           continue;
         }
         long pc = cell_of(b, i - a, k - bb);
         if (pc < 0 || d->cost[pc] >= INF) {
-          if (d->bc)
-            d->bc[c * PX_ALIGN__NTYPES + (size_t)t] = (float)INF;
+          if (kept)
+            *kept = (float)INF;
           continue;
         }
         double bcost = bead_cost_near(d, i, k, t, &ns, &nt);
-        if (d->bc)
-          d->bc[c * PX_ALIGN__NTYPES + (size_t)t] =
-              bcost >= INF ? (float)INF : (float)bcost;
+        if (kept)
+          *kept = bcost >= INF ? (float)INF : (float)bcost;
         double v = d->cost[pc] + bcost;
         if (v < best) {
           best = v;
@@ -1876,7 +1897,7 @@ static int align_level(dp *d, const params *p, const side *S, const side *T,
   if (rc || (rc = dp_alloc(d)))
     goto done;
   if (guide) { /* the final pass: forward-backward follows */
-    d->bc = px_malloc(d->b.cells * PX_ALIGN__NTYPES * sizeof *d->bc);
+    d->bc = px_malloc(d->b.cells * BC_TYPES * sizeof *d->bc);
     if (!d->bc) {
       rc = PX_ENOMEM;
       goto done;
@@ -1921,10 +1942,10 @@ static double lse_n(const double *v, int n) {
 /* The cost of bead t ending at (i, k): from the Viterbi pass's cache when
  * there is one. */
 static double cost_of(dp *d, size_t i, size_t k, int t) {
-  if (d->bc) {
+  if (d->bc && t != 1 && t != 2) {
     long c = cell_of(&d->b, i, k);
     if (c >= 0) {
-      float v = d->bc[(size_t)c * PX_ALIGN__NTYPES + (size_t)t];
+      float v = d->bc[(size_t)c * BC_TYPES + bc_slot(t)];
       return v >= (float)INF ? INF : v;
     }
   }

@@ -73,7 +73,8 @@ struct px_lexicon {
   arena_block *arena;
   istr *strs; /* open addressing; s == NULL is empty */
   size_t nstrs, strcap;
-  lex_key *keys; /* in insertion order */
+  int strs_dropped; /* strs released after a load: rebuild before use */
+  lex_key *keys;    /* in insertion order */
   size_t nkeys, keycap;
   uint32_t *kidx; /* open addressing over keys: index + 1, 0 empty */
   size_t kidxcap;
@@ -207,8 +208,65 @@ static int strs_grow(px_lexicon *lx) {
 }
 
 /* The one stored copy of s, creating it if new. */
+/* Put an arena string back into the string table (rebuilding it): the
+ * same pointer, so that pairs stay comparable by pointer. */
+static int reintern(px_lexicon *lx, const char *s) {
+  size_t n = strlen(s);
+  uint64_t h = px_text_hash(s, n);
+  if ((lx->nstrs + 1) * 4 > lx->strcap * 3) {
+    int rc = strs_grow(lx);
+    if (rc < 0)
+      return rc;
+  }
+  size_t mask = lx->strcap - 1, j = (size_t)h & mask;
+  while (lx->strs[j].s) {
+    if (lx->strs[j].s == s)
+      return 0;
+    j = (j + 1) & mask;
+  }
+  lx->strs[j].hash = h;
+  lx->strs[j].s = s;
+  lx->strs[j].len = n;
+  lx->nstrs++;
+  return 0;
+}
+
+/* The string table only serves interning while pairs are added; lookups
+ * go through the keys.  After a load it is dropped (a third of a big
+ * lexicon's memory) and rebuilt from the keys and entries when another
+ * add or load needs it. */
+static void strs_release(px_lexicon *lx) {
+  px_free(lx->strs);
+  lx->strs = NULL;
+  lx->strcap = 0;
+  lx->nstrs = 0;
+  lx->strs_dropped = 1;
+  /* the raw tokens px_lexicon_restrict() has seen: only a shortcut */
+  px_free(lx->seen);
+  lx->seen = NULL;
+  lx->nseen = lx->seencap = 0;
+}
+
+static int strs_rebuild(px_lexicon *lx) {
+  lx->strs_dropped = 0;
+  int rc = 0;
+  for (size_t i = 0; i < lx->nkeys && rc >= 0; i++) {
+    rc = reintern(lx, lx->keys[i].s);
+    for (uint32_t j = 0; j < lx->keys[i].n && rc >= 0; j++)
+      rc = reintern(lx, lx->keys[i].ents[j].tgt);
+  }
+  if (rc < 0)
+    lx->strs_dropped = 1; /* try again next time */
+  return rc < 0 ? rc : 0;
+}
+
 static int intern(px_lexicon *lx, const char *s, size_t n, uint64_t h,
                   const char **out) {
+  if (lx->strs_dropped) {
+    int rc = strs_rebuild(lx);
+    if (rc < 0)
+      return rc;
+  }
   if ((lx->nstrs + 1) * 4 > lx->strcap * 3) {
     int rc = strs_grow(lx);
     if (rc < 0)
@@ -993,6 +1051,7 @@ int px_lexicon__load_tsv_dir(px_lexicon *lx, const char *path, int reverse) {
     p = next;
   }
   rc = add_source(lx, path, "tsv", reverse, records, added, now_seconds() - t0);
+  strs_release(lx);
 done:
   px_free(data);
   return rc;
@@ -1556,6 +1615,7 @@ int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path, int reverse) {
     }
     records++;
   }
+  strs_release(lx);
   rc = add_source(lx, index_path, "dictd", reverse, records, ctx.added,
                   now_seconds() - t0);
 done:

@@ -205,3 +205,31 @@ PX_TEST(test_lexicon_tsv__shipped_lexicons_load_without_duplicates) {
     free(data);
   }
 }
+
+/* After a load the lexicon drops its string table (lookups do not need
+ * it) and rebuilds it for the next add or load: pairs met again keep one
+ * entry with the larger weight, and translations stay shared. */
+PX_TEST(test_lexicon_tsv__adds_after_a_load_merge_with_it) {
+  const char *a = "war\tKrieg\t0.5\npeace\tFrieden\nwar\tFehde\t0.3\n";
+  const char *b = "war\tKrieg\t0.9\ntruce\tFrieden\t0.4\n";
+  px_lexicon *lx = NULL;
+  CHECK_OK(px_lexicon_new(&lx, "en", "de"));
+  CHECK_OK(px_lexicon_load_tsv(lx, write_tmp("a.tsv", a, strlen(a))));
+  CHECK_INT(px_lexicon_size(lx), 3);
+  CHECK_OK(px_lexicon_load_tsv(lx, write_tmp("b.tsv", b, strlen(b))));
+  CHECK_INT(px_lexicon_size(lx), 4);
+  CHECK_STR(tr(lx, "war"), "krieg:0.90|fehde:0.30");
+  CHECK_STR(tr(lx, "truce"), "frieden:0.40");
+  CHECK_OK(px_lexicon_add(lx, "peace", 5, "Friede", 6, 1.0f));
+  CHECK_OK(px_lexicon_add(lx, "war", 3, "Fehde", 5, 0.6f));
+  CHECK_INT(px_lexicon_size(lx), 5);
+  CHECK_STR(tr(lx, "war"), "krieg:0.90|fehde:0.60");
+  CHECK_STR(tr(lx, "peace"), "frieden|friede");
+  /* one stored copy of "frieden" for both words */
+  const px_lexicon_entry *p = NULL, *t = NULL;
+  size_t np = 0, nt = 0;
+  CHECK_OK(px_lexicon_lookup(lx, "peace", 5, &p, &np));
+  CHECK_OK(px_lexicon_lookup(lx, "truce", 5, &t, &nt));
+  CHECK(np >= 1 && nt == 1 && p[0].tgt == t[0].tgt);
+  px_lexicon_free(lx);
+}
