@@ -528,9 +528,19 @@ static void heap_down(head *h, size_t n, size_t i) {
 
 /* Fuzzy candidates for q, highest bound first, at most k: *out holds them
  * with their bounds (the caller frees it). */
-static int fuzzy_candidates(cand **out, size_t *n_out, px_tm *tm, MDB_txn *t,
-                            const prepared *q, const char *lkey, int min,
-                            size_t k) {
+/* Scoring, defined with the lookup below: the gathering scores its best
+ * candidates early to raise the bar for the others. */
+typedef struct lookup_ctx lookup_ctx;
+static int consider(lookup_ctx *c, uint32_t id);
+static int ctx_kth(lookup_ctx *c, size_t limit);
+
+/* Candidates left when the remaining lists are no longer worth reading:
+ * scoring these few costs less than seeking them in long lists. */
+#define FEW_CANDIDATES 16
+
+static int fuzzy_candidates(cand **out, size_t *n_out, lookup_ctx *lc,
+                            px_tm *tm, MDB_txn *t, const prepared *q,
+                            const char *lkey, int min, size_t k, size_t limit) {
   *out = NULL;
   *n_out = 0;
   term *terms = NULL;
@@ -675,9 +685,44 @@ static int fuzzy_candidates(cand **out, size_t *n_out, px_tm *tm, MDB_txn *t,
     }
     cs[nc++] = (cand){p, cnt, b};
   }
+  /* the candidates sharing the most terms so far are scored now: the
+   * limit-th of their scores is a bar the others must be able to reach
+   * (a candidate whose bound is below it cannot enter the results) */
+  int floor = min;
+  if (prefix < nt && nc > limit && limit <= 64) {
+    size_t best[64], nb = 0;
+    for (size_t c = 0; c < nc; c++) {
+      size_t j = nb < limit ? nb++ : limit;
+      if (j == limit && cs[c].cnt <= cs[best[limit - 1]].cnt)
+        continue;
+      if (j == limit)
+        j = limit - 1;
+      while (j > 0 && cs[best[j - 1]].cnt < cs[c].cnt) {
+        best[j] = best[j - 1];
+        j--;
+      }
+      best[j] = c;
+    }
+    for (size_t b = 0; b < nb; b++)
+      if ((rc = consider(lc, (uint32_t)cs[best[b]].post)) < 0)
+        goto done;
+    int kth = ctx_kth(lc, limit);
+    if (kth > floor)
+      floor = kth;
+  }
   /* the other lists, rarest first: count the candidates in each, then
-   * drop those that can no longer reach min */
+   * drop those that can no longer reach the bar */
   for (size_t i = prefix; i < nt && nc > 0; i++) {
+    size_t j = 0;
+    for (size_t c = 0; c < nc; c++) {
+      cs[c].bound =
+          cand_bound(cs[c].cnt, shared_max, n, (unsigned)(cs[c].post >> 32));
+      if (cs[c].bound >= floor)
+        cs[j++] = cs[c];
+    }
+    nc = j;
+    if (nc <= FEW_CANDIDATES)
+      break;
     if (terms[i].count == 0)
       continue;
     memcpy(kb + lk + 1, terms[i].s, terms[i].len);
@@ -695,11 +740,13 @@ static int fuzzy_candidates(cand **out, size_t *n_out, px_tm *tm, MDB_txn *t,
     rc = 0;
     unread--;
     shared_max = unread + nnum + free_tokens;
+  }
+  {
     size_t j = 0;
     for (size_t c = 0; c < nc; c++) {
       cs[c].bound =
           cand_bound(cs[c].cnt, shared_max, n, (unsigned)(cs[c].post >> 32));
-      if (cs[c].bound >= min)
+      if (cs[c].bound >= floor)
         cs[j++] = cs[c];
     }
     nc = j;
@@ -810,6 +857,10 @@ static int seen_before(lookup_ctx *c, uint32_t id) {
     return -1;
   c->seen[c->nseen++] = id;
   return 0;
+}
+
+static int ctx_kth(lookup_ctx *c, size_t limit) {
+  return c->nhits >= limit ? kth_score(c->hits, c->nhits, limit) : -1;
 }
 
 static int consider(lookup_ctx *c, uint32_t id) {
@@ -1063,8 +1114,8 @@ int px_tm_lookup(px_match **out, size_t *count, px_tm *tm, const char *text,
     goto done;
   }
   if (!(o.flags & PX_LOOKUP_EXACT) && c.min <= 100) {
-    if ((rc = fuzzy_candidates(&cands, &ncands, tm, c.t, &q, kfrom, c.min,
-                               o.candidates)) < 0)
+    if ((rc = fuzzy_candidates(&cands, &ncands, &c, tm, c.t, &q, kfrom, c.min,
+                               o.candidates, o.limit)) < 0)
       goto done;
     int kth = -1; /* the limit-th best score so far, once there are enough */
     size_t kth_at = 0;
