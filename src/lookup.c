@@ -36,8 +36,11 @@
 
 /* A text prepared for scoring. */
 typedef struct prepared {
-  char *nfc; /* NFC, markers removed */
+  char *nfc; /* NFC, markers removed (the query's: see query_nfc()) */
   size_t nfc_len;
+  int own_nfc;     /* nfc was allocated here (else it is the stored text) */
+  const char *src; /* the query as given, until query_nfc() */
+  size_t src_len;
   char *kt; /* key form */
   size_t kt_len;
   px_token *toks;
@@ -51,7 +54,8 @@ typedef struct prepared {
 } prepared;
 
 static void prepared_dispose(prepared *p) {
-  px_free(p->nfc);
+  if (p->own_nfc)
+    px_free(p->nfc);
   px_free(p->kt);
   px_free(p->toks);
   px_free(p->h);
@@ -63,33 +67,49 @@ static void prepared_dispose(prepared *p) {
 
 static int prepare_tokens(prepared *p, const char *lang);
 
-/* is_nfc: s is stored text, NFC already.  lang NULL: stop before the
- * tokens (prepare_tokens() later). */
+/* A stored text (NFC already, in memory that outlives p): markers
+ * stripped when has_codes, key form, and the tokens when lang is not
+ * NULL. */
 static int prepare(prepared *p, const char *s, size_t len, int has_codes,
-                   const char *lang, int is_nfc) {
+                   const char *lang) {
   int rc;
   memset(p, 0, sizeof *p);
   px_buf_init(&p->tags, 4096);
-  char *raw = NULL;
-  size_t rawlen = 0;
-  if (is_nfc)
-    raw = px_strndup(s, len), rawlen = len;
-  else if ((rc = px_text_normalize(&raw, &rawlen, s, len, PX_NORM_NFC)) < 0)
-    return rc;
-  if (!raw)
-    return PX_ENOMEM;
   if (has_codes) {
-    rc = px_tm__strip_markers(&p->nfc, &p->nfc_len, &p->tags, raw, rawlen);
-    px_free(raw);
-    if (rc < 0)
+    if ((rc = px_tm__strip_markers(&p->nfc, &p->nfc_len, &p->tags, s, len)) < 0)
       return rc;
+    p->own_nfc = 1;
   } else {
-    p->nfc = raw;
-    p->nfc_len = rawlen;
+    p->nfc = (char *)s;
+    p->nfc_len = len;
   }
   if ((rc = px_tm__keytext(&p->kt, &p->kt_len, p->nfc, p->nfc_len, 0)) < 0)
     return rc;
   return lang ? prepare_tokens(p, lang) : 0;
+}
+
+/* The query s (memory that outlives p): only its key form now, which is
+ * the same as that of its NFC form (normalizing to the key form starts
+ * with NFC); most lookups find no candidate that needs the NFC form. */
+static int prepare_query(prepared *p, const char *s, size_t len) {
+  memset(p, 0, sizeof *p);
+  px_buf_init(&p->tags, 4096);
+  p->src = s;
+  p->src_len = len;
+  return px_tm__keytext(&p->kt, &p->kt_len, s, len, 0);
+}
+
+/* The query's NFC form, made on first use. */
+static int query_nfc(prepared *p) {
+  if (!p->src)
+    return 0;
+  int rc =
+      px_text_normalize(&p->nfc, &p->nfc_len, p->src, p->src_len, PX_NORM_NFC);
+  if (rc < 0)
+    return rc;
+  p->own_nfc = 1;
+  p->src = NULL;
+  return 0;
 }
 
 /* The second half of prepare(): tokens and their hashes. */
@@ -843,6 +863,7 @@ typedef struct lookup_ctx {
   int min;
   uint64_t qprev, qnext;
   int has_ctx;
+  int exact_only; /* PX_LOOKUP_EXACT: only scores of 100 and 101 count */
   hit *hits;
   size_t nhits, cap;
   uint32_t *seen;
@@ -896,13 +917,20 @@ static int consider(lookup_ctx *c, uint32_t id) {
   score_detail d;
   memset(&d, 0, sizeof d);
   int hopeless = 0;
-  if (sv->codes_len == 0 && sv->len == c->q->nfc_len &&
-      memcmp(sv->text, c->q->nfc, sv->len) == 0) {
+  if ((rc = query_nfc(c->q)) < 0) {
+    px_unit_free(&rec->u);
+    return rc;
+  }
+  int same =
+      sv->len == c->q->nfc_len && memcmp(sv->text, c->q->nfc, sv->len) == 0;
+  if (sv->codes_len == 0 && same) {
     d.score = 100; /* byte-identical: no need to tokenize */
+  } else if (c->exact_only && sv->codes_len == 0) {
+    hopeless = 1; /* not identical: 99 at best (tm/SCHEMA.md) */
   } else {
     rc = prepare_tokens(c->q, c->lfrom);
     if (rc == 0)
-      rc = prepare(&cp, sv->text, sv->len, sv->codes_len > 0, c->lfrom, 1);
+      rc = prepare(&cp, sv->text, sv->len, sv->codes_len > 0, c->lfrom);
     /* the length ratio bounds the score: skip hopeless (and huge) pairs
      * before the O(n*m) distance */
     size_t lo_n = cp.ncore < c->q->ncore ? cp.ncore : c->q->ncore;
@@ -979,7 +1007,9 @@ static int make_match(px_match *out, lookup_ctx *c, const hit *h,
     prepared cp;
     score_detail d;
     memset(&d, 0, sizeof d);
-    rc = prepare(&cp, sv->text, sv->len, sv->codes_len > 0, c->lfrom, 1);
+    rc = query_nfc(c->q);
+    if (rc == 0)
+      rc = prepare(&cp, sv->text, sv->len, sv->codes_len > 0, c->lfrom);
     if (rc == 0)
       rc = score_pair(&d, c->q, &cp);
     if (rc == 0 && d.only_numbers && d.npairs)
@@ -1063,6 +1093,7 @@ int px_tm_lookup(px_match **out, size_t *count, px_tm *tm, const char *text,
   c.lto = lto;
   c.min = o.min_score > 100 ? 100 : o.min_score;
   c.q = &q;
+  c.exact_only = (o.flags & PX_LOOKUP_EXACT) != 0;
   if (o.prev || o.next) {
     c.has_ctx = 1;
     if ((o.prev &&
@@ -1070,7 +1101,7 @@ int px_tm_lookup(px_match **out, size_t *count, px_tm *tm, const char *text,
         (o.next && (rc = px_tm_context_hash(&c.qnext, o.next, o.next_len)) < 0))
       return rc;
   }
-  if ((rc = prepare(&q, text ? text : "", len, 0, NULL, 0)) < 0)
+  if ((rc = prepare_query(&q, text ? text : "", len)) < 0)
     goto done;
   if (!(o.flags & PX_LOOKUP_EXACT) && (rc = prepare_tokens(&q, kfrom)) < 0)
     goto done;
