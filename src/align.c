@@ -1389,20 +1389,7 @@ static void dp_dispose(dp *d) {
   memset(d, 0, sizeof *d);
 }
 
-/* Free the search's per-cell arrays while Model 1 trains (they are the
- * largest live allocation then); dp_memo_again() brings the match memo
- * back, empty, for a caller that still scores beads on this band. */
-static void dp_memo_drop(dp *d) {
-  memo_drop(&d->ms);
-  memo_drop(&d->mt);
-  px_free(d->cost);
-  px_free(d->bp);
-  px_free(d->bc);
-  d->cost = NULL;
-  d->bp = NULL;
-  d->bc = NULL;
-}
-
+/* The match memo back, empty, after memo_drop(). */
 static int dp_memo_again(dp *d) {
   int rc = memo_alloc(&d->ms);
   return rc ? rc : memo_alloc(&d->mt);
@@ -2235,8 +2222,8 @@ static void confident_beads(dp *d, const params *p, const path *pth,
   }
 }
 
-static int learn_m1(ctx *c, dp *d, const path *pth, const double *post,
-                    size_t *pairs_out) {
+static int learn_m1(ctx *c, dp *d, level *LS, level *LT, const path *pth,
+                    const double *post, size_t *pairs_out, int *trained) {
   int rc = 0;
   u32v sid = {0}, tid = {0};
   size_t *so = NULL, *to = NULL, n = 0, cap = 0;
@@ -2286,7 +2273,13 @@ static int learn_m1(ctx *c, dp *d, const path *pth, const double *post,
    * keys and only re-estimates the parameters. */
   if (n < MIN_M1_PAIRS)
     goto done;
-  dp_memo_drop(d); /* the corpus is built: only d's levels are used now */
+  /* The corpus is built: the search's arrays and the fine levels go while
+   * Model 1 trains (its table is the largest allocation then); the caller
+   * builds them again. */
+  dp_dispose(d);
+  level_dispose(LS);
+  level_dispose(LT);
+  *trained = 1;
   px_align__m1_corpus corp = {n, so, sid.v, to, tid.v};
   if ((rc = px_align__m1_train(&m1, &corp, (uint32_t)S->words.n,
                                (uint32_t)T->words.n, 4, 300000)))
@@ -2478,14 +2471,12 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
   al->stats.passes = 1;
   if (al->o.learn && n_src && n_tgt) {
     size_t npairs = 0;
+    int trained = 0;
     confident_beads(&d, &p, &pth, post);
-    if ((rc = learn_m1(&c, &d, &pth, post, &npairs)))
+    if ((rc = learn_m1(&c, &d, &LS, &LT, &pth, post, &npairs, &trained)))
       goto done;
     al->stats.m1_pairs = npairs;
-    if (c.s.m1k.n) {
-      dp_dispose(&d);
-      level_dispose(&LS);
-      level_dispose(&LT);
+    if (trained) {
       gs = identity_groups(n_src);
       gt = identity_groups(n_tgt);
       if (!gs || !gt) {
@@ -2494,12 +2485,11 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
         rc = PX_ENOMEM;
         goto done;
       }
-      if ((rc = side_filter(&c.s, &c.t)) || (rc = side_filter(&c.t, &c.s)) ||
+      if ((c.s.m1k.n && ((rc = side_filter(&c.s, &c.t)) ||
+                         (rc = side_filter(&c.t, &c.s)))) ||
           (rc = level_build(&LS, &c.s, gs, n_src, 1)) ||
           (rc = level_build(&LT, &c.t, gt, n_tgt, 1)))
         goto done;
-      /* the keys changed: measure the match rates again, on pass 1's
-       * path */
       d.LS = &LS;
       d.LT = &LT;
       d.S = &c.s;
@@ -2508,8 +2498,12 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
       if ((rc = band_project(&d.b, &pth, LS.g, LT.g, n_src, n_tgt, 2)) ||
           (rc = dp_alloc(&d)))
         goto done;
-      p.p0 = random_rate(&c.s, &c.t, &LS, &LT);
-      al->stats.passes = 2;
+      if (c.s.m1k.n) {
+        /* the keys changed: measure the match rates again, on pass 1's
+         * path */
+        p.p0 = random_rate(&c.s, &c.t, &LS, &LT);
+        al->stats.passes = 2;
+      }
     }
   }
   if ((rc = dp_memo_again(&d)) ||
