@@ -43,6 +43,7 @@
  * development set, and 4 evaluates a third fewer cells). */
 #define DEFAULT_BAND 4
 #define COARSE_BAND 8
+#define GUIDE_BAND 6       /* pass 2, around pass 1's path */
 #define BLOCK 8            /* sentences per block at a coarser level */
 #define FULL_DP_CELLS 6000 /* below this, no coarse level is needed */
 #define INF 1e30
@@ -1389,12 +1390,6 @@ static void dp_dispose(dp *d) {
   memset(d, 0, sizeof *d);
 }
 
-/* The match memo back, empty, after memo_drop(). */
-static int dp_memo_again(dp *d) {
-  int rc = memo_alloc(&d->ms);
-  return rc ? rc : memo_alloc(&d->mt);
-}
-
 /* Weight of the units of group x of side a matched in any of the groups
  * [e-1, e), [e-2, e), [e-3, e) of the other side, into out[0..2]. */
 static void window_match(const side *sa, const level *La, size_t x,
@@ -1816,7 +1811,7 @@ static int touches_edge(const dp *d, const path *pth) {
  * On success *d holds the final DP (band, costs) for forward-backward. */
 static int align_level(dp *d, const params *p, const side *S, const side *T,
                        const level *LS, const level *LT, size_t w,
-                       int try_paras, const path *guide, path *out) {
+                       int try_paras, path *out) {
   int rc = 0, full = 0, retry = 0;
   level CS = {0}, CT = {0};
   dp cd = {0};
@@ -1827,16 +1822,7 @@ static int align_level(dp *d, const params *p, const side *S, const side *T,
   d->T = T;
   d->LS = LS;
   d->LT = LT;
-  if (guide) {
-    /* realignment: search around the previous path at this level */
-    uint32_t *is = identity_groups(LS->n), *it = identity_groups(LT->n);
-    if (!is || !it)
-      rc = PX_ENOMEM;
-    else
-      rc = band_project(&d->b, guide, is, it, LS->n, LT->n, w);
-    px_free(is);
-    px_free(it);
-  } else if ((double)(LS->n + 1) * (double)(LT->n + 1) <= FULL_DP_CELLS) {
+  if ((double)(LS->n + 1) * (double)(LT->n + 1) <= FULL_DP_CELLS) {
     full = 1;
     rc = band_full(&d->b, LS->n, LT->n);
   } else {
@@ -1856,7 +1842,7 @@ static int align_level(dp *d, const params *p, const side *S, const side *T,
         (rc = level_build(&CT, T, gt, nt, 0)))
       goto done;
     if ((rc = align_level(&cd, p, S, T, &CS, &CT,
-                          w > COARSE_BAND ? w : COARSE_BAND, 0, NULL, &cp)))
+                          w > COARSE_BAND ? w : COARSE_BAND, 0, &cp)))
       goto done;
     /* coarse group boundaries in this level's indices */
     uint32_t *ms = px_malloc((ns + 1) * sizeof *ms);
@@ -1883,19 +1869,12 @@ static int align_level(dp *d, const params *p, const side *S, const side *T,
   }
   if (rc || (rc = dp_alloc(d)))
     goto done;
-  if (guide) { /* the final pass: forward-backward follows */
-    d->bc = px_malloc(d->b.cells * BC_TYPES * sizeof *d->bc);
-    if (!d->bc) {
-      rc = PX_ENOMEM;
-      goto done;
-    }
-  }
   dp_viterbi(d);
   rc = d->oom ? px_error_nomem() : dp_backtrack(d, out);
   /* A path along the band's edge: the band, not the evidence, stopped it
    * (weak evidence lets a coarse path stray).  Search this level again
    * with a band twice as wide, coarser levels included. */
-  if (!rc && !guide && !full && w < 64 && touches_edge(d, out))
+  if (!rc && !full && w < 64 && touches_edge(d, out))
     retry = 1;
 done:
   dp_dispose(&cd);
@@ -1904,9 +1883,20 @@ done:
   level_dispose(&CT);
   if (retry) {
     dp_dispose(d);
-    return align_level(d, p, S, T, LS, LT, 2 * w, try_paras, NULL, out);
+    return align_level(d, p, S, T, LS, LT, 2 * w, try_paras, out);
   }
   return rc;
+}
+
+/* The final pass on the band d was prepared with (around the previous
+ * path, GUIDE_BAND wide): Viterbi, keeping the two-sided bead costs for
+ * forward-backward. */
+static int align_guided(dp *d, path *out) {
+  d->bc = px_malloc(d->b.cells * BC_TYPES * sizeof *d->bc);
+  if (!d->bc)
+    return PX_ENOMEM;
+  dp_viterbi(d);
+  return d->oom ? px_error_nomem() : dp_backtrack(d, out);
 }
 
 /* ---- posteriors ---------------------------------------------------------- */
@@ -2458,7 +2448,7 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
   }
   size_t w = al->o.band;
   /* Pass 1 (align_level() widens its band where the path needs it). */
-  if ((rc = align_level(&d, &p, &c.s, &c.t, &LS, &LT, w, 1, NULL, &pth)))
+  if ((rc = align_level(&d, &p, &c.s, &c.t, &LS, &LT, w, 1, &pth)))
     goto done;
   post = px_malloc((pth.n + 1) * sizeof *post);
   if (!post) {
@@ -2490,30 +2480,30 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
           (rc = level_build(&LS, &c.s, gs, n_src, 1)) ||
           (rc = level_build(&LT, &c.t, gt, n_tgt, 1)))
         goto done;
-      d.LS = &LS;
-      d.LT = &LT;
-      d.S = &c.s;
-      d.T = &c.t;
-      d.p = &p;
-      if ((rc = band_project(&d.b, &pth, LS.g, LT.g, n_src, n_tgt, 2)) ||
-          (rc = dp_alloc(&d)))
-        goto done;
       if (c.s.m1k.n) {
-        /* the keys changed: measure the match rates again, on pass 1's
-         * path */
+        /* the keys changed: measure the match rates again */
         p.p0 = random_rate(&c.s, &c.t, &LS, &LT);
         al->stats.passes = 2;
       }
     }
   }
-  if ((rc = dp_memo_again(&d)) ||
+  /* Pass 2's band, around pass 1's path: its match memo serves the
+   * re-estimation (on pass 1's beads, which lie in it) and then the
+   * search. */
+  dp_dispose(&d);
+  d.p = &p;
+  d.S = &c.s;
+  d.T = &c.t;
+  d.LS = &LS;
+  d.LT = &LT;
+  if ((rc = band_project(&d.b, &pth, LS.g, LT.g, n_src, n_tgt, GUIDE_BAND)) ||
+      (rc = dp_alloc(&d)) ||
       (rc = estimate(&p, &d, &pth, al->stats.passes == 2 ? post : NULL)))
     goto done;
-  dp_dispose(&d);
   {
     path guide = pth;
     memset(&pth, 0, sizeof pth);
-    rc = align_level(&d, &p, &c.s, &c.t, &LS, &LT, 6, 1, &guide, &pth);
+    rc = align_guided(&d, &pth);
     px_free(guide.v);
     if (rc)
       goto done;
