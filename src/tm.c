@@ -1018,6 +1018,7 @@ struct px_tm__prepared {
   px_tm__rec *rec; /* decoded from enc: the unit, owned */
   prep *p;         /* its non-empty variants, prepared */
   size_t np;
+  int prepped; /* p is ready (px_tm__prepare_finish() ran) */
 };
 
 static int prep_variant(prep *p, const px_variant *v, int *empty) {
@@ -2257,7 +2258,7 @@ void px_tm__prepared_free(px_tm__prepared *pr) {
   px_free(pr);
 }
 
-int px_tm__prepare(px_tm__prepared **out, const px_unit *u) {
+int px_tm__prepare(px_tm__prepared **out, const px_unit *u, int full) {
   PX_ASSERT_ARG(out && u);
   PX_ASSERT_ARG(u->variants || u->nvariants == 0);
   *out = NULL;
@@ -2273,8 +2274,8 @@ int px_tm__prepare(px_tm__prepared **out, const px_unit *u) {
   int rc = px_tm__rec_encode(&pr->enc, u, NULL, 0);
   if (rc == 0)
     rc = px_tm__rec_decode(&pr->rec, pr->enc.ptr, pr->enc.len, 0);
-  if (rc == 0)
-    rc = prep_unit(&pr->rec->u, &pr->p, &pr->np);
+  if (rc == 0 && full)
+    rc = px_tm__prepare_finish(pr);
   if (rc < 0) {
     px_tm__prepared_free(pr);
     return rc;
@@ -2283,12 +2284,30 @@ int px_tm__prepare(px_tm__prepared **out, const px_unit *u) {
   return 0;
 }
 
-int px_tm__add_prepared(px_tm_txn *x, const px_tm__prepared *pr,
-                        uint64_t *id_out, int *was_new) {
+int px_tm__prepare_finish(px_tm__prepared *pr) {
+  PX_ASSERT_ARG(pr && pr->rec);
+  if (pr->prepped)
+    return 0;
+  int rc = prep_unit(&pr->rec->u, &pr->p, &pr->np);
+  if (rc < 0) {
+    prep_dispose(pr->p, pr->np);
+    px_free(pr->p);
+    pr->p = NULL;
+    pr->np = 0;
+    return rc;
+  }
+  pr->prepped = 1;
+  return 0;
+}
+
+int px_tm__add_prepared(px_tm_txn *x, px_tm__prepared *pr, uint64_t *id_out,
+                        int *was_new) {
   int rc = txn_check(x);
   if (rc < 0)
     return rc;
   PX_ASSERT_ARG(pr);
+  if ((rc = px_tm__prepare_finish(pr)) < 0)
+    return rc;
   x->ready = pr;
   rc = add_logged(x, pr->enc.ptr, pr->enc.len, id_out, was_new);
   x->ready = NULL;

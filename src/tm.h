@@ -99,14 +99,18 @@ void px_tm__keyed_dispose(px_tm__keyed *k);
  * the part of px_tm_add() that needs no store, so another thread can do
  * it while the writer writes. */
 typedef struct px_tm__prepared px_tm__prepared;
-/* Prepare u (any thread; u is borrowed for the call only).  Errors: those
+/* Copy u (any thread; u is borrowed for the call only) and, when full,
+ * prepare it too; otherwise px_tm__prepare_finish() or
+ * px_tm__add_prepared() does that on the thread that calls them (the
+ * importer shares the work between its threads that way).  Errors: those
  * px_tm_add() gives for a refused unit (PX_EINVALID, PX_EENCODING,
  * PX_ETOOBIG), PX_ENOMEM.  *out: free with px_tm__prepared_free(). */
-int px_tm__prepare(px_tm__prepared **out, const px_unit *u);
+int px_tm__prepare(px_tm__prepared **out, const px_unit *u, int full);
+int px_tm__prepare_finish(px_tm__prepared *p);
 /* px_tm_add() of a prepared unit (the writer's thread); p stays the
  * caller's.  Same results and errors as px_tm_add(). */
-int px_tm__add_prepared(px_tm_txn *x, const px_tm__prepared *p,
-                        uint64_t *id_out, int *was_new);
+int px_tm__add_prepared(px_tm_txn *x, px_tm__prepared *p, uint64_t *id_out,
+                        int *was_new);
 void px_tm__prepared_free(px_tm__prepared *p);
 
 /* ---- bulk loading ------------------------------------------------------- */

@@ -136,6 +136,8 @@ typedef struct ev {
 } ev;
 
 #define QCAP 256u
+/* Queued units below which the reader leaves the preparing to the writer. */
+#define PREP_AHEAD 32u
 
 typedef struct pipe_s {
   pthread_mutex_t mu;
@@ -209,7 +211,12 @@ static int r_unit(const px_unit *u, const px_tmx_pos *pos, void *payload) {
   if (!e)
     return PX_ENOMEM;
   e->pos = *pos;
-  int rc = px_tm__prepare(&e->pr, u);
+  /* share the preparing: when the writer has little queued it is waiting
+   * for this thread, so it prepares the unit itself */
+  pthread_mutex_lock(&pp->mu);
+  int full = pp->n >= PREP_AHEAD;
+  pthread_mutex_unlock(&pp->mu);
+  int rc = px_tm__prepare(&e->pr, u, full);
   if (rc == PX_ENOMEM) {
     px_free(e);
     return rc;
