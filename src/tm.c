@@ -1468,9 +1468,18 @@ static int merge_all_in(px_tm_txn *x) {
   return rc;
 }
 
-void px_tm__bulk(px_tm *tm, int on) {
-  if (tm)
-    tm->bulk = on;
+int px_tm__bulk(px_tm *tm, int on) {
+  PX_ASSERT_ARG(tm);
+  if (tm->flags & PX_TM_RDONLY)
+    return 0;
+  tm->bulk = on;
+  /* a bulk load syncs the data of each commit but not its meta page
+   * (integrity is kept: a system crash may undo the last commit, which
+   * the importer's checkpoint then redoes); turning bulk off syncs all */
+  int mrc = mdb_env_set_flags(tm->env, MDB_NOMETASYNC, on ? 1 : 0);
+  if (!mrc && !on)
+    mrc = mdb_env_sync(tm->env, 1);
+  return mrc ? px_tm__mdb_error(mrc, tm->path) : 0;
 }
 
 int px_tm__merge(px_tm *tm) {

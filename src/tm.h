@@ -120,8 +120,10 @@ void px_tm__prepared_free(px_tm__prepared *p);
  * merged into `words` in chunks of their own transactions; fuzzy and
  * concordance lookups of other processes see units as of the last merge.
  * Off (the default) commits merge any pending runs.  The importer turns it
- * on and calls px_tm__merge() at the end. */
-void px_tm__bulk(px_tm *tm, int on);
+ * on and calls px_tm__merge() at the end.  Bulk commits skip the sync of
+ * the meta page (MDB_NOMETASYNC: integrity kept, a system crash may undo
+ * the last commit); turning bulk off syncs.  0 or PX_ESTORE. */
+int px_tm__bulk(px_tm *tm, int on);
 #define PX_TM__MERGE_RUNS 16
 /* Merge every pending run into `words`, in transactions of at most
  * PX_TM__MERGE_TERMS terms each.  0 or a px_error code (PX_ESTORE...). */

@@ -486,7 +486,10 @@ int px_tmx_import(px_tmx_import_stats *stats, px_tm *tm, const char *path,
   /* word postings go in as runs, merged every few batches and at the end
    * (tm/SCHEMA.md, "Bulk runs") */
   was_bulk = tm->bulk;
-  px_tm__bulk(tm, 1);
+  if (!was_bulk && (rc = px_tm__bulk(tm, 1)) < 0) {
+    was_bulk = 1;
+    goto done;
+  }
   rc = read_and_store(&im, path, &ro, &rst);
   st.skipped += rst.skipped;
   st.bytes = rst.bytes;
@@ -509,14 +512,14 @@ done:
   if (im.txn)
     px_tm_txn_abort(im.txn);
   if (!was_bulk) {
-    px_tm__bulk(tm, 0);
     /* what was committed is merged now, also after a failure: a failed
      * merge leaves the runs for the next write */
-    if (rc == 0)
-      rc = px_tm__merge(tm);
+    if (rc == 0 && (rc = px_tm__merge(tm)) == 0)
+      rc = px_tm__bulk(tm, 0);
     else {
       px_error saved = *px_error_last();
       (void)px_tm__merge(tm);
+      (void)px_tm__bulk(tm, 0);
       px_error_set(saved.code, saved.klass, saved.cause, "%s", saved.message);
     }
   }

@@ -134,14 +134,14 @@ PX_TEST(test_tm_bulk__merged_index_equals_plain) {
   fill(tm, 0, 400, 7);
   px_tm_close(tm);
   CHECK_OK(px_tm_open(&tm, b, NULL));
-  px_tm__bulk(tm, 1);
+  CHECK_OK(px_tm__bulk(tm, 1));
   fill(tm, 0, 400, 7); /* 58 commits: merges after 16, 32, 48 runs */
   size_t pending = 0;
   char *mid = dump_db(b, "words", &pending);
   CHECK(pending > 0); /* the last runs wait for a merge */
   free(mid);
   CHECK_OK(px_tm__merge(tm));
-  px_tm__bulk(tm, 0);
+  CHECK_OK(px_tm__bulk(tm, 0));
   px_tm_close(tm);
   char *wa = dump_db(a, "words", NULL), *wb = dump_db(b, "words", &pending);
   CHECK_INT(pending, 0);
@@ -163,7 +163,7 @@ PX_TEST(test_tm_bulk__chunked_merge) {
   fill(tm, 0, 6000, 1000);
   px_tm_close(tm);
   CHECK_OK(px_tm_open(&tm, b, NULL));
-  px_tm__bulk(tm, 1);
+  CHECK_OK(px_tm__bulk(tm, 1));
   fill(tm, 0, 6000, 1000);
   CHECK_OK(px_tm__merge(tm));
   px_tm_close(tm);
@@ -186,7 +186,7 @@ PX_TEST(test_tm_bulk__pending_runs_merged_by_next_commit) {
   const char *d = subdir("left");
   px_tm *tm = NULL;
   CHECK_OK(px_tm_open(&tm, d, NULL));
-  px_tm__bulk(tm, 1);
+  CHECK_OK(px_tm__bulk(tm, 1));
   fill(tm, 0, 50, 10); /* 5 runs, below the merge threshold */
   px_tm_close(tm);     /* as a killed import leaves them */
   size_t pending = 0;
@@ -222,7 +222,7 @@ PX_TEST(test_tm_bulk__delete_with_runs_pending) {
   CHECK_OK(px_tm_txn_commit(txn));
   px_tm_close(tm);
   CHECK_OK(px_tm_open(&tm, d, NULL));
-  px_tm__bulk(tm, 1);
+  CHECK_OK(px_tm__bulk(tm, 1));
   fill(tm, 0, 30, 10);
   CHECK_OK(px_tm_txn_begin(&txn, tm));
   CHECK_OK(px_tm_delete_unit(txn, 5));
