@@ -1169,14 +1169,12 @@ static double neg_log_erfc(double x) {
   return nle_tab[i] * (1 - t) + nle_tab[i + 1] * t;
 }
 
+static double len_cost(double ls, double lt, double c, double s2);
+
 double px_align__len_cost(double ls, double lt, double c, double s2) {
-  if (ls <= 0 && lt <= 0)
-    return 0;
   if (!nle_ready)
     nle_init();
-  double mean = (ls + lt / c) / 2;
-  double delta = (lt - ls * c) / sqrt(s2 * (mean > 1 ? mean : 1));
-  return neg_log_erfc(fabs(delta) / 1.4142135623730951);
+  return len_cost(ls, lt, c, s2);
 }
 
 static int cmp_dbl(const void *a, const void *b) {
@@ -1562,61 +1560,101 @@ static int spans_para(const side *sd, const level *L, size_t a, size_t b) {
   return sd->para[L->g[a]] != sd->para[L->g[b] - 1];
 }
 
-/* Cost of the bead of type t that ends at node (i, k); ns and nt as in
- * bead_mm_near(), shared by the types that end at one node. */
-static double bead_cost_near(dp *d, size_t i, size_t k, int t, near *ns,
-                             near *nt) {
+/* What the bead types ending at node (i, k) share: over the last j = 1..3
+ * groups of each side, their total length and unit weight (summed in the
+ * same order as one bead alone would), whether one of them is furniture
+ * or a heading, whether they cross a paragraph boundary; and the memo
+ * entries around the node. */
+typedef struct node_ctx {
+  double ls[4], Ws[4], lt[4], Wt[4];
+  unsigned char furn_s[4], furn_t[4], head_s[4], head_t[4];
+  unsigned char span_s[4], span_t[4];
+  near ns, nt;
+} node_ctx;
+
+static void node_sums(const side *sd, const level *L, size_t i, double *len,
+                      double *W, unsigned char *furn, unsigned char *head,
+                      unsigned char *span) {
+  for (size_t j = 1; j <= 3; j++) {
+    double l = 0, w = 0;
+    unsigned char f = 0, h = 0;
+    if (j <= i)
+      for (size_t x = i - j; x < i; x++) {
+        f |= L->furn[x];
+        h |= L->head[x];
+        l += L->len[x];
+        w += L->W[x];
+      }
+    len[j] = l;
+    W[j] = w;
+    furn[j] = f;
+    head[j] = h;
+    span[j] = j <= i ? (unsigned char)spans_para(sd, L, i - j, i) : 0;
+  }
+}
+
+static void node_init(dp *d, size_t i, size_t k, node_ctx *n) {
+  memset(&n->ns, 0, sizeof n->ns);
+  memset(&n->nt, 0, sizeof n->nt);
+  node_sums(d->S, d->LS, i, n->ls, n->Ws, n->furn_s, n->head_s, n->span_s);
+  node_sums(d->T, d->LT, k, n->lt, n->Wt, n->furn_t, n->head_t, n->span_t);
+}
+
+/* Gale-Church cost, as px_align__len_cost() (the table is ready). */
+static double len_cost(double ls, double lt, double c, double s2) {
+  if (ls <= 0 && lt <= 0)
+    return 0;
+  double mean = (ls + lt / c) / 2;
+  double delta = (lt - ls * c) / sqrt(s2 * (mean > 1 ? mean : 1));
+  return neg_log_erfc(fabs(delta) / 1.4142135623730951);
+}
+
+/* Cost of the two-sided bead of type t that ends at node (i, k). */
+static double bead_cost_node(dp *d, node_ctx *n, size_t i, size_t k, int t) {
   const params *p = d->p;
   size_t a = (size_t)px_align__types[t][0], b = (size_t)px_align__types[t][1];
-  const level *LS = d->LS, *LT = d->LT;
-  if (i < a || k < b)
+  if (i < a || k < b || n->furn_s[a] || n->furn_t[b])
     return INF;
-  size_t i0 = i - a, k0 = k - b;
-  if (a == 0 || b == 0) {
-    /* furniture goes free; any other lone sentence pays the prior */
-    if ((a && LS->furn[i0]) || (b && LT->furn[k0]))
-      return 0.0;
-    return p->nlp[t];
-  }
-  double ls = 0, lt = 0, Ws = 0, Wt = 0, Ms = 0, Mt = 0;
-  for (size_t x = i0; x < i; x++) {
-    if (LS->furn[x])
-      return INF;
-    ls += LS->len[x];
-    Ws += LS->W[x];
-  }
-  for (size_t y = k0; y < k; y++) {
-    if (LT->furn[y])
-      return INF;
-    lt += LT->len[y];
-    Wt += LT->W[y];
-  }
-  bead_mm_near(d, i0, k0, a, b, ns, nt, &Ms, &Mt);
+  double Ms, Mt;
+  bead_mm_near(d, i - a, k - b, a, b, &n->ns, &n->nt, &Ms, &Mt);
   double cost = p->nlp[t];
-  cost += p->w_len * px_align__len_cost(ls, lt, p->c, p->s2);
-  double llr = Ms * p->lmatch[b] + (Ws - Ms) * p->lmiss[b] + Mt * p->lmatch[a] +
-               (Wt - Mt) * p->lmiss[a];
+  cost += p->w_len * len_cost(n->ls[a], n->lt[b], p->c, p->s2);
+  double llr = Ms * p->lmatch[b] + (n->Ws[a] - Ms) * p->lmiss[b] +
+               Mt * p->lmatch[a] + (n->Wt[b] - Mt) * p->lmiss[a];
   cost -= p->w_lex * llr;
-  if (p->use_para && spans_para(d->S, LS, i0, i) != spans_para(d->T, LT, k0, k))
+  if (p->use_para && n->span_s[a] != n->span_t[b])
     cost += 2.0;
+  /* a heading pairs with a heading when both sides mark them, and stands
+   * alone: a heading does not merge into body text.  A hard rule: a
+   * heading without a partner heading stays one-sided. */
   if (p->use_head) {
-    /* a heading pairs with a heading when both sides mark them */
-    int hs = 0, ht = 0;
-    for (size_t x = i0; x < i; x++)
-      hs |= LS->head[x];
-    for (size_t y = k0; y < k; y++)
-      ht |= LT->head[y];
-    /* ... and stands alone: a heading does not merge into body text.  A
-     * hard rule: a heading without a partner heading stays one-sided. */
+    int hs = n->head_s[a], ht = n->head_t[b];
     if (hs != ht || (hs && a > 1) || (ht && b > 1))
       return INF;
   }
   return cost;
 }
 
+/* Cost of the one-sided bead of type t (1-0 or 0-1) ending at (i, k):
+ * furniture goes free; any other lone sentence pays the prior. */
+static double lone_cost(const dp *d, size_t i, size_t k, int t) {
+  size_t a = (size_t)px_align__types[t][0], b = (size_t)px_align__types[t][1];
+  if (i < a || k < b)
+    return INF;
+  if ((a && d->LS->furn[i - a]) || (b && d->LT->furn[k - b]))
+    return 0.0;
+  return d->p->nlp[t];
+}
+
+/* Cost of the bead of type t that ends at node (i, k). */
 static double bead_cost(dp *d, size_t i, size_t k, int t) {
-  near ns = {0}, nt = {0};
-  return bead_cost_near(d, i, k, t, &ns, &nt);
+  if (t == 1 || t == 2)
+    return lone_cost(d, i, k, t);
+  if (i < (size_t)px_align__types[t][0] || k < (size_t)px_align__types[t][1])
+    return INF;
+  node_ctx n;
+  node_init(d, i, k, &n);
+  return bead_cost_node(d, &n, i, k, t);
 }
 
 static int dp_alloc(dp *d) {
@@ -1649,7 +1687,8 @@ static void dp_viterbi(dp *d) {
       size_t c = b->off[i] + (k - b->lo[i]);
       double best = (i == 0 && k == 0) ? 0.0 : INF;
       unsigned char bt = 255;
-      near ns = {0}, nt = {0};
+      node_ctx n;
+      int n_ready = 0;
       for (int t = 0; t < PX_ALIGN__NTYPES; t++) {
         size_t a = (size_t)px_align__types[t][0];
         size_t bb = (size_t)px_align__types[t][1];
@@ -1666,7 +1705,16 @@ static void dp_viterbi(dp *d) {
             *kept = (float)INF;
           continue;
         }
-        double bcost = bead_cost_near(d, i, k, t, &ns, &nt);
+        double bcost;
+        if (!a || !bb) {
+          bcost = lone_cost(d, i, k, t);
+        } else {
+          if (!n_ready) {
+            node_init(d, i, k, &n);
+            n_ready = 1;
+          }
+          bcost = bead_cost_node(d, &n, i, k, t);
+        }
         if (kept)
           *kept = bcost >= INF ? (float)INF : (float)bcost;
         double v = d->cost[pc] + bcost;
@@ -2396,6 +2444,8 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
                         "more than %zu sentences on one side", MAX_SENTS);
   c.al = al;
   memset(&al->stats, 0, sizeof al->stats);
+  if (!nle_ready)
+    nle_init(); /* the length cost's table, read by the search */
   const char *sl = al->o.src_lang, *tl = al->o.tgt_lang ? al->o.tgt_lang : "en";
   if (!sl) {
     /* guess from the first sentences' script */
