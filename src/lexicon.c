@@ -633,19 +633,34 @@ static void items_dispose(item_list *l) {
   l->count = 0;
 }
 
-/* Tokens that stand for "somebody/something" in dictionary phrases. */
-static int is_filler(const char *w, size_t n) {
-  static const char *const fill[] = {
-      "sb",      "sb.",   "sth",  "sth.", "sb's", "sth's", "smb",  "smb.",
-      "smth",    "smth.", "jdn.", "jdm.", "jds.", "etw.",  "jdn",  "jdm",
-      "jds",     "etw",   "qn",   "qch",  "qn.",  "qch.",  "o.s.", "one's",
-      "oneself", "etc",   "etc.", "…",    "..."};
-  if (n < 2 || n > 7)
-    return 0;
-  for (size_t i = 0; i < sizeof fill / sizeof fill[0]; i++)
-    if (strlen(fill[i]) == n && memcmp(fill[i], w, n) == 0)
+/* Tokens that stand for "somebody/something" in dictionary phrases.  The
+ * check runs for every word of every dictionary line: lengths are kept
+ * with the words, and a word compares only with those of its length. */
+typedef struct word_n {
+  const char *s;
+  size_t n;
+} word_n;
+#define WN(x)                                                                  \
+  { x, sizeof x - 1 }
+
+static int in_words(const word_n *list, size_t count, const char *w, size_t n) {
+  for (size_t i = 0; i < count; i++)
+    if (list[i].n == n && memcmp(list[i].s, w, n) == 0)
       return 1;
   return 0;
+}
+
+static int is_filler(const char *w, size_t n) {
+  static const word_n fill[] = {
+      WN("sb"),    WN("sb."),  WN("sth"),  WN("sth."),  WN("sb's"),
+      WN("sth's"), WN("smb"),  WN("smb."), WN("smth"),  WN("smth."),
+      WN("jdn."),  WN("jdm."), WN("jds."), WN("etw."),  WN("jdn"),
+      WN("jdm"),   WN("jds"),  WN("etw"),  WN("qn"),    WN("qch"),
+      WN("qn."),   WN("qch."), WN("o.s."), WN("one's"), WN("oneself"),
+      WN("etc"),   WN("etc."), WN("…"),    WN("...")};
+  if (n < 2 || n > 7)
+    return 0;
+  return in_words(fill, sizeof fill / sizeof fill[0], w, n);
 }
 
 /* Which cleaning rules a language gets: English "to" and articles,
@@ -673,21 +688,20 @@ static int lang_rules(const char *lang) {
 }
 
 static int is_lead_particle(int rules, const char *w, size_t n) {
-  static const char *const en[] = {"to", "the", "a", "an", NULL};
-  static const char *const de[] = {"der", "die",  "das", "den",  "dem",
-                                   "des", "sich", "ein", "eine", NULL};
-  static const char *const fr[] = {"le", "la", "les", "un", "une",
-                                   "se", "du", "des", NULL};
-  const char *const *list = rules == LANG_RULES_EN   ? en
-                            : rules == LANG_RULES_DE ? de
-                            : rules == LANG_RULES_FR ? fr
-                                                     : NULL;
-  if (!list || n > 4)
+  static const word_n en[] = {WN("to"), WN("the"), WN("a"), WN("an")};
+  static const word_n de[] = {WN("der"),  WN("die"), WN("das"),
+                              WN("den"),  WN("dem"), WN("des"),
+                              WN("sich"), WN("ein"), WN("eine")};
+  static const word_n fr[] = {WN("le"),  WN("la"), WN("les"), WN("un"),
+                              WN("une"), WN("se"), WN("du"),  WN("des")};
+  if (n > 4)
     return 0;
-  for (size_t i = 0; list[i]; i++)
-    if (strlen(list[i]) == n && memcmp(list[i], w, n) == 0)
-      return 1;
-  return 0;
+  switch (rules) {
+  case LANG_RULES_EN: return in_words(en, sizeof en / sizeof en[0], w, n);
+  case LANG_RULES_DE: return in_words(de, sizeof de / sizeof de[0], w, n);
+  case LANG_RULES_FR: return in_words(fr, sizeof fr / sizeof fr[0], w, n);
+  default: return 0;
+  }
 }
 
 static int is_edge_punct(unsigned char c) {
