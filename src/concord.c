@@ -308,6 +308,8 @@ static int verify(px_concord_hit **hits, size_t *nhits, size_t *caphits,
     if (rc == 0)
       found = contains(ckt, ctoks, nct, terms, nterms);
   }
+  px_free(ckt);
+  px_free(ctoks);
   if (rc < 0 || !found)
     return rc;
   px_tm__rec *rec = NULL;

@@ -379,8 +379,12 @@ done:
  * dropped, using their length (the posting's length byte).
  */
 
-uint64_t px_tm__post_get(const unsigned char *p) {
-  return (uint64_t)p[0] << 32 | px_tm__get_u32(p + 1);
+/* A posting as one number, length byte << 32 | unit id: numeric order is
+ * the index's order (memcmp of the 5 bytes), so every list of a term is
+ * sorted by it and two lists intersect by a merge. */
+static inline uint64_t post_get(const unsigned char *p) {
+  return (uint64_t)p[0] << 32 | (uint32_t)p[1] << 24 | (uint32_t)p[2] << 16 |
+         (uint32_t)p[3] << 8 | p[4];
 }
 
 static void post_put(unsigned char *p, uint64_t v) {
@@ -402,7 +406,7 @@ static size_t page_find(const px_tm__plist *l, size_t from, uint64_t x) {
   size_t a = from, b = l->npg;
   while (a < b) {
     size_t mid = a + (b - a) / 2;
-    if (px_tm__post_get(l->pg + mid * PX_TM__POSTING) < x)
+    if (post_get(l->pg + mid * PX_TM__POSTING) < x)
       a = mid + 1;
     else
       b = mid;
@@ -435,7 +439,7 @@ int px_tm__plist_seek(px_tm__plist *l, uint64_t x, uint64_t *out) {
   int rc;
   if (l->done)
     return 0;
-  if (l->pg && px_tm__post_get(l->pg + (l->npg - 1) * PX_TM__POSTING) >= x) {
+  if (l->pg && post_get(l->pg + (l->npg - 1) * PX_TM__POSTING) >= x) {
     l->pos = page_find(l, l->pos, x); /* inside the current page */
   } else {
     unsigned char seek[PX_TM__POSTING];
@@ -454,7 +458,7 @@ int px_tm__plist_seek(px_tm__plist *l, uint64_t x, uint64_t *out) {
     if (l->pos == l->npg && (rc = plist_load(l, MDB_NEXT_MULTIPLE, NULL)) != 0)
       return rc < 0 ? rc : 0; /* not expected: the cursor's item is >= x */
   }
-  uint64_t p = px_tm__post_get(l->pg + l->pos * PX_TM__POSTING);
+  uint64_t p = post_get(l->pg + l->pos * PX_TM__POSTING);
   if (p >= l->end) {
     l->done = 1;
     return 0;
@@ -471,7 +475,7 @@ int px_tm__plist_next(px_tm__plist *l, uint64_t *out) {
     if (rc)
       return rc < 0 ? rc : 0;
   }
-  uint64_t p = px_tm__post_get(l->pg + l->pos * PX_TM__POSTING);
+  uint64_t p = post_get(l->pg + l->pos * PX_TM__POSTING);
   if (p >= l->end) {
     l->done = 1;
     return 0;
@@ -903,34 +907,44 @@ static int consider(lookup_ctx *c, uint32_t id) {
     return 0; /* no translation into the language asked for */
   if (rc < 0)
     return rc;
-  /* the full record is needed for codes, context and dates */
-  px_tm__rec *rec = NULL;
-  if ((rc = px_tm__rec_decode(&rec, v.mv_data, v.mv_size, id)) < 0)
-    return rc;
-  const px_variant *sv = px_unit_variant(&rec->u, c->from);
-  if (!sv) {
-    px_unit_free(&rec->u);
+  /* the source text without decoding the record: only a text with a
+   * brace can hold inline-code markers, whose codes the record tells */
+  const char *src = NULL;
+  size_t sl = 0, codes_len = 0;
+  rc = px_tm__rec_peek_text(&src, &sl, v.mv_data, v.mv_size, c->from);
+  if (rc == PX_ENOTFOUND)
     return 0;
+  if (rc < 0)
+    return rc;
+  px_tm__rec *rec = NULL;
+  const px_variant *sv = NULL;
+  if (memchr(src, '{', sl)) {
+    if ((rc = px_tm__rec_decode(&rec, v.mv_data, v.mv_size, id)) < 0)
+      return rc;
+    if (!(sv = px_unit_variant(&rec->u, c->from))) {
+      px_unit_free(&rec->u);
+      return 0;
+    }
+    src = sv->text;
+    sl = sv->len;
+    codes_len = sv->codes_len;
   }
   prepared cp;
   memset(&cp, 0, sizeof cp);
   score_detail d;
   memset(&d, 0, sizeof d);
   int hopeless = 0;
-  if ((rc = query_nfc(c->q)) < 0) {
-    px_unit_free(&rec->u);
-    return rc;
-  }
-  int same =
-      sv->len == c->q->nfc_len && memcmp(sv->text, c->q->nfc, sv->len) == 0;
-  if (sv->codes_len == 0 && same) {
+  if ((rc = query_nfc(c->q)) < 0)
+    goto done;
+  int same = sl == c->q->nfc_len && memcmp(src, c->q->nfc, sl) == 0;
+  if (codes_len == 0 && same) {
     d.score = 100; /* byte-identical: no need to tokenize */
-  } else if (c->exact_only && sv->codes_len == 0) {
+  } else if (c->exact_only && codes_len == 0) {
     hopeless = 1; /* not identical: 99 at best (tm/SCHEMA.md) */
   } else {
     rc = prepare_tokens(c->q, c->lfrom);
     if (rc == 0)
-      rc = prepare(&cp, sv->text, sv->len, sv->codes_len > 0, c->lfrom);
+      rc = prepare(&cp, src, sl, codes_len > 0, c->lfrom);
     /* the length ratio bounds the score: skip hopeless (and huge) pairs
      * before the O(n*m) distance */
     size_t lo_n = cp.ncore < c->q->ncore ? cp.ncore : c->q->ncore;
@@ -939,38 +953,47 @@ static int consider(lookup_ctx *c, uint32_t id) {
     if (rc == 0 && !hopeless)
       rc = score_pair(&d, c->q, &cp);
   }
-  if (rc == 0 && !hopeless && d.score >= c->min) {
-    if (PX_GROW(c->hits, c->nhits, c->cap) < 0)
-      rc = PX_ENOMEM;
-    else {
-      hit *h = &c->hits[c->nhits++];
-      h->id = id;
-      h->score = d.score;
-      h->pen = d.pen;
-      h->kind = d.score == 100 ? PX_MATCH_EXACT : PX_MATCH_FUZZY;
-      if (h->kind == PX_MATCH_EXACT && c->has_ctx) {
-        int ok = 1;
-        if (c->qprev && c->qprev != sv->prev_hash)
-          ok = 0;
-        if (c->qnext && c->qnext != sv->next_hash)
-          ok = 0;
-        if (!c->qprev && sv->prev_hash)
-          ok = 0;
-        if (!c->qnext && sv->next_hash)
-          ok = 0;
-        if (ok) {
-          h->kind = PX_MATCH_CONTEXT;
-          h->score = 101;
-        }
-      }
-      h->changed = rec->u.changed;
-      h->last_used = rec->u.last_used;
-      h->usage = rec->u.usage_count;
+  if (rc < 0 || hopeless || d.score < c->min)
+    goto done;
+  /* a hit: the record for context and dates */
+  if (!rec) {
+    if ((rc = px_tm__rec_decode(&rec, v.mv_data, v.mv_size, id)) < 0)
+      goto done;
+    if (!(sv = px_unit_variant(&rec->u, c->from)))
+      goto done;
+  }
+  if (PX_GROW(c->hits, c->nhits, c->cap) < 0) {
+    rc = PX_ENOMEM;
+    goto done;
+  }
+  hit *h = &c->hits[c->nhits++];
+  h->id = id;
+  h->score = d.score;
+  h->pen = d.pen;
+  h->kind = d.score == 100 ? PX_MATCH_EXACT : PX_MATCH_FUZZY;
+  if (h->kind == PX_MATCH_EXACT && c->has_ctx) {
+    int ok = 1;
+    if (c->qprev && c->qprev != sv->prev_hash)
+      ok = 0;
+    if (c->qnext && c->qnext != sv->next_hash)
+      ok = 0;
+    if (!c->qprev && sv->prev_hash)
+      ok = 0;
+    if (!c->qnext && sv->next_hash)
+      ok = 0;
+    if (ok) {
+      h->kind = PX_MATCH_CONTEXT;
+      h->score = 101;
     }
   }
+  h->changed = rec->u.changed;
+  h->last_used = rec->u.last_used;
+  h->usage = rec->u.usage_count;
+done:
   px_free(d.pairs);
   prepared_dispose(&cp);
-  px_unit_free(&rec->u);
+  if (rec)
+    px_unit_free(&rec->u);
   return rc;
 }
 

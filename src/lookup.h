@@ -10,12 +10,10 @@
 #include <lmdb.h>
 #include <stdint.h>
 
-/* A posting as one number, length byte << 32 | unit id: numeric order is
- * the index's order (memcmp of the 5 bytes), so every list of a term is
- * sorted by it and two lists intersect by a merge. */
-uint64_t px_tm__post_get(const unsigned char *p);
-
-/* The postings of one term up to a length byte, a leaf page at a time
+/* A posting is handled as one number, length byte << 32 | unit id: its
+ * numeric order is the index's order (memcmp of the 5 bytes).
+ *
+ * The postings of one term up to a length byte, a leaf page at a time
  * (MDB_GET_MULTIPLE).  The key bytes and the cursor must outlive it; one
  * cursor per reader that is used interleaved with others. */
 typedef struct px_tm__plist {
