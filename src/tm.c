@@ -905,7 +905,7 @@ int px_tm_txn_commit(px_tm_txn *x) {
     return px_error_set(PX_EINVALID, PX_ERRCLASS_INVALID, 0,
                         "invalid argument: txn");
   int rc = 0, merge = 0;
-  uint64_t runs = 0;
+  uint64_t runs = 0, run_bytes = 0;
   px_tm *tm = x->tm;
   if (x->broken) {
     rc = px_error_set(PX_ESTORE, PX_ERRCLASS_TM, 0,
@@ -926,14 +926,18 @@ int px_tm_txn_commit(px_tm_txn *x) {
     int mrc = flush_counters(x);
     if (!mrc && x->tm->has_wdelta)
       mrc = meta_get_u64(x->t, x->tm, "wdelta_runs", &runs);
+    if (!mrc && x->tm->has_wdelta)
+      mrc = meta_get_u64(x->t, x->tm, "wdelta_bytes", &run_bytes);
     if (!mrc) {
       mrc = mdb_txn_commit(x->t);
       x->t = NULL;
     }
     if (!mrc) {
       drop_mapped_pages(x->tm);
-      /* bulk: merge every PX_TM__MERGE_RUNS runs; otherwise now */
-      merge = x->tm->bulk ? runs >= PX_TM__MERGE_RUNS : runs > 0;
+      /* bulk: merge when the runs are many or big; otherwise now */
+      merge = x->tm->bulk
+                  ? runs >= PX_TM__MERGE_RUNS || run_bytes >= PX_TM__MERGE_BYTES
+                  : runs > 0;
       goto done;
     }
     if (mrc != MDB_MAP_FULL) {
@@ -1202,11 +1206,12 @@ static int pending_flush(px_tm_txn *x) {
   qsort(order, x->nterms, sizeof *order, cmp_terms);
   /* bulk: the postings become run number `run` of wdelta, keys (run, term)
    * appended after every older run */
-  uint64_t run = 0, runs = 0;
+  uint64_t run = 0, runs = 0, run_bytes = 0;
   MDB_cursor *cur = NULL;
   int rc = 0, mrc = 0;
-  if (bulk && !(mrc = meta_get_u64(x->t, tm, "wdelta_next", &run)))
-    mrc = meta_get_u64(x->t, tm, "wdelta_runs", &runs);
+  if (bulk && !(mrc = meta_get_u64(x->t, tm, "wdelta_next", &run)) &&
+      !(mrc = meta_get_u64(x->t, tm, "wdelta_runs", &runs)))
+    mrc = meta_get_u64(x->t, tm, "wdelta_bytes", &run_bytes);
   run = run ? run : 1;
   if (!mrc)
     mrc = mdb_cursor_open(x->t, bulk ? tm->wdelta : tm->words, &cur);
@@ -1248,6 +1253,7 @@ static int pending_flush(px_tm_txn *x) {
       memcpy(kb + 4, k.mv_data, k.mv_size);
       MDB_val rk = {4 + k.mv_size, kb}, rv = {x->multi.len, x->multi.ptr};
       mrc = mdb_cursor_put(cur, &rk, &rv, MDB_APPEND);
+      run_bytes += rk.mv_size + rv.mv_size;
       continue;
     }
     size_t done = 0;
@@ -1270,7 +1276,8 @@ static int pending_flush(px_tm_txn *x) {
   if (rc < 0)
     return rc;
   if (bulk && !mrc && !(mrc = meta_put_u64(x->t, tm, "wdelta_next", run + 1)))
-    mrc = meta_put_u64(x->t, tm, "wdelta_runs", runs + 1);
+    if (!(mrc = meta_put_u64(x->t, tm, "wdelta_runs", runs + 1)))
+      mrc = meta_put_u64(x->t, tm, "wdelta_bytes", run_bytes);
   if (mrc)
     return mrc == MDB_MAP_FULL ? GROW_AND_REPLAY
                                : px_tm__mdb_error(mrc, "updating the index");
@@ -1440,7 +1447,8 @@ static int merge_step(MDB_txn *t, px_tm *tm, size_t max_terms, int *more) {
     mrc = 0;
     off += 2 + kl;
   }
-  if (!*more && (mrc = meta_put_u64(t, tm, "wdelta_runs", 0)))
+  if (!*more && ((mrc = meta_put_u64(t, tm, "wdelta_runs", 0)) ||
+                 (mrc = meta_put_u64(t, tm, "wdelta_bytes", 0))))
     goto mdb_fail;
   goto done;
 mdb_fail:

@@ -116,15 +116,17 @@ void px_tm__prepared_free(px_tm__prepared *p);
 /* ---- bulk loading ------------------------------------------------------- */
 /* Bulk mode on (1) or off (0) for tm's write transactions.  On, each
  * commit writes its word postings as a new run in `wdelta` (appended,
- * touching no page of `words`), and every PX_TM__MERGE_RUNS runs are
- * merged into `words` in chunks of their own transactions; fuzzy and
- * concordance lookups of other processes see units as of the last merge.
- * Off (the default) commits merge any pending runs.  The importer turns it
- * on and calls px_tm__merge() at the end.  Bulk commits skip the sync of
- * the meta page (MDB_NOMETASYNC: integrity kept, a system crash may undo
- * the last commit); turning bulk off syncs.  0 or PX_ESTORE. */
+ * touching no page of `words`), and once there are PX_TM__MERGE_RUNS runs
+ * or PX_TM__MERGE_BYTES of them they are merged into `words` in chunks of
+ * their own transactions; fuzzy and concordance lookups of other
+ * processes see units as of the last merge.  Off (the default) commits
+ * merge any pending runs.  The importer turns it on and calls
+ * px_tm__merge() at the end.  Bulk commits skip the sync of the meta page
+ * (MDB_NOMETASYNC: integrity kept, a system crash may undo the last
+ * commit); turning bulk off syncs.  0 or PX_ESTORE. */
 int px_tm__bulk(px_tm *tm, int on);
-#define PX_TM__MERGE_RUNS 16
+#define PX_TM__MERGE_RUNS 128
+#define PX_TM__MERGE_BYTES (64u * 1024u * 1024u)
 /* Merge every pending run into `words`, in transactions of at most
  * PX_TM__MERGE_TERMS terms each.  0 or a px_error code (PX_ESTORE...). */
 int px_tm__merge(px_tm *tm);

@@ -1,7 +1,8 @@
 /*
  * bulk.c: bulk mode (px_tm__bulk), where each commit writes its word
  * postings as a run of `wdelta` and runs are merged into `words` every
- * PX_TM__MERGE_RUNS commits and by px_tm__merge(): the merged index is
+ * PX_TM__MERGE_RUNS commits (or PX_TM__MERGE_BYTES) and by
+ * px_tm__merge(): the merged index is
  * byte for byte the one plain commits build; runs left pending (a killed
  * import) are merged by the next plain commit; a delete with runs pending
  * sees every posting; a schema-1 store (no wdelta) is read as it is and
@@ -115,6 +116,26 @@ static char *dump_db(const char *dir, const char *name, size_t *pending) {
   return out;
 }
 
+/* A u64 meta record of the store at dir (0 when absent). */
+static uint64_t meta_u64(const char *dir, const char *key) {
+  MDB_env *env;
+  MDB_txn *t;
+  MDB_dbi dbi;
+  CHECK_INT(mdb_env_create(&env), 0);
+  mdb_env_set_maxdbs(env, 8);
+  CHECK_INT(mdb_env_open(env, dir, MDB_RDONLY, 0644), 0);
+  CHECK_INT(mdb_txn_begin(env, NULL, MDB_RDONLY, &t), 0);
+  CHECK_INT(mdb_dbi_open(t, "meta", 0, &dbi), 0);
+  MDB_val k = {strlen(key), (void *)key}, v;
+  uint64_t n = 0;
+  if (mdb_get(t, dbi, &k, &v) == 0 && v.mv_size == 8)
+    for (int i = 0; i < 8; i++)
+      n = n << 8 | ((unsigned char *)v.mv_data)[i];
+  mdb_txn_abort(t);
+  mdb_env_close(env);
+  return n;
+}
+
 static size_t fuzzy_hits(px_tm *tm, const char *q, const char *from) {
   px_lookup_opts lo = PX_LOOKUP_OPTS_INIT;
   lo.min_score = 60;
@@ -131,20 +152,25 @@ PX_TEST(test_tm_bulk__merged_index_equals_plain) {
   const char *a = subdir("plain"), *b = subdir("bulk");
   px_tm *tm = NULL;
   CHECK_OK(px_tm_open(&tm, a, NULL));
-  fill(tm, 0, 400, 7);
+  fill(tm, 0, 400, 3);
   px_tm_close(tm);
   CHECK_OK(px_tm_open(&tm, b, NULL));
   CHECK_OK(px_tm__bulk(tm, 1));
-  fill(tm, 0, 400, 7); /* 58 commits: merges after 16, 32, 48 runs */
+  fill(tm, 0, 400, 3); /* 134 commits: a merge after 128 runs */
   size_t pending = 0;
   char *mid = dump_db(b, "words", &pending);
   CHECK(pending > 0); /* the last runs wait for a merge */
   free(mid);
+  CHECK_INT(meta_u64(b, "wdelta_runs"), 134 - PX_TM__MERGE_RUNS);
+  CHECK_INT(meta_u64(b, "wdelta_next"), 135);
+  CHECK(meta_u64(b, "wdelta_bytes") > 0);
   CHECK_OK(px_tm__merge(tm));
   CHECK_OK(px_tm__bulk(tm, 0));
   px_tm_close(tm);
   char *wa = dump_db(a, "words", NULL), *wb = dump_db(b, "words", &pending);
   CHECK_INT(pending, 0);
+  CHECK_INT(meta_u64(b, "wdelta_runs"), 0);
+  CHECK_INT(meta_u64(b, "wdelta_bytes"), 0);
   CHECK(strlen(wa) > 1000);
   CHECK_STR(wa, wb);
   free(wa);
