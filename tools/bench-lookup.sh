@@ -23,10 +23,20 @@
 #     pages of big transactions and the mapped file)
 #   store: 1.197 GB in use = 2.93x the text; data.mdb 1.97 GB = 4.83x
 #     (freed copy-on-write pages; `mdb_copy -c` compacts to the in-use size)
-#   exact (--exact) median 22.8 us cpu / 20.8 us wall, p95 101 us
-#   fuzzy top-5 >= 75%: median 1.23 ms, p95 5.8 ms, p99 8.4 ms cpu
-#     (883 of 1000 queries find a match >= 75%)
-#   concordance of a two-word phrase: median 0.99 ms, p95 13.7 ms cpu
+# Lookups, same memory and queries, after the candidate work of
+# 2026-11-29 (the store of the current importer, build/bench/store-1m;
+# load ~4.5, 3 runs each alternating with the previous code, thread CPU,
+# each sample including the ~1.3 us the two clock reads cost):
+#   build-lookupspeed/bench_lookup run build/bench/store-1m build/bench/queries.tsv
+#   exact (--exact) median 12.2-12.7 us (before: 13.5-14.7), p95 53-59 us
+#   fuzzy top-5 >= 75%: median 0.51-0.54 ms, p95 1.9-2.1 ms, p99 4.2-5.1 ms
+#     (before: 1.00 ms, 3.8-4.4 ms, 6.0-7.6 ms); 885 of 1000 queries find
+#     a match >= 75% (before: 883; the top 5 of the other 995 are the same)
+#   concordance of a two-word phrase: median 0.63-0.66 ms, p95 8.0-8.2 ms,
+#     p99 37-42 ms (before: 0.77-0.79, 10.7-11.8, 53-59 ms); same hits
+# Most of what is left is first touches of store pages (a cold unit read
+# costs ~20-30 us here, a warm one ~1.5 us): a concordance verifies each
+# unit that holds all the phrase's words by reading its text.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
