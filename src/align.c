@@ -1593,11 +1593,20 @@ static void node_sums(const side *sd, const level *L, size_t i, double *len,
   }
 }
 
-static void node_init(dp *d, size_t i, size_t k, node_ctx *n) {
+/* The source half of a node's context depends on its row only. */
+static void node_init_row(dp *d, size_t i, node_ctx *n) {
+  node_sums(d->S, d->LS, i, n->ls, n->Ws, n->furn_s, n->head_s, n->span_s);
+}
+
+static void node_init_col(dp *d, size_t k, node_ctx *n) {
   memset(&n->ns, 0, sizeof n->ns);
   memset(&n->nt, 0, sizeof n->nt);
-  node_sums(d->S, d->LS, i, n->ls, n->Ws, n->furn_s, n->head_s, n->span_s);
   node_sums(d->T, d->LT, k, n->lt, n->Wt, n->furn_t, n->head_t, n->span_t);
+}
+
+static void node_init(dp *d, size_t i, size_t k, node_ctx *n) {
+  node_init_row(d, i, n);
+  node_init_col(d, k, n);
 }
 
 /* Gale-Church cost, as px_align__len_cost() (the table is ready). */
@@ -1682,12 +1691,13 @@ static int dp_alloc(dp *d) {
 
 static void dp_viterbi(dp *d) {
   const band *b = &d->b;
-  for (size_t i = 0; i <= b->ns; i++)
+  node_ctx n;
+  for (size_t i = 0; i <= b->ns; i++) {
+    node_init_row(d, i, &n);
     for (size_t k = b->lo[i]; k <= b->hi[i]; k++) {
       size_t c = b->off[i] + (k - b->lo[i]);
       double best = (i == 0 && k == 0) ? 0.0 : INF;
       unsigned char bt = 255;
-      node_ctx n;
       int n_ready = 0;
       for (int t = 0; t < PX_ALIGN__NTYPES; t++) {
         size_t a = (size_t)px_align__types[t][0];
@@ -1710,7 +1720,7 @@ static void dp_viterbi(dp *d) {
           bcost = lone_cost(d, i, k, t);
         } else {
           if (!n_ready) {
-            node_init(d, i, k, &n);
+            node_init_col(d, k, &n);
             n_ready = 1;
           }
           bcost = bead_cost_node(d, &n, i, k, t);
@@ -1726,6 +1736,7 @@ static void dp_viterbi(dp *d) {
       d->cost[c] = best;
       d->bp[c] = bt;
     }
+  }
 }
 
 /* A path: beads (i0, k0, type) in order. */
