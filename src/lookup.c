@@ -550,8 +550,6 @@ static void heap_down(head *h, size_t n, size_t i) {
   }
 }
 
-/* Fuzzy candidates for q, highest bound first, at most k: *out holds them
- * with their bounds (the caller frees it). */
 /* Scoring, defined with the lookup below: the gathering scores its best
  * candidates early to raise the bar for the others. */
 typedef struct lookup_ctx lookup_ctx;
@@ -562,6 +560,10 @@ static int ctx_kth(lookup_ctx *c, size_t limit);
  * scoring these few costs less than seeking them in long lists. */
 #define FEW_CANDIDATES 16
 
+/* Fuzzy candidates for q, highest bound first, at most k: *out holds them
+ * with their bounds (the caller frees it).  Up to limit of them are
+ * scored on the way (consider() into lc): the caller's scoring skips
+ * those. */
 static int fuzzy_candidates(cand **out, size_t *n_out, lookup_ctx *lc,
                             px_tm *tm, MDB_txn *t, const prepared *q,
                             const char *lkey, int min, size_t k, size_t limit) {
