@@ -1875,15 +1875,11 @@ static int align_level(dp *d, const params *p, const side *S, const side *T,
   level CS = {0}, CT = {0};
   dp cd = {0};
   path cp = {0};
+  uint32_t *ms = NULL, *mt = NULL;
+  size_t cw = w > COARSE_BAND ? w : COARSE_BAND;
   memset(d, 0, sizeof *d);
-  d->p = p;
-  d->S = S;
-  d->T = T;
-  d->LS = LS;
-  d->LT = LT;
   if ((double)(LS->n + 1) * (double)(LT->n + 1) <= FULL_DP_CELLS) {
     full = 1;
-    rc = band_full(&d->b, LS->n, LT->n);
   } else {
     size_t ps = try_paras ? para_count(S) : 0;
     size_t pt = try_paras ? para_count(T) : 0;
@@ -1900,15 +1896,12 @@ static int align_level(dp *d, const params *p, const side *S, const side *T,
     if ((rc = level_build(&CS, S, gs, ns, 0)) ||
         (rc = level_build(&CT, T, gt, nt, 0)))
       goto done;
-    if ((rc = align_level(&cd, p, S, T, &CS, &CT,
-                          w > COARSE_BAND ? w : COARSE_BAND, 0, &cp)))
+    if ((rc = align_level(&cd, p, S, T, &CS, &CT, cw, 0, &cp)))
       goto done;
     /* coarse group boundaries in this level's indices */
-    uint32_t *ms = px_malloc((ns + 1) * sizeof *ms);
-    uint32_t *mt = px_malloc((nt + 1) * sizeof *mt);
+    ms = px_malloc((ns + 1) * sizeof *ms);
+    mt = px_malloc((nt + 1) * sizeof *mt);
     if (!ms || !mt) {
-      px_free(ms);
-      px_free(mt);
       rc = PX_ENOMEM;
       goto done;
     }
@@ -1922,27 +1915,42 @@ static int align_level(dp *d, const params *p, const side *S, const side *T,
         j++;
       mt[i] = (uint32_t)j;
     }
-    rc = band_project(&d->b, &cp, ms, mt, LS->n, LT->n, w);
-    px_free(ms);
-    px_free(mt);
   }
-  if (rc || (rc = dp_alloc(d)))
-    goto done;
-  dp_viterbi(d);
-  rc = d->oom ? px_error_nomem() : dp_backtrack(d, out);
-  /* A path along the band's edge: the band, not the evidence, stopped it
-   * (weak evidence lets a coarse path stray).  Search this level again
-   * with a band twice as wide, coarser levels included. */
-  if (!rc && !full && w < 64 && touches_edge(d, out))
-    retry = 1;
+  for (;;) {
+    d->p = p;
+    d->S = S;
+    d->T = T;
+    d->LS = LS;
+    d->LT = LT;
+    rc = full ? band_full(&d->b, LS->n, LT->n)
+              : band_project(&d->b, &cp, ms, mt, LS->n, LT->n, w);
+    if (rc || (rc = dp_alloc(d)))
+      goto done;
+    dp_viterbi(d);
+    rc = d->oom ? px_error_nomem() : dp_backtrack(d, out);
+    /* A path along the band's edge: the band, not the evidence, stopped
+     * it (weak evidence lets a coarse path stray).  Search this level
+     * again with a band twice as wide: around the same coarse path while
+     * that was searched at least as wide, else coarser levels included. */
+    if (rc || full || w >= 64 || !touches_edge(d, out))
+      break;
+    w *= 2;
+    if (w > cw) {
+      retry = 1;
+      break;
+    }
+    dp_dispose(d);
+  }
 done:
+  px_free(ms);
+  px_free(mt);
   dp_dispose(&cd);
   px_free(cp.v);
   level_dispose(&CS);
   level_dispose(&CT);
   if (retry) {
     dp_dispose(d);
-    return align_level(d, p, S, T, LS, LT, 2 * w, try_paras, out);
+    return align_level(d, p, S, T, LS, LT, w, try_paras, out);
   }
   return rc;
 }
