@@ -18,7 +18,7 @@
 #define MAX_VERIFY 200000
 /* Other terms whose postings a candidate must be in before its text is
  * read (the rest are checked on the text). */
-#define MAX_PROBE 4
+#define MAX_PROBE 8
 
 typedef struct phrase_term {
   const char *s;

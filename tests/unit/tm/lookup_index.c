@@ -280,6 +280,38 @@ PX_TEST(test_tm_lookup_index__concordance_equals_brute_force) {
     }
     px_tm_concord_free(h, n);
   }
+  /* a long phrase (more terms than are probed in the index): every unit
+   * whose words hold it, found by the brute force */
+  {
+    const sent *s0 = NULL;
+    for (size_t i = 0; i < NUNITS && !s0; i++)
+      if (ss[i].n >= 12)
+        s0 = &ss[i];
+    CHECK(s0 != NULL);
+    if (s0) {
+      char ph[256];
+      size_t pl = 0;
+      for (size_t k = 2; k < 12; k++) {
+        char w[8];
+        word_of(w, s0->w[k]);
+        pl += (size_t)snprintf(ph + pl, sizeof ph - pl, "%s%s",
+                               k > 2 ? " " : "", w);
+      }
+      size_t nexp = 0;
+      for (size_t i = 0; i < NUNITS; i++)
+        for (size_t a = 0; a + 10 <= ss[i].n; a++)
+          if (memcmp(&ss[i].w[a], &s0->w[2], 10 * sizeof s0->w[0]) == 0) {
+            nexp++;
+            break;
+          }
+      px_concord_hit *hl = NULL;
+      size_t nl = 0;
+      CHECK_OK(px_tm_concordance(&hl, &nl, tm, ph, pl, "en", NULL));
+      CHECK_INT(nl, nexp);
+      CHECK(nexp >= 1);
+      px_tm_concord_free(hl, nl);
+    }
+  }
   /* the words the other way round occur too, but never as this phrase */
   px_concord_hit *h = NULL;
   size_t n = 0;
