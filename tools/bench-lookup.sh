@@ -34,6 +34,9 @@
 #     a match >= 75% (before: 883; the top 5 of the other 995 are the same)
 #   concordance of a two-word phrase: median 0.63-0.66 ms, p95 8.0-8.2 ms,
 #     p99 37-42 ms (before: 0.77-0.79, 10.7-11.8, 53-59 ms); same hits
+#   a noisier hour (load ~4.8, 3 runs each): exact median 11.8-19.8 us
+#     (before 16.8-18.4), fuzzy p95 1.8-3.0 ms (5.6-6.2), concordance p95
+#     6.4-12.0 ms (13.9-16.1): the machine's load moves these by 2x
 # Most of what is left is first touches of store pages (a cold unit read
 # costs ~20-30 us here, a warm one ~1.5 us): a concordance verifies each
 # unit that holds all the phrase's words by reading its text.
