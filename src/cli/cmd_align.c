@@ -60,7 +60,9 @@ static const cli_opt opts[] = {
     {"batch", 'b', "LIST",
      "align every pair of LIST (lines: src TAB tgt TAB out)", OPT_BATCH},
     {"jobs", 'j', "N", "worker threads for --batch (default 2)", OPT_JOBS},
-    {"band", 0, "N", "half-width of the search band in sentences (default 8)",
+    {"band", 0, "N",
+     "half-width of the fine search band in sentences (default 4; the "
+     "coarser levels search at least 8 groups wide)",
      OPT_BAND},
     {"output", 'o', "FILE", "write to FILE instead of standard output",
      OPT_OUTPUT},
