@@ -27,6 +27,10 @@
  * map grows.  Never returned to callers. */
 #define GROW_AND_REPLAY (-1000)
 
+/* A bulk load lets go of its mapped store pages every this many units
+ * added, or terms merged (drop_mapped_pages()). */
+#define DROP_EVERY 256
+
 /* ---- small helpers ------------------------------------------------------ */
 
 uint32_t px_tm__get_u32(const void *p) {
@@ -450,6 +454,7 @@ done:
 
 static void txn_dispose(px_tm_txn *x);
 static void txn_free(px_tm_txn *x);
+static void drop_mapped_pages(px_tm *tm);
 
 void px_tm_close(px_tm *tm) {
   if (!tm)
@@ -576,6 +581,7 @@ struct px_tm_txn {
   px_buf multi; /* scratch: the values of one key for MDB_MULTIPLE */
   px_buf rec;   /* scratch for record encoding */
   const px_tm__prepared *ready; /* the unit px_tm__add_prepared() adds */
+  size_t adds;                  /* units px_tm__add_prepared() added */
 };
 
 static int map_grow(px_tm *tm) {
@@ -739,6 +745,7 @@ static void txn_free(px_tm_txn *x) {
   x->replay_at = 0;
   x->replaying = x->broken = 0;
   x->ready = NULL;
+  x->adds = 0;
   tm->spare = x;
 }
 
@@ -864,40 +871,50 @@ static int exec_logged(px_tm_txn *x, size_t at) {
   return rc;
 }
 
-/* After a write: let go of the store pages this process has mapped.  A
- * writer reads B-tree pages through LMDB's read-only shared map, and every
- * page it ever touched stays in its resident set: a bulk import touching
- * the whole index would show the whole store as its memory.  Those pages
- * are the kernel's page cache (clean, shared with every reader);
- * MADV_DONTNEED on a shared file mapping only removes them from this
- * process's page tables, and the next access maps them again from the
- * cache.  So the writer's resident memory stays what one transaction
- * touches. */
+/* After a write, and every DROP_EVERY units of a bulk load: let go of the
+ * store pages this process has mapped.  A writer reads B-tree pages
+ * through LMDB's read-only shared map, and every page it touched stays in
+ * its resident set, with up to 15 neighbours the kernel maps around each
+ * fault: a bulk import's random exact-index probes alone would show most
+ * of the store as its memory.  Those pages are the kernel's page cache
+ * (clean, shared with every reader); MADV_DONTNEED on a shared file
+ * mapping only removes them from this process's page tables, and the next
+ * access maps them again from the cache (a minor fault).  So the writer's
+ * resident memory stays what it is using. */
 static void drop_mapped_pages(px_tm *tm) {
-  /* LMDB does not tell where its map is (mdb_env_info() gives the address
-   * only with MDB_FIXEDMAP): take a pointer into it from a read and find
-   * its mapping in /proc/self/maps.  Elsewhere than Linux: nothing. */
-  MDB_txn *t = NULL;
-  MDB_val k = {6, (void *)"schema"}, v = {0, NULL};
-  if (mdb_txn_begin(tm->env, NULL, MDB_RDONLY, &t))
+  MDB_envinfo info;
+  if (mdb_env_info(tm->env, &info))
     return;
-  int found = mdb_get(t, tm->meta, &k, &v) == 0;
-  mdb_txn_abort(t);
-  if (!found)
-    return;
-  uintptr_t p = (uintptr_t)v.mv_data;
-  FILE *f = fopen("/proc/self/maps", "r");
-  if (!f)
-    return;
-  char line[512];
-  while (fgets(line, sizeof line, f)) {
-    unsigned long lo = 0, hi = 0;
-    if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && p >= lo && p < hi) {
-      (void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
-      break;
+  if (!tm->map_lo || tm->map_seen != info.me_mapsize) {
+    /* LMDB does not tell where its map is (mdb_env_info() gives the
+     * address only with MDB_FIXEDMAP): take a pointer into it from a read
+     * and find its mapping in /proc/self/maps.  Elsewhere than Linux:
+     * nothing. */
+    tm->map_lo = tm->map_hi = 0;
+    MDB_txn *t = NULL;
+    MDB_val k = {6, (void *)"schema"}, v = {0, NULL};
+    if (mdb_txn_begin(tm->env, NULL, MDB_RDONLY, &t))
+      return;
+    int found = mdb_get(t, tm->meta, &k, &v) == 0;
+    mdb_txn_abort(t);
+    FILE *f = found ? fopen("/proc/self/maps", "r") : NULL;
+    if (!f)
+      return;
+    uintptr_t p = (uintptr_t)v.mv_data;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+      unsigned long lo = 0, hi = 0;
+      if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && p >= lo && p < hi) {
+        tm->map_lo = lo;
+        tm->map_hi = hi;
+        tm->map_seen = info.me_mapsize;
+        break;
+      }
     }
+    fclose(f);
   }
-  fclose(f);
+  if (tm->map_lo)
+    (void)madvise((void *)tm->map_lo, tm->map_hi - tm->map_lo, MADV_DONTNEED);
 }
 
 int px_tm_txn_commit(px_tm_txn *x) {
@@ -1435,7 +1452,8 @@ static int merge_step(MDB_txn *t, px_tm *tm, size_t max_terms, int *more) {
     }
     if (mrc)
       goto mdb_fail;
-    nterms++;
+    if (++nterms % DROP_EVERY == 0)
+      drop_mapped_pages(tm);
   }
   /* the merged keys leave wdelta */
   for (size_t off = 0; off + 2 <= dels.len;) {
@@ -2328,6 +2346,8 @@ int px_tm__add_prepared(px_tm_txn *x, px_tm__prepared *pr, uint64_t *id_out,
   x->ready = pr;
   rc = add_logged(x, pr->enc.ptr, pr->enc.len, id_out, was_new);
   x->ready = NULL;
+  if (rc == 0 && x->tm->bulk && ++x->adds % DROP_EVERY == 0)
+    drop_mapped_pages(x->tm);
   return rc;
 }
 

@@ -27,6 +27,8 @@ struct px_tm {
   MDB_dbi wdelta; /* postings of bulk loads not yet merged into words */
   int has_wdelta; /* 0: a schema-1 store opened read-only (no wdelta) */
   int bulk;       /* px_tm__bulk(): commits add runs, merged in chunks */
+  unsigned long map_lo, map_hi; /* where LMDB's map is (drop_mapped_pages) */
+  size_t map_seen;              /* the map size when it was found */
   unsigned flags;
   size_t max_map;
   char *path;
