@@ -152,16 +152,16 @@ typedef struct pipe_s {
   px_tmx_read_opts ro; /* the reader's options (callbacks: ours) */
   px_tmx_read_stats rst;
   uint64_t read, resumed; /* counted by the reader */
+  ev end;                 /* the last event */
 } pipe_s;
 
 /* Queue an event; 0, or -1 when the storing side has stopped (e is freed). */
 static int put_ev(pipe_s *pp, ev *e) {
   pthread_mutex_lock(&pp->mu);
   /* the storing side drains until EV_END, so EV_END may always wait */
-  int stopped = 0;
-  while (pp->n == QCAP && !(stopped = pp->stop && e->kind != EV_END))
+  int stopped;
+  while (!(stopped = pp->stop && e->kind != EV_END) && pp->n == QCAP)
     pthread_cond_wait(&pp->can_put, &pp->mu);
-  stopped = pp->stop && e->kind != EV_END;
   if (!stopped) {
     pp->q[(pp->head + pp->n) % QCAP] = e;
     pp->n++;
@@ -269,9 +269,8 @@ static int r_header(const px_tmx_header *h, void *payload) {
 static void *reader_main(void *arg) {
   pipe_s *pp = arg;
   int rc = px_tmx_read(&pp->rst, pp->path, &pp->ro, r_unit, pp);
-  ev *e = NULL;
-  while (!(e = new_ev(EV_END))) /* the storing side waits for it */
-    ;
+  ev *e = &pp->end; /* not allocated: the storing side waits for it */
+  e->kind = EV_END;
   e->code = rc;
   if (rc < 0)
     e->err = *px_error_last();
@@ -314,7 +313,6 @@ static int read_and_store(imp *im, const char *path, const px_tmx_read_opts *ro,
       if (rc == 0 && e->code < 0)
         rc = px_error_set(e->err.code, e->err.klass, e->err.cause, "%s",
                           e->err.message);
-      px_free(e);
       break;
     }
     if (rc < 0) { /* stopping: drain */
