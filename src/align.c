@@ -1416,6 +1416,24 @@ static void window_match(const side *sa, const level *La, size_t x,
   }
 }
 
+/* The postings of key k in level L from the first group >= from:
+ * pg[*first .. *end). */
+static void first_posting(const level *L, uint32_t k, size_t from,
+                          size_t *first, size_t *end) {
+  size_t pa, pb;
+  postings(L, k, &pa, &pb);
+  size_t l = pa, h = pb;
+  while (l < h) {
+    size_t mid = (l + h) / 2;
+    if (L->pg[mid] < from)
+      l = mid + 1;
+    else
+      h = mid;
+  }
+  *first = l;
+  *end = pb;
+}
+
 /* Fill group x of a memo: one pass over x's units and their postings in
  * the range instead of one match per node.  A unit found in group p of
  * side B counts in the windows [e-b, e) with e-b <= p < e: it marks the
@@ -1460,8 +1478,14 @@ static int memo_fill(memo *M, dp_scratch *sc, size_t x) {
       sort_u32(sc->units.v, nu);
     u = sc->units.v;
   }
-  /* positions p in [lo-3, hi-1] reach some e in [lo, hi] */
+  /* positions p in [lo-3, hi-1] reach some e in [lo, hi]; when they and
+   * the nodes fit in 64 bits, a unit's positions are a bit mask */
   size_t plo = lo > 3 ? lo - 3 : 0, phi = hi - 1;
+  int narrow = hi - plo < 64;
+  uint64_t nodes = 0;
+  if (narrow)
+    nodes = (hi - plo == 63 ? ~0ull : (1ull << (hi - plo + 1)) - 1) &
+            ~((1ull << (lo - plo)) - 1);
   for (size_t q = 0; q < nu;) {
     const tokinfo *ti = &sa->ti[u[q]];
     float w = 0;
@@ -1469,17 +1493,35 @@ static int memo_fill(memo *M, dp_scratch *sc, size_t x) {
     for (; q1 < nu && u[q1] == u[q]; q1++)
       w += ti->w;
     q = q1;
-    for (unsigned r = 0; r < ti->fn; r++) {
-      size_t pa, pb;
-      postings(Lb, sa->fkeys.v[ti->foff + r], &pa, &pb);
-      size_t l = pa, h = pb; /* first posting >= plo */
-      while (l < h) {
-        size_t mid = (l + h) / 2;
-        if (Lb->pg[mid] < plo)
-          l = mid + 1;
-        else
-          h = mid;
+    if (narrow) {
+      /* the positions as bits of one word, bit j = position plo + j; a
+       * window of size b ending at node e = plo + i holds one of them iff
+       * bit i of pos << 1 | ... | pos << b is set */
+      uint64_t pos = 0;
+      for (unsigned r = 0; r < ti->fn; r++) {
+        size_t l, pb;
+        first_posting(Lb, sa->fkeys.v[ti->foff + r], plo, &l, &pb);
+        for (; l < pb && Lb->pg[l] <= phi; l++)
+          pos |= 1ull << (Lb->pg[l] - plo);
       }
+      uint64_t w1 = pos << 1, w2 = w1 | pos << 2, w3 = w2 | pos << 3;
+      w3 &= nodes;
+      while (w3) {
+        unsigned i = (unsigned)__builtin_ctzll(w3);
+        uint64_t bit = w3 & (~w3 + 1);
+        w3 ^= bit;
+        float *m = row + 3 * (plo + i - lo);
+        if (w1 & bit)
+          m[0] += w;
+        if (w2 & bit)
+          m[1] += w;
+        m[2] += w;
+      }
+      continue;
+    }
+    for (unsigned r = 0; r < ti->fn; r++) {
+      size_t l, pb;
+      first_posting(Lb, sa->fkeys.v[ti->foff + r], plo, &l, &pb);
       for (size_t j = l; j < pb && Lb->pg[j] <= phi; j++) {
         size_t p = Lb->pg[j];
         /* at e = p + dd the unit is in the windows of size dd..3 */
