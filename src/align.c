@@ -1643,15 +1643,21 @@ static void node_init_row(dp *d, size_t i, node_ctx *n) {
   node_sums(d->S, d->LS, i, n->ls, n->Ws, n->furn_s, n->head_s, n->span_s);
 }
 
-static void node_init_col(dp *d, size_t k, node_ctx *n) {
-  memset(&n->ns, 0, sizeof n->ns);
-  memset(&n->nt, 0, sizeof n->nt);
+/* The target half, and the memo entries of the groups before the node
+ * (every two-sided type reads some of them). */
+static void node_init_col(dp *d, size_t i, size_t k, node_ctx *n) {
   node_sums(d->T, d->LT, k, n->lt, n->Wt, n->furn_t, n->head_t, n->span_t);
+  for (size_t j = 1; j <= 3; j++) {
+    n->ns.g[j] =
+        j <= i && k ? memo_get(d, &d->ms, i - j, k, n->ns.tmp[j]) : NULL;
+    n->nt.g[j] =
+        j <= k && i ? memo_get(d, &d->mt, k - j, i, n->nt.tmp[j]) : NULL;
+  }
 }
 
 static void node_init(dp *d, size_t i, size_t k, node_ctx *n) {
   node_init_row(d, i, n);
-  node_init_col(d, k, n);
+  node_init_col(d, i, k, n);
 }
 
 /* Gale-Church cost, as px_align__len_cost() (the table is ready). */
@@ -1669,8 +1675,12 @@ static double bead_cost_node(dp *d, node_ctx *n, size_t i, size_t k, int t) {
   size_t a = (size_t)px_align__types[t][0], b = (size_t)px_align__types[t][1];
   if (i < a || k < b || n->furn_s[a] || n->furn_t[b])
     return INF;
-  double Ms, Mt;
-  bead_mm_near(d, i - a, k - b, a, b, &n->ns, &n->nt, &Ms, &Mt);
+  /* matched unit weights, summed in bead_mm_near()'s order */
+  double Ms = 0, Mt = 0;
+  for (size_t j = a; j >= 1; j--)
+    Ms += n->ns.g[j][b - 1];
+  for (size_t j = b; j >= 1; j--)
+    Mt += n->nt.g[j][a - 1];
   double cost = p->nlp[t];
   cost += p->w_len * len_cost(n->ls[a], n->lt[b], p->c, p->s2);
   double llr = Ms * p->lmatch[b] + (n->Ws[a] - Ms) * p->lmiss[b] +
@@ -1765,7 +1775,7 @@ static void dp_viterbi(dp *d) {
           bcost = lone_cost(d, i, k, t);
         } else {
           if (!n_ready) {
-            node_init_col(d, k, &n);
+            node_init_col(d, i, k, &n);
             n_ready = 1;
           }
           bcost = bead_cost_node(d, &n, i, k, t);
