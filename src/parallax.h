@@ -1602,7 +1602,7 @@ typedef struct px_tmx_import_opts {
   long batch;            /**< units per transaction; 0: one transaction
                               for the whole file; -1 (default): one
                               transaction when the file is at most
-                              single_max bytes, else 5,000 */
+                              single_max bytes, else 10,000 */
   uint64_t single_max;   /**< 0: 16 MiB (one transaction holds the
                               whole file in memory) */
 } px_tmx_import_opts;

@@ -29,7 +29,7 @@
 
 /* A bulk load lets go of its mapped store pages every this many units
  * added, or terms merged (drop_mapped_pages()). */
-#define DROP_EVERY 1024
+#define DROP_EVERY 4096
 
 /* ---- small helpers ------------------------------------------------------ */
 

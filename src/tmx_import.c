@@ -29,7 +29,7 @@
 #include "tm.h"
 #include "tmx.h"
 
-#define DEFAULT_BATCH 5000
+#define DEFAULT_BATCH 10000
 #define DEFAULT_SINGLE_MAX (16u * 1024u * 1024u)
 
 typedef struct imp {

@@ -208,7 +208,7 @@ const cli_command cli_cmd_import = {
     "entity declarations, a bad unit) stores nothing and the error names "
     "FILE:LINE:COL; with --skip-bad, bad units are reported and skipped "
     "instead.  Files over 16 MiB are checked in full first, then stored in "
-    "transactions of 5000 units, each committed with a checkpoint: if the "
+    "transactions of 10000 units, each committed with a checkpoint: if the "
     "import is killed, run it again with --resume to go on where it "
     "stopped.\n\n"
     "TSV: one unit per line, one column per language, named by --src-lang "

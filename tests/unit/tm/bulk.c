@@ -68,18 +68,25 @@ static void fill(px_tm *tm, int from, int to, int per) {
   }
 }
 
+/* The store at dir opened with raw LMDB and a transaction begun (rdonly:
+ * a read-only one); close with mdb_txn_abort/commit and close_raw(). */
+static MDB_txn *open_raw(const char *dir, int rdonly, MDB_env **env) {
+  MDB_txn *t = NULL;
+  CHECK_INT(mdb_env_create(env), 0);
+  mdb_env_set_maxdbs(*env, 8);
+  CHECK_INT(mdb_env_open(*env, dir, rdonly ? MDB_RDONLY : 0, 0644), 0);
+  CHECK_INT(mdb_txn_begin(*env, NULL, rdonly ? MDB_RDONLY : 0, &t), 0);
+  return t;
+}
+
 /* Every key and value of database `name` of the store at dir, in order,
  * as one string of hex (entries of wdelta counted in *pending). */
 static char *dump_db(const char *dir, const char *name, size_t *pending) {
   MDB_env *env;
-  MDB_txn *t;
+  MDB_txn *t = open_raw(dir, 1, &env);
   MDB_dbi dbi;
   MDB_cursor *c;
   MDB_val k, v;
-  CHECK_INT(mdb_env_create(&env), 0);
-  mdb_env_set_maxdbs(env, 8);
-  CHECK_INT(mdb_env_open(env, dir, MDB_RDONLY, 0644), 0);
-  CHECK_INT(mdb_txn_begin(env, NULL, MDB_RDONLY, &t), 0);
   size_t cap = 1 << 16, len = 0;
   char *out = malloc(cap);
   out[0] = 0;
@@ -119,12 +126,8 @@ static char *dump_db(const char *dir, const char *name, size_t *pending) {
 /* A u64 meta record of the store at dir (0 when absent). */
 static uint64_t meta_u64(const char *dir, const char *key) {
   MDB_env *env;
-  MDB_txn *t;
+  MDB_txn *t = open_raw(dir, 1, &env);
   MDB_dbi dbi;
-  CHECK_INT(mdb_env_create(&env), 0);
-  mdb_env_set_maxdbs(env, 8);
-  CHECK_INT(mdb_env_open(env, dir, MDB_RDONLY, 0644), 0);
-  CHECK_INT(mdb_txn_begin(env, NULL, MDB_RDONLY, &t), 0);
   CHECK_INT(mdb_dbi_open(t, "meta", 0, &dbi), 0);
   MDB_val k = {strlen(key), (void *)key}, v;
   uint64_t n = 0;
@@ -272,12 +275,8 @@ PX_TEST(test_tm_bulk__schema1_store) {
   fill(tm, 0, 20, 20);
   px_tm_close(tm);
   MDB_env *env;
-  MDB_txn *t;
+  MDB_txn *t = open_raw(d, 0, &env);
   MDB_dbi dbi;
-  CHECK_INT(mdb_env_create(&env), 0);
-  mdb_env_set_maxdbs(env, 8);
-  CHECK_INT(mdb_env_open(env, d, 0, 0644), 0);
-  CHECK_INT(mdb_txn_begin(env, NULL, 0, &t), 0);
   CHECK_INT(mdb_dbi_open(t, "wdelta", 0, &dbi), 0);
   CHECK_INT(mdb_drop(t, dbi, 1), 0);
   CHECK_INT(mdb_dbi_open(t, "meta", 0, &dbi), 0);
@@ -297,10 +296,7 @@ PX_TEST(test_tm_bulk__schema1_store) {
   CHECK_INT(st->units, 20);
   px_free(st);
   px_tm_close(tm);
-  CHECK_INT(mdb_env_create(&env), 0);
-  mdb_env_set_maxdbs(env, 8);
-  CHECK_INT(mdb_env_open(env, d, MDB_RDONLY, 0644), 0);
-  CHECK_INT(mdb_txn_begin(env, NULL, MDB_RDONLY, &t), 0);
+  t = open_raw(d, 1, &env);
   CHECK_INT(mdb_dbi_open(t, "wdelta", 0, &dbi), 0);
   CHECK_INT(mdb_dbi_open(t, "meta", 0, &dbi), 0);
   CHECK_INT(mdb_get(t, dbi, &k, &v), 0);
