@@ -7,16 +7,20 @@
 # the unit builder, nothing stored).  Run it on a quiet machine, niced:
 #   nice tools/bench-import.sh build build/bench
 #
-# Figures of 2026-11-29 11:41-11:52 UTC (commit 07a5634, 2 shared cores,
-# load ~6), the same import run directly:
-#   /usr/bin/time -v parallax import --tm DIR build/bench/tm-1000000.tmx
-#   1,000,000 units: 11:03 wall, 160.9 s user + 31.4 s sys (~5,200 units
-#   per CPU-second; 185 s before at load ~12: no measurable CPU change at
-#   this size); peak RSS 2.33 GB = heap (RssAnon) 431 MB, mostly LMDB's
-#   dirty pages of a 10,000-unit transaction, + mapped store pages
-#   (RssFile) 1.90 GB, which are the kernel's page cache: every batch adds
-#   postings to most of the `words` B-tree, so it touches nearly the whole
-#   store.  On the first 100,000 units: 8.9 -> 7.4 CPU s (noisy, +-1.5 s).
+# Figures of 2026-11-29 13:33-13:36 UTC (commit d37faa8, 2 cores shared
+# with other jobs, load ~3), `nice tools/bench-import.sh build build/bench`:
+#   reader alone: 1,000,000 units in 4.7 CPU s (214,000 units per CPU s)
+#   import: 157.8 s wall = 6,336 units/s; 106.4 s user + 22.5 s sys
+#   (7,759 units per CPU second); peak RSS 507 MB = heap (RssAnon) 89 MB
+#   + mapped store pages (RssFile) 377 MB, the kernel's page cache mapped
+#   around the exact-index probes and dropped every 4,096 units; store
+#   1.211 GB in use = 2.96 x the 408.7 MB of text (data.mdb 3.20 x).
+#   With --batch 2000 (an earlier build, load ~4): 238.6 CPU s, peak RSS
+#   114 MB (heap 37 MB).
+# Before the import pipeline, bulk runs and page dropping (commit 07a5634):
+#   11:03 wall, 192 CPU s (~5,200 units per CPU second), peak RSS 2.33 GB
+#   (heap 431 MB): every batch added postings to most of the `words`
+#   B-tree, so it rewrote and touched nearly the whole store.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../build}
