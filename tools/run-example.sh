@@ -31,8 +31,11 @@ paste -d' ' build/example-fa-en.beads | tr '\n' ' '; echo
 $px eval --gold $ex/mna-124464.fa-en.gold --pred build/example-fa-en.beads
 step "   and store both pairs in the translation memory" \
   "parallax align --store fa.txt en.txt; parallax align --store ru.txt en.txt"
-$px align --store --format tsv $ex/mna-124464.fa.txt $ex/mna-124464.en.txt | head -n 4
-$px align --store --format tsv $ex/mna-124464.ru.txt $ex/mna-124464.en.txt | head -n 4
+# (to a file first: `| head` could end parallax with SIGPIPE mid-output)
+$px align --store --format tsv $ex/mna-124464.fa.txt $ex/mna-124464.en.txt >build/example-fa-en.tsv
+head -n 4 build/example-fa-en.tsv
+$px align --store --format tsv $ex/mna-124464.ru.txt $ex/mna-124464.en.txt >build/example-ru-en.tsv
+head -n 4 build/example-ru-en.tsv
 $px stats
 
 step "3. Look a sentence up: exact" \
@@ -45,7 +48,8 @@ step "   a Persian sentence, fuzzy, into Russian" \
   "parallax lookup --from fa --to ru \"دور بعدی مذاکرات قرار است ۱۳ و ۱۴ اردیبهشت برگزار شود.\""
 $px lookup --from fa --to ru "دور بعدی مذاکرات قرار است ۱۳ و ۱۴ اردیبهشت برگزار شود."
 step "   concordance" "parallax concordance \"Astana\" --lang en"
-$px concordance "Astana" --lang en | head -n 8
+$px concordance "Astana" --lang en >build/example-concordance.txt
+head -n 8 build/example-concordance.txt
 
 step "4. Check the names of the English version, and fix them" \
   "parallax names check $ex/mna-124464.en.txt; parallax names check --fix ..."
