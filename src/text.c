@@ -13,7 +13,8 @@
  * token.  Text that needs no ICU service takes fast paths with byte-
  * identical results (tests compare them with ICU on random text): ASCII
  * with common typography, and Latin/Cyrillic/Arabic/Greek text that NFC
- * leaves alone character by character (normalize) or whose Word_Break
+ * leaves alone character by character, or whose precomposed letters lose
+ * their marks whole under PX_NORM_MARKS (normalize), or whose Word_Break
  * classes ICU's root rules use unchanged (tokenize).  ICU answers the
  * character questions once per BMP block, cached in tables.
  */
@@ -742,6 +743,70 @@ static inline uint32_t nf_info(UChar32 c) {
   return nf_table[c];
 }
 
+/* What PX_NORM_MARKS makes of a precomposed BMP character, for the generic
+ * fast path: the ICU path decomposes the text (NFD, or NFKD with
+ * PX_NORM_VARIANTS), drops the marks, composes again and only then folds,
+ * so a character whose decomposition is one base character followed only
+ * by marks (Mn, Me: "ş" = s + U+0327, "İ" = I + U+0307, "Å" = A + U+030A,
+ * also singletons such as KELVIN SIGN -> K) becomes its base there.
+ * Bits 0-15 the base; MB_NFD when the canonical decomposition has that
+ * form, MB_NFKD when the compatibility one has it too with the same base.
+ * The base itself must then pass nf_info() like any other character (left
+ * alone by the normalizations, folding to one character), which also
+ * covers the steps after the base: composing (the base and every other
+ * character are inert, so nothing composes), folding and dropping marks
+ * again.  0: no such decomposition, ICU decides. */
+enum { MB_NFD = 1u << 16, MB_NFKD = 1u << 17 };
+
+/* The base of decomposition d[0..n), or -1 when d is not one non-mark BMP
+ * character followed only by marks. */
+static int32_t decomposition_base(const UChar *d, int32_t n) {
+  if (n < 1 || U16_IS_SURROGATE(d[0]) || (cp_compute(d[0]) & CP_MN))
+    return -1;
+  for (int32_t i = 1; i < n;) {
+    UChar32 m;
+    U16_NEXT(d, i, n, m);
+    if (!(cp_compute(m) & CP_MN))
+      return -1;
+  }
+  return d[0];
+}
+
+static uint32_t mb_compute(UChar32 c) {
+  if (U_IS_SURROGATE(c))
+    return 0;
+  UErrorCode st = U_ZERO_ERROR;
+  const UNormalizer2 *nfd = unorm2_getNFDInstance(&st);
+  const UNormalizer2 *nfkd = U_FAILURE(st) ? NULL : unorm2_getNFKDInstance(&st);
+  if (U_FAILURE(st))
+    return 0;
+  UChar in[1] = {(UChar)c}, d[32];
+  int32_t n = unorm2_normalize(nfd, in, 1, d, 32, &st);
+  if (U_FAILURE(st) || (n == 1 && d[0] == c))
+    return 0; /* no canonical decomposition */
+  int32_t base = decomposition_base(d, n);
+  if (base < 0)
+    return 0;
+  uint32_t r = (uint32_t)base | MB_NFD;
+  st = U_ZERO_ERROR;
+  n = unorm2_normalize(nfkd, in, 1, d, 32, &st);
+  if (U_SUCCESS(st) && decomposition_base(d, n) == base)
+    r |= MB_NFKD;
+  return r;
+}
+
+static uint32_t mb_table[0x10000];
+static atomic_uchar mb_ready[0x100];
+
+static inline uint32_t mb_info(UChar32 c) {
+  if (c > 0xFFFF)
+    return 0; /* ICU */
+  unsigned block = (unsigned)c >> 8;
+  if (!atomic_load_explicit(&mb_ready[block], memory_order_acquire))
+    table_fill(mb_table, mb_ready, block, mb_compute);
+  return mb_table[c];
+}
+
 /* ---- the ASCII class table ---------------------------------------------- */
 
 /* What the filter stage of normalize does with each ASCII byte, computed
@@ -1035,8 +1100,10 @@ static int normalize_filter(text_cache *c, const ubuf *b, unsigned flags,
 /* The generic fast path: text whose every character normalization leaves
  * alone (see nf_info) needs no ICU pass, only the character-by-character
  * work: folding, marks, variants, spaces, digits, punctuation.  This is
- * most Persian, Arabic, Russian and Greek news.  Returns 1 when done, 0
- * when the text needs ICU, or PX_ENOMEM. */
+ * most Persian, Arabic, Russian and Greek news; under PX_NORM_MARKS also
+ * Turkish, Polish, Czech, French... whose precomposed letters become their
+ * bases (see mb_info).  Returns 1 when done, 0 when the text needs ICU, or
+ * PX_ENOMEM. */
 static int normalize_generic(text_cache *c, char **out, size_t *out_len,
                              const char *str, size_t len, unsigned flags) {
   const unsigned char *s = (const unsigned char *)str;
@@ -1045,6 +1112,10 @@ static int normalize_generic(text_cache *c, char **out, size_t *out_len,
     need |= NF_NFKC | ((flags & PX_NORM_MARKS) ? NF_NFKD : 0);
   else if (flags & PX_NORM_MARKS)
     need |= NF_NFD;
+  /* Precomposed letters whose marks PX_NORM_MARKS drops (see mb_info). */
+  uint32_t mb_need = !(flags & PX_NORM_MARKS)     ? 0
+                     : (flags & PX_NORM_VARIANTS) ? MB_NFKD
+                                                  : MB_NFD;
   size_t i, n;
   /* A folding can be longer in UTF-8 than its source (Ⱥ -> ⱥ): 3/2. */
   int rc = out_reserve(c, len + len / 2 + 1);
@@ -1059,8 +1130,15 @@ static int normalize_generic(text_cache *c, char **out, size_t *out_len,
   for (; i < len; i += n) {
     UChar32 ch = decode_valid(s, i, &n);
     uint32_t nf = nf_info(ch);
-    if ((nf & need) != need)
-      return 0; /* needs ICU after all: the scratch output is dropped */
+    if ((nf & need) != need) {
+      uint32_t mb = mb_need ? mb_info(ch) : 0;
+      if (!(mb & mb_need))
+        return 0; /* needs ICU after all: the scratch output is dropped */
+      ch = (UChar32)(mb & 0xFFFF); /* its marks go: only the base is left */
+      nf = nf_info(ch);
+      if ((nf & need) != need)
+        return 0;
+    }
     if (flags & PX_NORM_FOLD) /* first, as in the ICU path */
       ch = (UChar32)(nf & 0xFFFF);
     if ((flags & PX_NORM_NEWLINES) && ch == '\r') {

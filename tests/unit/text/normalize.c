@@ -215,46 +215,20 @@ PX_TEST(test_text_normalize__fast_path_matches_icu) {
       /* Persian, Arabic, Russian, Greek and Latin letters, and the cases
        * the generic path must leave to ICU: decomposed é, harakat, İ, ß,
        * Ⱥ (folds longer), presentation forms, ё, Arabic yeh/kaf. */
-      "\xD8\xB1\xD9\x88\xD8\xAD\xD8\xA7\xD9\x86\xDB\x8C",
-      "\xE2\x80\x8C",
-      "\xD9\x80",
-      "\xDB\xB1\xDB\xB4",
-      "\xD9\xA2",
-      "\xD9\xAB",
-      "\xD8\x8C",
-      "\xD0\x9F\xD1\x83\xD1\x82\xD0\xB8\xD0\xBD",
-      "\xD0\x81",
-      "\xD1\x91",
-      "\xCE\xA3\xCE\xB9\xCF\x82",
-      "\xC3\x89",
-      "e\xCC\x81",
-      "\xD9\x8E",
-      "\xC4\xB0",
-      "\xC3\x9F",
-      "\xC8\xBA",
-      "\xEF\xBB\xBB",
-      "\xD9\x8A",
-      "\xD9\x83",
-      "\xD9\x89",
-      "\xEF\xBB\xBF",
-      "\xE2\x80\x8B",
-      "\xE2\x84\xAA",
-      "\xCD\x85",
-      "\xE0\xB8\xB1",
-      "\xE2\x80\x8E",
-      "\xD9\x94",
-      "\xC2\xA0",
-      "\xC2\xAB",
-      "\xC2\xBB",
-      "\xE2\x80\x89",
-      "\xE2\x80\xAF",
-      "\xE2\x80\x93",
-      "\xE2\x80\x94",
-      "\xE2\x80\x98",
-      "\xE2\x80\x99",
-      "\xE2\x80\x9C",
-      "\xE2\x80\x9D",
-      "\xE2\x80\xA6"};
+      "\xD8\xB1\xD9\x88\xD8\xAD\xD8\xA7\xD9\x86\xDB\x8C", "\xE2\x80\x8C",
+      "\xD9\x80", "\xDB\xB1\xDB\xB4", "\xD9\xA2", "\xD9\xAB", "\xD8\x8C",
+      "\xD0\x9F\xD1\x83\xD1\x82\xD0\xB8\xD0\xBD", "\xD0\x81", "\xD1\x91",
+      "\xCE\xA3\xCE\xB9\xCF\x82", "\xC3\x89", "e\xCC\x81", "\xD9\x8E",
+      "\xC4\xB0", "\xC3\x9F", "\xC8\xBA", "\xEF\xBB\xBB", "\xD9\x8A",
+      "\xD9\x83", "\xD9\x89", "\xEF\xBB\xBF", "\xE2\x80\x8B", "\xE2\x84\xAA",
+      "\xCD\x85", "\xE0\xB8\xB1", "\xE2\x80\x8E", "\xD9\x94", "\xC2\xA0",
+      "\xC2\xAB", "\xC2\xBB", "\xE2\x80\x89", "\xE2\x80\xAF", "\xE2\x80\x93",
+      "\xE2\x80\x94", "\xE2\x80\x98", "\xE2\x80\x99", "\xE2\x80\x9C",
+      "\xE2\x80\x9D", "\xE2\x80\xA6",
+      /* Precomposed letters the generic path takes under PX_NORM_MARKS:
+       * Turkish ş ğ ı Ç ö Ü, Å, Ǆ (compatibility only), ﬁ, ΐ. */
+      "\xC5\x9F", "\xC4\x9F", "\xC4\xB1", "\xC3\x87", "\xC3\xB6", "\xC3\x9C",
+      "\xC3\x85", "\xC7\x84", "\xEF\xAC\x81", "\xCE\x90"};
   char buf[200];
   for (int round = 0; round < 3000; round++) {
     size_t n = 0, want = rng() % (sizeof buf - 4);
@@ -366,4 +340,109 @@ PX_TEST(test_text_normalize__script_fast_path_matches_icu) {
       px_free(slow);
       fast = slow = NULL;
     }
+}
+
+/* fast (generic path allowed) vs icu_only for s under flags; reports the
+ * code point cp on a difference.  Returns 0 on a difference. */
+static int same_both_ways(const char *s, size_t n, unsigned flags,
+                          unsigned cp) {
+  char *fast = NULL, *slow = NULL;
+  size_t nf = 0, ns = 0;
+  px_text__set_ascii_fast_path(1);
+  int rf = px_text_normalize(&fast, &nf, s, n, flags);
+  px_text__set_ascii_fast_path(0);
+  int rs = px_text_normalize(&slow, &ns, s, n, flags);
+  px_text__set_ascii_fast_path(1);
+  int ok = rf == 0 && rs == 0 && nf == ns && memcmp(fast, slow, nf) == 0;
+  if (!ok)
+    px_test_fail(__FILE__, __LINE__,
+                 "U+%04X in \"%s\" flags %u: fast \"%s\" icu \"%s\"", cp, s,
+                 flags, fast ? fast : "", slow ? slow : "");
+  px_free(fast);
+  px_free(slow);
+  return ok;
+}
+
+static size_t put_cp(char *p, unsigned cp) {
+  if (cp < 0x80) {
+    p[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    p[0] = (char)(0xC0 | cp >> 6);
+    p[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  p[0] = (char)(0xE0 | cp >> 12);
+  p[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+  p[2] = (char)(0x80 | (cp & 0x3F));
+  return 3;
+}
+
+PX_TEST(test_text_normalize__every_letter_fast_matches_icu) {
+  /* Every BMP code point of the blocks with precomposed letters (Latin-1
+   * Supplement, Latin Extended-A/B, IPA and modifiers, Greek, Cyrillic,
+   * Devanagari's nukta letters, Latin Extended Additional, Greek Extended,
+   * letterlike symbols such as KELVIN SIGN, CJK compatibility ideographs,
+   * alphabetic presentation forms), alone, between letters, doubled and
+   * before a combining mark, under every combination of the flags that
+   * decide how letters normalize (NFC, FOLD, MARKS, VARIANTS), with and
+   * without the character-by-character ones: the generic fast path (which
+   * takes precomposed letters under PX_NORM_MARKS) gives the bytes of the
+   * ICU path. */
+  static const unsigned ranges[][2] = {
+      {0x00A0, 0x036F}, {0x0370, 0x052F}, {0x0900, 0x097F}, {0x1E00, 0x1FFF},
+      {0x2100, 0x218F}, {0xF900, 0xFAFF}, {0xFB00, 0xFB4F}};
+  static const unsigned extra[] = {0, PX_NORM_SPACES | PX_NORM_DIGITS,
+                                   PX_NORM_PUNCT | PX_NORM_NEWLINES};
+  unsigned checked = 0;
+  for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++)
+    for (unsigned cp = ranges[r][0]; cp <= ranges[r][1]; cp++) {
+      char c[4], s[4][24];
+      size_t cn = put_cp(c, cp), len[4];
+      len[0] = cn;
+      memcpy(s[0], c, cn);
+      len[1] = 0;
+      s[1][len[1]++] = 'x';
+      memcpy(s[1] + len[1], c, cn);
+      len[1] += cn;
+      memcpy(s[1] + len[1], "Y \xC3\x87", 4); /* Y, space, Ç */
+      len[1] += 4;
+      memcpy(s[2], c, cn);
+      memcpy(s[2] + cn, c, cn);
+      len[2] = 2 * cn;
+      memcpy(s[3], c, cn);
+      memcpy(s[3] + cn, "\xCC\x81", 2); /* combining acute */
+      len[3] = cn + 2;
+      for (int k = 0; k < 4; k++)
+        s[k][len[k]] = '\0';
+      for (unsigned f = 0; f < 16; f++)
+        for (size_t e = 0; e < sizeof extra / sizeof extra[0]; e++) {
+          unsigned flags = (f & 1 ? PX_NORM_NFC : 0) |
+                           (f & 2 ? PX_NORM_FOLD : 0) |
+                           (f & 4 ? PX_NORM_MARKS : 0) |
+                           (f & 8 ? PX_NORM_VARIANTS : 0) | extra[e];
+          for (int k = 0; k < 4; k++) {
+            if (!same_both_ways(s[k], len[k], flags, cp))
+              return;
+            checked++;
+          }
+        }
+    }
+  CHECK(checked > 100000);
+}
+
+PX_TEST(test_text_normalize__turkish_without_marks) {
+  /* The lexicon's form of Turkish words (key + marks): the letters lose
+   * their marks, İ and I both fold to i, dotless ı stays. */
+  unsigned f = PX_NORM_KEY | PX_NORM_MARKS;
+  check_norm("\xC4\xB0stanbul \xC5\x9Ei\xC5\x9Fli", f, "istanbul sisli");
+  check_norm("I\xC4\x9F"
+             "d\xC4\xB1r \xC3\x87\xC3\xB6l \xC3\x9Cz\xC3\xBCm",
+             f, "igd\xC4\xB1r col uzum");
+  check_norm("\xC3\x85ngstr\xC3\xB6m \xE2\x84\xAB 5\xE2\x84\xAA", f,
+             "angstrom a 5k");
+  /* Without marks removal the letters stay (folded). */
+  check_norm("\xC5\x9E\xC4\x9E\xC3\x87", PX_NORM_KEY,
+             "\xC5\x9F\xC4\x9F\xC3\xA7");
 }
