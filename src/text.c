@@ -1127,7 +1127,26 @@ static int normalize_generic(text_cache *c, char **out, size_t *out_len,
   if ((flags & PX_NORM_NEWLINES) && len >= 3 && s[0] == 0xEF && s[1] == 0xBB &&
       s[2] == 0xBF)
     i = 3;
+  /* ASCII (most of a Latin-script word) is read from the tables' block 0
+   * directly: ICU leaves it alone in every normalization form, folds it
+   * within ASCII, and it holds no mark, tatweel, invisible or variant
+   * letter (tests compare every ASCII character with the ICU path). */
+  (void)nf_info(0);
+  (void)cp_class(0);
   for (; i < len; i += n) {
+    if (s[i] < 0x80) {
+      n = 1;
+      UChar32 a = s[i];
+      if (flags & PX_NORM_FOLD)
+        a = (UChar32)(nf_table[a] & 0xFFFF);
+      if ((flags & PX_NORM_NEWLINES) && a == '\r') {
+        if (i + 1 < len && s[i + 1] == '\n')
+          continue;
+        a = '\n';
+      }
+      p = emit_normalized(p, r, &pending, a, cp_table[a], flags);
+      continue;
+    }
     UChar32 ch = decode_valid(s, i, &n);
     uint32_t nf = nf_info(ch);
     if ((nf & need) != need) {

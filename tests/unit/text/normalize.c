@@ -380,19 +380,19 @@ static size_t put_cp(char *p, unsigned cp) {
 }
 
 PX_TEST(test_text_normalize__every_letter_fast_matches_icu) {
-  /* Every BMP code point of the blocks with precomposed letters (Latin-1
-   * Supplement, Latin Extended-A/B, IPA and modifiers, Greek, Cyrillic,
-   * Devanagari's nukta letters, Latin Extended Additional, Greek Extended,
-   * letterlike symbols such as KELVIN SIGN, CJK compatibility ideographs,
-   * alphabetic presentation forms), alone, between letters, doubled and
-   * before a combining mark, under every combination of the flags that
+  /* Every BMP code point of ASCII and of the blocks with precomposed
+   * letters (Latin-1 Supplement, Latin Extended-A/B, IPA and modifiers, Greek,
+   * Cyrillic, Devanagari's nukta letters, Latin Extended Additional, Greek
+   * Extended, letterlike symbols such as KELVIN SIGN, CJK compatibility
+   * ideographs, alphabetic presentation forms), alone, between letters, doubled
+   * and before a combining mark, under every combination of the flags that
    * decide how letters normalize (NFC, FOLD, MARKS, VARIANTS), with and
    * without the character-by-character ones: the generic fast path (which
    * takes precomposed letters under PX_NORM_MARKS) gives the bytes of the
    * ICU path. */
   static const unsigned ranges[][2] = {
-      {0x00A0, 0x036F}, {0x0370, 0x052F}, {0x0900, 0x097F}, {0x1E00, 0x1FFF},
-      {0x2100, 0x218F}, {0xF900, 0xFAFF}, {0xFB00, 0xFB4F}};
+      {0x0001, 0x007F}, {0x00A0, 0x036F}, {0x0370, 0x052F}, {0x0900, 0x097F},
+      {0x1E00, 0x1FFF}, {0x2100, 0x218F}, {0xF900, 0xFAFF}, {0xFB00, 0xFB4F}};
   static const unsigned extra[] = {0, PX_NORM_SPACES | PX_NORM_DIGITS,
                                    PX_NORM_PUNCT | PX_NORM_NEWLINES};
   unsigned checked = 0;
