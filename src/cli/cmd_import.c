@@ -49,7 +49,8 @@ static const cli_opt opts[] = {
      OPT_RESUME},
     {"batch", 0, "N",
      "units per transaction (0: the whole file in one; default: one for "
-     "files up to 16 MiB, else 10000 with a resumable checkpoint)",
+     "files up to 16 MiB, else 10000 with a resumable checkpoint); smaller "
+     "batches keep memory lower at more CPU time",
      OPT_BATCH},
     {"quiet", 'q', NULL, "no summary line", OPT_QUIET},
     {"json", 0, NULL, "print the summary as one JSON object per file",
@@ -210,7 +211,11 @@ const cli_command cli_cmd_import = {
     "instead.  Files over 16 MiB are checked in full first, then stored in "
     "transactions of 10000 units, each committed with a checkpoint: if the "
     "import is killed, run it again with --resume to go on where it "
-    "stopped.\n\n"
+    "stopped.  The file is parsed on a second thread while the memory is "
+    "written.  Word postings "
+    "are merged into the fuzzy and concordance index every 64 MiB and at "
+    "the end: meanwhile other processes' exact lookups see every committed "
+    "batch, fuzzy lookups and concordance the units merged so far.\n\n"
     "TSV: one unit per line, one column per language, named by --src-lang "
     "and --tgt-lang or by a first line '#langs<TAB>en<TAB>fa'; \\t, \\n "
     "and \\\\ are escapes.  JSONL: one object per line as 'parallax export "
