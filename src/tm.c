@@ -1316,7 +1316,7 @@ static int pending_flush(px_tm_txn *x) {
  * MDB_MAP_FULL comes back as GROW_AND_REPLAY. */
 static int merge_step(MDB_txn *t, px_tm *tm, size_t max_terms, int *more) {
   uint32_t runs[MERGE_MAX_RUNS];
-  MDB_cursor *rc_[MERGE_MAX_RUNS];
+  MDB_cursor *runcur[MERGE_MAX_RUNS] = {NULL};
   MDB_val ck[MERGE_MAX_RUNS], cv[MERGE_MAX_RUNS];
   int live[MERGE_MAX_RUNS];
   size_t nr = 0, nterms = 0;
@@ -1354,15 +1354,13 @@ static int merge_step(MDB_txn *t, px_tm *tm, size_t max_terms, int *more) {
   else if (mrc && mrc != MDB_NOTFOUND)
     goto mdb_fail;
   mrc = 0;
-  for (size_t i = 0; i < nr; i++)
-    rc_[i] = NULL;
   for (size_t i = 0; i < nr; i++) {
     unsigned char kb[4];
     px_tm__put_u32(kb, runs[i]);
     ck[i].mv_size = 4;
     ck[i].mv_data = kb;
-    if ((mrc = mdb_cursor_open(t, tm->wdelta, &rc_[i])) ||
-        (mrc = mdb_cursor_get(rc_[i], &ck[i], &cv[i], MDB_SET_RANGE)))
+    if ((mrc = mdb_cursor_open(t, tm->wdelta, &runcur[i])) ||
+        (mrc = mdb_cursor_get(runcur[i], &ck[i], &cv[i], MDB_SET_RANGE)))
       goto mdb_fail;
     live[i] = 1;
   }
@@ -1422,7 +1420,7 @@ static int merge_step(MDB_txn *t, px_tm *tm, size_t max_terms, int *more) {
       if ((rc = px_buf_put(&dels, kl, 2)) < 0 ||
           (rc = px_buf_put(&dels, ck[i].mv_data, ck[i].mv_size)) < 0)
         goto done;
-      mrc = mdb_cursor_get(rc_[i], &ck[i], &cv[i], MDB_NEXT);
+      mrc = mdb_cursor_get(runcur[i], &ck[i], &cv[i], MDB_NEXT);
       if (mrc == MDB_NOTFOUND ||
           (mrc == 0 &&
            (ck[i].mv_size < 5 || px_tm__get_u32(ck[i].mv_data) != runs[i]))) {
@@ -1474,8 +1472,8 @@ mdb_fail:
                            : px_tm__mdb_error(mrc, "merging the index");
 done:
   for (size_t i = 0; i < nr; i++)
-    if (rc_[i])
-      mdb_cursor_close(rc_[i]);
+    if (runcur[i])
+      mdb_cursor_close(runcur[i]);
   if (scan)
     mdb_cursor_close(scan);
   if (w)

@@ -304,3 +304,25 @@ PX_TEST(test_tm_bulk__schema1_store) {
   mdb_txn_abort(t);
   mdb_env_close(env);
 }
+
+/* A corrupt wdelta (a key too short to hold a run number) stops a merge
+ * with PX_ESTORE, never a crash. */
+PX_TEST(test_tm_bulk__corrupt_run_key) {
+  const char *d = subdir("corrupt");
+  px_tm *tm = NULL;
+  CHECK_OK(px_tm_open(&tm, d, NULL));
+  fill(tm, 0, 5, 5);
+  px_tm_close(tm);
+  MDB_env *env;
+  MDB_txn *t = open_raw(d, 0, &env);
+  MDB_dbi dbi;
+  CHECK_INT(mdb_dbi_open(t, "wdelta", 0, &dbi), 0);
+  MDB_val k = {2, (void *)"ab"}, v = {5, (void *)"xxxxx"};
+  CHECK_INT(mdb_put(t, dbi, &k, &v, 0), 0);
+  CHECK_INT(mdb_txn_commit(t), 0);
+  mdb_env_close(env);
+  CHECK_OK(px_tm_open(&tm, d, NULL));
+  CHECK_ERR(px_tm__merge(tm), PX_ESTORE);
+  CHECK(strstr(px_error_last()->message, "wdelta") != NULL);
+  px_tm_close(tm);
+}
