@@ -79,6 +79,20 @@ static MDB_txn *open_raw(const char *dir, int rdonly, MDB_env **env) {
   return t;
 }
 
+/* Writes key -> val into database `name` of the store at dir behind the
+ * library's back (drop: empty and delete that database instead). */
+static void raw_write(const char *dir, const char *name, const char *key,
+                      size_t klen, const void *val, size_t vlen, int drop) {
+  MDB_env *env;
+  MDB_txn *t = open_raw(dir, 0, &env);
+  MDB_dbi dbi;
+  CHECK_INT(mdb_dbi_open(t, name, 0, &dbi), 0);
+  MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val};
+  CHECK_INT(drop ? mdb_drop(t, dbi, 1) : mdb_put(t, dbi, &k, &v, 0), 0);
+  CHECK_INT(mdb_txn_commit(t), 0);
+  mdb_env_close(env);
+}
+
 /* Every key and value of database `name` of the store at dir, in order,
  * as one string of hex (entries of wdelta counted in *pending). */
 static char *dump_db(const char *dir, const char *name, size_t *pending) {
@@ -274,17 +288,9 @@ PX_TEST(test_tm_bulk__schema1_store) {
   CHECK_OK(px_tm_open(&tm, d, NULL));
   fill(tm, 0, 20, 20);
   px_tm_close(tm);
-  MDB_env *env;
-  MDB_txn *t = open_raw(d, 0, &env);
-  MDB_dbi dbi;
-  CHECK_INT(mdb_dbi_open(t, "wdelta", 0, &dbi), 0);
-  CHECK_INT(mdb_drop(t, dbi, 1), 0);
-  CHECK_INT(mdb_dbi_open(t, "meta", 0, &dbi), 0);
   unsigned char one[4] = {0, 0, 0, 1};
-  MDB_val k = {6, (void *)"schema"}, v = {4, one};
-  CHECK_INT(mdb_put(t, dbi, &k, &v, 0), 0);
-  CHECK_INT(mdb_txn_commit(t), 0);
-  mdb_env_close(env);
+  raw_write(d, "wdelta", NULL, 0, NULL, 0, 1);
+  raw_write(d, "meta", "schema", 6, one, 4, 0);
   px_tm_opts o = PX_TM_OPTS_INIT;
   o.flags = PX_TM_RDONLY;
   CHECK_OK(px_tm_open(&tm, d, &o));
@@ -296,7 +302,10 @@ PX_TEST(test_tm_bulk__schema1_store) {
   CHECK_INT(st->units, 20);
   px_free(st);
   px_tm_close(tm);
-  t = open_raw(d, 1, &env);
+  MDB_env *env;
+  MDB_txn *t = open_raw(d, 1, &env);
+  MDB_dbi dbi;
+  MDB_val k = {6, (void *)"schema"}, v;
   CHECK_INT(mdb_dbi_open(t, "wdelta", 0, &dbi), 0);
   CHECK_INT(mdb_dbi_open(t, "meta", 0, &dbi), 0);
   CHECK_INT(mdb_get(t, dbi, &k, &v), 0);
@@ -313,14 +322,7 @@ PX_TEST(test_tm_bulk__corrupt_run_key) {
   CHECK_OK(px_tm_open(&tm, d, NULL));
   fill(tm, 0, 5, 5);
   px_tm_close(tm);
-  MDB_env *env;
-  MDB_txn *t = open_raw(d, 0, &env);
-  MDB_dbi dbi;
-  CHECK_INT(mdb_dbi_open(t, "wdelta", 0, &dbi), 0);
-  MDB_val k = {2, (void *)"ab"}, v = {5, (void *)"xxxxx"};
-  CHECK_INT(mdb_put(t, dbi, &k, &v, 0), 0);
-  CHECK_INT(mdb_txn_commit(t), 0);
-  mdb_env_close(env);
+  raw_write(d, "wdelta", "ab", 2, "xxxxx", 5, 0);
   CHECK_OK(px_tm_open(&tm, d, NULL));
   CHECK_ERR(px_tm__merge(tm), PX_ESTORE);
   CHECK(strstr(px_error_last()->message, "wdelta") != NULL);
