@@ -31,6 +31,14 @@ typedef struct px_align__m1_corpus {
 int px_align__m1_train(px_align__m1 **out, const px_align__m1_corpus *c,
                        uint32_t n_f, uint32_t n_e, int iters,
                        size_t max_entries);
+/* The same, with the rows an EM iteration visits (one entry index per
+ * target word and source word, or the empty word, of each pair) kept
+ * across iterations up to row_budget entries; beyond it they are resolved
+ * again in each iteration, budget by budget.  The result is the same
+ * whatever the budget (the unit tests check it). */
+int px_align__m1_train_rows(px_align__m1 **out, const px_align__m1_corpus *c,
+                            uint32_t n_f, uint32_t n_e, int iters,
+                            size_t max_entries, size_t row_budget);
 /* t(e|f), 0 when the pair never co-occurred. */
 double px_align__m1_prob(const px_align__m1 *m, uint32_t f, uint32_t e);
 /* For every source id f < n_f: its k best translations e with
