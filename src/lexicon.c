@@ -88,6 +88,7 @@ struct px_lexicon {
   size_t nvoc, voccap;
   uint64_t *seen; /* raw tokens already given to px_lexicon_restrict() */
   size_t nseen, seencap;
+  int no_prefilter; /* tests: clean every entry, as before the pre-filter */
 };
 
 static int lang_rules(const char *lang);
@@ -445,6 +446,124 @@ static int voc_ok(const px_lexicon *lx, const char *s, size_t n) {
   return 1;
 }
 
+/* ---- the restriction's pre-filter ----------------------------------------
+ *
+ * Under px_lexicon_restrict() most dictionary lines cannot give an entry,
+ * and finding that out by cleaning them (side_items: normalization,
+ * brackets, alternatives, a copy per item) was most of a load.  This test
+ * answers "can any item of this side pass voc_ok()?" from the text alone,
+ * and it never says no where cleaning would have stored something:
+ *
+ * - An item word is a run of the normalized side, contiguous there
+ *   (removing brackets and pronunciations leaves a space or comma where
+ *   they were), that starts at the start or after an ASCII byte other than
+ *   a letter or digit (space, separator, bracket, the edge punctuation
+ *   push_item() trims, the apostrophe of an elided French article) or the
+ *   Arabic comma or semicolon, and ends at the end or before one of them.
+ *   It holds no space (items are split at spaces).
+ * - An item passes only if its first word w is in the vocabulary (or, for
+ *   a bare Arabic word, w without its first "ال").  voc_may_contain()
+ *   looks up every run from such a start to such an end (w is one of
+ *   them, with the same bytes), with the same voc_has(); the answer is
+ *   "maybe" as soon as one is there.
+ * - Pure-ASCII text is read as it is: its normalization only lowers A-Z,
+ *   turns runs of ASCII white space into one space and trims the ends
+ *   (PX_NORM_KEY | PX_NORM_MARKS on ASCII; no Arabic-script fold applies),
+ *   so with white space counted as a delimiter no word can start, end or
+ *   match differently.  Other text is normalized (and the result handed on
+ *   to side_items_norm(), so it is not normalized twice).
+ * So what the pre-filter drops, cleaning would have dropped too; what it
+ * keeps is cleaned and checked entry by entry as before.  (Only the
+ * first word is checked: a phrase whose other words are not in the
+ * vocabulary is kept here and dropped by voc_ok().) */
+
+static int voc_delim_byte(unsigned char c) {
+  return c < 0x80 && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                       (c >= '0' && c <= '9'));
+}
+
+static int voc_space_byte(unsigned char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* Does a delimiter end a word at s[i] (i < n), or start one after s[i-1]? */
+static int voc_delim_at(const unsigned char *s, size_t n, size_t i) {
+  return voc_delim_byte(s[i]) ||
+         (i + 1 < n && s[i] == 0xD8 && (s[i + 1] == 0x8C || s[i + 1] == 0x9B));
+}
+
+static int voc_delim_before(const unsigned char *s, size_t i) {
+  return i == 0 || voc_delim_byte(s[i - 1]) ||
+         (i >= 2 && s[i - 2] == 0xD8 && (s[i - 1] == 0x8C || s[i - 1] == 0x9B));
+}
+
+/* Is a delimited word that starts at s[a] (s lower-case or normalized,
+ * valid UTF-8) in the vocabulary?  Every end up to the next space counts:
+ * "u.s" ends at the '.' and at the end of "u.s.". */
+static int voc_may_start(const px_lexicon *lx, const unsigned char *s, size_t n,
+                         size_t a) {
+  for (size_t i = a; i < n && !voc_space_byte(s[i]);) {
+    unsigned char c = s[i];
+    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (i >= n)
+      return i == n && voc_has(lx, (const char *)s + a, n - a);
+    if (voc_delim_at(s, n, i) && voc_has(lx, (const char *)s + a, i - a))
+      return 1;
+  }
+  return 0;
+}
+
+static int voc_may_contain(const px_lexicon *lx, const unsigned char *s,
+                           size_t n) {
+  for (size_t a = 0; a < n; a++) {
+    if ((s[a] & 0xC0) == 0x80 || !voc_delim_before(s, a))
+      continue;
+    if (voc_may_start(lx, s, n, a))
+      return 1;
+    /* bare_arabic(): the word without its article */
+    if (a + 4 < n && memcmp(s + a, "\xD8\xA7\xD9\x84", 4) == 0 &&
+        voc_may_start(lx, s, n, a + 4))
+      return 1;
+  }
+  return 0;
+}
+
+/* The pre-filter for one raw side (s, n) of a pair whose items would be
+ * source words.  Returns 1 when an item may pass the restriction (always
+ * when the lexicon is not restricted), 0 when none can, or the error of
+ * normalizing it (what side_items() would have returned).  For text that is
+ * not pure ASCII, *norm and *nn receive its normalization (the caller frees it
+ * or gives it to side_items_norm()); else *norm is NULL. */
+static int voc_prefilter(const px_lexicon *lx, const char *s, size_t n,
+                         char **norm, size_t *nn) {
+  *norm = NULL;
+  *nn = 0;
+  if (!lx->restricted || lx->no_prefilter)
+    return 1;
+  unsigned char low[512];
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = 0;
+  if (n <= sizeof low)
+    for (; i < n && u[i] < 0x80; i++)
+      low[i] = u[i] >= 'A' && u[i] <= 'Z' ? (unsigned char)(u[i] + 32) : u[i];
+  if (n <= sizeof low && i == n)
+    return voc_may_contain(lx, low, n);
+  int rc = px_lexicon_normalize_word(norm, nn, s, n);
+  if (rc < 0)
+    return rc;
+  rc = voc_may_contain(lx, (const unsigned char *)*norm, *nn);
+  if (!rc) {
+    px_free(*norm);
+    *norm = NULL;
+  }
+  return rc;
+}
+
+void px_lexicon__set_prefilter(px_lexicon *lx, int on) {
+  if (lx)
+    lx->no_prefilter = !on;
+}
+
 /* The forms of one normalized word that a lookup may ask for: the word
  * and its prefixes of three letters or more (inflected words are looked
  * up shortened); the same after a leading Arabic-script "و" (and) or "ال"
@@ -770,14 +889,12 @@ static int push_item(item_list *l, const char *b, const char *e, int rules,
   return 0;
 }
 
-/* Normalize one side of a pair and cut it into its alternatives. */
-static int side_items(item_list *l, const char *s, size_t n, int rules,
-                      size_t max_words) {
-  char *norm = NULL;
-  size_t nn = 0;
-  int rc = px_lexicon_normalize_word(&norm, &nn, s, n);
-  if (rc < 0)
-    return rc;
+/* Cut one side of a pair, already normalized (norm, nn: from
+ * px_lexicon_normalize_word(), taken over and freed here), into its
+ * alternatives. */
+static int side_items_norm(item_list *l, char *norm, size_t nn, int rules,
+                           size_t max_words) {
+  int rc = 0;
   /* Brackets out: (informal), [mil.], {see x}; a part-of-speech tag
    * <n, masc> also ends an alternative ("government <n>Gov."); a
    * pronunciation " /ɡˈoːf/ " goes, while "he/she" stays. */
@@ -836,6 +953,17 @@ static int side_items(item_list *l, const char *s, size_t n, int rules,
   return rc;
 }
 
+/* Normalize one side of a pair and cut it into its alternatives. */
+static int side_items(item_list *l, const char *s, size_t n, int rules,
+                      size_t max_words) {
+  char *norm = NULL;
+  size_t nn = 0;
+  int rc = px_lexicon_normalize_word(&norm, &nn, s, n);
+  if (rc < 0)
+    return rc;
+  return side_items_norm(l, norm, nn, rules, max_words);
+}
+
 /* Clean and add a raw pair: every source alternative times every target
  * alternative. */
 /* add_norm(), and for an Arabic source word with the article ("الحكومة")
@@ -880,7 +1008,13 @@ static int add_raw(px_lexicon *lx, const char *s, size_t sn, const char *t,
                    size_t *added) {
   item_list ls, lt;
   ls.count = lt.count = 0;
-  int rc = side_items(&ls, s, sn, lx->src_rules, src_words);
+  char *norm = NULL;
+  size_t nn = 0;
+  int rc = voc_prefilter(lx, s, sn, &norm, &nn);
+  if (rc <= 0)
+    return rc; /* no source item can pass the restriction, or an error */
+  rc = norm ? side_items_norm(&ls, norm, nn, lx->src_rules, src_words)
+            : side_items(&ls, s, sn, lx->src_rules, src_words);
   items_restrict(lx, &ls);
   if (rc >= 0 && ls.count)
     rc = side_items(&lt, t, tn, lx->tgt_rules, tgt_words);
@@ -1460,27 +1594,44 @@ typedef struct dictd_ctx {
   size_t added;
   item_list hw_items; /* the headword cleaned once per entry */
   int hw_state;       /* 0: not yet, 1: in hw_items, -1: unusable */
+  char *hw_norm;      /* the headword normalized by the pre-filter, or NULL */
+  size_t hw_nn;
 } dictd_ctx;
 
 static void dictd_next_entry(dictd_ctx *c, const char *hw, size_t hwlen) {
   items_dispose(&c->hw_items);
+  px_free(c->hw_norm);
+  c->hw_norm = NULL;
   c->hw = hw;
   c->hwlen = hwlen;
   c->hw_state = 0;
 }
 
 /* One translation line of an entry: pair it with the headword, which is
- * cleaned on the first line only (a reversed big dictionary would
- * otherwise normalize each headword once per translation). */
+ * cleaned once, for the first line that needs it (a reversed big
+ * dictionary would otherwise normalize each headword once per
+ * translation).  Reversed, the line holds the source words: under a
+ * restriction it is pre-filtered before it or the headword is cleaned. */
 static int dictd_item(const char *s, size_t n, unsigned rank, void *payload) {
   dictd_ctx *c = payload;
   px_lexicon *lx = c->lx;
   float w = 0.8f / (1.0f + 0.25f * (float)(rank > 20 ? 20 : rank));
+  char *snorm = NULL;
+  size_t snn = 0;
   int rc = 0;
+  if (c->reverse && (rc = voc_prefilter(lx, s, n, &snorm, &snn)) <= 0)
+    goto done;
+  rc = 0;
   if (c->hw_state == 0) {
-    rc = side_items(&c->hw_items, c->hw, c->hwlen,
-                    c->reverse ? lx->tgt_rules : lx->src_rules,
-                    LEX_DICTD_HEAD_WORDS);
+    int rules = c->reverse ? lx->tgt_rules : lx->src_rules;
+    if (c->hw_norm) {
+      rc = side_items_norm(&c->hw_items, c->hw_norm, c->hw_nn, rules,
+                           LEX_DICTD_HEAD_WORDS);
+      c->hw_norm = NULL;
+    } else {
+      rc = side_items(&c->hw_items, c->hw, c->hwlen, rules,
+                      LEX_DICTD_HEAD_WORDS);
+    }
     /* a source headword outside a restricted vocabulary: skip the entry
      * before its translations are cleaned */
     if (rc >= 0 && !c->reverse)
@@ -1489,9 +1640,15 @@ static int dictd_item(const char *s, size_t n, unsigned rank, void *payload) {
   }
   item_list it;
   it.count = 0;
-  if (rc >= 0 && c->hw_state == 1)
-    rc = side_items(&it, s, n, c->reverse ? lx->src_rules : lx->tgt_rules,
-                    LEX_DICTD_WORDS);
+  if (rc >= 0 && c->hw_state == 1) {
+    int rules = c->reverse ? lx->src_rules : lx->tgt_rules;
+    if (snorm) {
+      rc = side_items_norm(&it, snorm, snn, rules, LEX_DICTD_WORDS);
+      snorm = NULL;
+    } else {
+      rc = side_items(&it, s, n, rules, LEX_DICTD_WORDS);
+    }
+  }
   for (size_t i = 0; rc >= 0 && i < c->hw_items.count; i++)
     for (size_t j = 0; rc >= 0 && j < it.count; j++)
       rc = c->reverse ? add_pair(lx, it.s[j], it.n[j], c->hw_items.s[i],
@@ -1499,6 +1656,8 @@ static int dictd_item(const char *s, size_t n, unsigned rank, void *payload) {
                       : add_pair(lx, c->hw_items.s[i], c->hw_items.n[i],
                                  it.s[j], it.n[j], w, &c->added);
   items_dispose(&it);
+done:
+  px_free(snorm);
   /* A definition that is not text (a bad byte in one entry of a big
    * dictionary) costs that entry, not the dictionary. */
   if (rc == PX_EENCODING || rc == PX_EUNICODE)
@@ -1616,12 +1775,32 @@ int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path, int reverse) {
     if (e->hwlen == 0 || starts_with(e->hw, e->hwlen, "00database") ||
         starts_with(e->hw, e->hwlen, "00-database"))
       continue;
+    /* A source headword that cannot pass the restriction: its body is
+     * neither inflated nor read (a headword that is not text gives no
+     * entry either way). */
+    char *hn = NULL;
+    size_t hnn = 0;
+    int may = reverse ? 1 : voc_prefilter(lx, e->hw, e->hwlen, &hn, &hnn);
+    if (may == PX_EENCODING || may == PX_EUNICODE)
+      may = 0;
+    if (may < 0) {
+      rc = may;
+      px_error_prefix("%s:%zu", index_path, e->line);
+      goto done;
+    }
+    if (!may) {
+      records++;
+      continue;
+    }
     const char *body = NULL;
     if ((rc = dict_get(&r, e->off, e->len, &tmp, &body)) < 0) {
+      px_free(hn);
       px_error_prefix("%s:%zu", index_path, e->line);
       goto done;
     }
     dictd_next_entry(&ctx, e->hw, e->hwlen);
+    ctx.hw_norm = hn;
+    ctx.hw_nn = hnn;
     rc = px_lexicon__dictd_items(body, e->len, wikdict, dictd_item, &ctx);
     if (rc < 0) {
       px_error_prefix("%s:%zu", index_path, e->line);
@@ -1634,6 +1813,7 @@ int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path, int reverse) {
                   now_seconds() - t0);
 done:
   items_dispose(&ctx.hw_items);
+  px_free(ctx.hw_norm);
   dict_close(&r);
   px_buf_dispose(&name);
   px_buf_dispose(&tmp);

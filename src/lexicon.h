@@ -27,4 +27,9 @@ int px_lexicon__dictd_items(const char *body, size_t len, int wikdict,
                                       void *payload),
                             void *payload);
 
+/* on = 0 turns off the restriction's pre-filter for this lexicon: every
+ * dictionary line is cleaned and checked entry by entry, as before it
+ * existed (tests compare the two); on = 1 (the default) restores it. */
+void px_lexicon__set_prefilter(px_lexicon *lx, int on);
+
 #endif
