@@ -1061,21 +1061,19 @@ done:
   return rc;
 }
 
-/* Groups of L where key k occurs: pg[*a .. *b). */
-static void postings(const level *L, uint32_t k, size_t *a, size_t *b) {
-  *a = *b = 0;
+/* The index of key k in L's inverted index (its groups are pg[ps[j] ..
+ * ps[j+1])), UINT32_MAX if no group of L has it. */
+static uint32_t key_index(const level *L, uint32_t k) {
   if (!L->phcap)
-    return;
+    return UINT32_MAX;
   size_t i = (size_t)((k * 0x9E3779B1u) & (L->phcap - 1));
   while (L->ph[i]) {
     uint32_t j = L->ph[i] - 1;
-    if (L->pk[j] == k) {
-      *a = L->ps[j];
-      *b = L->ps[j + 1];
-      return;
-    }
+    if (L->pk[j] == k)
+      return j;
     i = (i + 1) & (L->phcap - 1);
   }
+  return UINT32_MAX;
 }
 
 static int has_key(const level *L, size_t i, uint32_t k) {
@@ -1287,6 +1285,11 @@ typedef struct memo {
   unsigned char *done; /* group x filled */
   const side *sa;
   const level *La, *Lb;
+  /* for memo_fill(): kj[q] is the index in Lb of the key sa->fkeys.v[q]
+   * (UINT32_MAX: not in Lb); cur[j] the posting of key j where its last
+   * search ended.  Groups are filled in (nearly) increasing order, so a
+   * search resumes from there instead of bisecting the whole list. */
+  uint32_t *kj, *cur;
 } memo;
 
 static void memo_dispose(memo *M) {
@@ -1295,6 +1298,8 @@ static void memo_dispose(memo *M) {
   px_free(M->off);
   px_free(M->m);
   px_free(M->done);
+  px_free(M->kj);
+  px_free(M->cur);
   memset(M, 0, sizeof *M);
 }
 
@@ -1309,7 +1314,25 @@ static int memo_alloc(memo *M) {
 
 static void memo_drop(memo *M) {
   px_free(M->m);
+  px_free(M->kj);
+  px_free(M->cur);
   M->m = NULL;
+  M->kj = M->cur = NULL;
+}
+
+/* The key indices of memo_fill(), made when the memo is. */
+static int memo_keys(memo *M) {
+  const side *sa = M->sa;
+  const level *Lb = M->Lb;
+  M->kj = px_malloc((sa->fkeys.n ? sa->fkeys.n : 1) * sizeof *M->kj);
+  M->cur = px_malloc((Lb->nkeys ? Lb->nkeys : 1) * sizeof *M->cur);
+  if (!M->kj || !M->cur)
+    return PX_ENOMEM;
+  for (size_t q = 0; q < sa->fkeys.n; q++)
+    M->kj[q] = key_index(Lb, sa->fkeys.v[q]);
+  for (size_t j = 0; j < Lb->nkeys; j++)
+    M->cur[j] = Lb->ps[j];
+  return 0;
 }
 
 /* Ranges from the band's lines on side A: line l spans nodes
@@ -1343,7 +1366,8 @@ static int memo_init(memo *M, const side *sa, const level *La, const level *Lb,
       o += hi - lo + 1;
   }
   M->off[n] = o;
-  return memo_alloc(M);
+  int rc = memo_keys(M);
+  return rc ? rc : memo_alloc(M);
 }
 
 /* The Viterbi pass keeps the costs of the two-sided bead types (types 0
@@ -1416,22 +1440,35 @@ static void window_match(const side *sa, const level *La, size_t x,
   }
 }
 
-/* The postings of key k in level L from the first group >= from:
- * pg[*first .. *end). */
-static void first_posting(const level *L, uint32_t k, size_t from,
-                          size_t *first, size_t *end) {
-  size_t pa, pb;
-  postings(L, k, &pa, &pb);
-  size_t l = pa, h = pb;
-  while (l < h) {
-    size_t mid = (l + h) / 2;
-    if (L->pg[mid] < from)
-      l = mid + 1;
-    else
-      h = mid;
+/* The postings of the memo's key entry q (an index into sa->fkeys) from
+ * the first group >= from: Lb->pg[*first .. *end) (empty when Lb lacks
+ * the key).  The search starts where the key's last one ended when that
+ * is not past `from` (a few steps forward, then bisection), else from the
+ * start of the list. */
+static void first_posting(memo *M, size_t q, size_t from, size_t *first,
+                          size_t *end) {
+  const level *L = M->Lb;
+  uint32_t j = M->kj[q];
+  if (j == UINT32_MAX) {
+    *first = *end = 0;
+    return;
   }
+  size_t l = M->cur[j], h = L->ps[j + 1];
+  if (l > L->ps[j] && L->pg[l - 1] >= from)
+    l = L->ps[j];
+  for (int step = 0; step < 4 && l < h && L->pg[l] < from; step++)
+    l++;
+  if (l < h && L->pg[l] < from)
+    while (l < h) {
+      size_t mid = (l + h) / 2;
+      if (L->pg[mid] < from)
+        l = mid + 1;
+      else
+        h = mid;
+    }
+  M->cur[j] = (uint32_t)l;
   *first = l;
-  *end = pb;
+  *end = L->ps[j + 1];
 }
 
 /* Fill group x of a memo: one pass over x's units and their postings in
@@ -1500,7 +1537,7 @@ static int memo_fill(memo *M, dp_scratch *sc, size_t x) {
       uint64_t pos = 0;
       for (unsigned r = 0; r < ti->fn; r++) {
         size_t l, pb;
-        first_posting(Lb, sa->fkeys.v[ti->foff + r], plo, &l, &pb);
+        first_posting(M, ti->foff + r, plo, &l, &pb);
         for (; l < pb && Lb->pg[l] <= phi; l++)
           pos |= 1ull << (Lb->pg[l] - plo);
       }
@@ -1521,7 +1558,7 @@ static int memo_fill(memo *M, dp_scratch *sc, size_t x) {
     }
     for (unsigned r = 0; r < ti->fn; r++) {
       size_t l, pb;
-      first_posting(Lb, sa->fkeys.v[ti->foff + r], plo, &l, &pb);
+      first_posting(M, ti->foff + r, plo, &l, &pb);
       for (size_t j = l; j < pb && Lb->pg[j] <= phi; j++) {
         size_t p = Lb->pg[j];
         /* at e = p + dd the unit is in the windows of size dd..3 */
