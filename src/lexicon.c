@@ -19,12 +19,17 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "buf.h"
@@ -189,8 +194,9 @@ const px_lexicon_source *px_lexicon_source_at(const px_lexicon *lx, size_t i) {
 
 /* ---- interning and keys ------------------------------------------------- */
 
-static int strs_grow(px_lexicon *lx) {
-  size_t ncap = lx->strcap ? lx->strcap * 2 : 1024;
+/* Rehash the string table into ncap slots (a power of two that holds
+ * nstrs at 3/4 load). */
+static int strs_resize(px_lexicon *lx, size_t ncap) {
   istr *t = px_calloc(ncap, sizeof *t);
   if (!t)
     return PX_ENOMEM;
@@ -206,6 +212,10 @@ static int strs_grow(px_lexicon *lx) {
   lx->strs = t;
   lx->strcap = ncap;
   return 0;
+}
+
+static int strs_grow(px_lexicon *lx) {
+  return strs_resize(lx, lx->strcap ? lx->strcap * 2 : 1024);
 }
 
 /* The one stored copy of s, creating it if new. */
@@ -307,8 +317,7 @@ static const lex_key *key_find(const px_lexicon *lx, const char *s, size_t n,
   return NULL;
 }
 
-static int kidx_grow(px_lexicon *lx) {
-  size_t ncap = lx->kidxcap ? lx->kidxcap * 2 : 1024;
+static int kidx_resize(px_lexicon *lx, size_t ncap) {
   uint32_t *t = px_calloc(ncap, sizeof *t);
   if (!t)
     return PX_ENOMEM;
@@ -321,6 +330,29 @@ static int kidx_grow(px_lexicon *lx) {
   px_free(lx->kidx);
   lx->kidx = t;
   lx->kidxcap = ncap;
+  return 0;
+}
+
+static int kidx_grow(px_lexicon *lx) {
+  return kidx_resize(lx, lx->kidxcap ? lx->kidxcap * 2 : 1024);
+}
+
+/* Room for `strs` more interned strings and `keys` more source words
+ * without rehashing on the way (a replay knows how many it may add). */
+static int tables_reserve(px_lexicon *lx, size_t strs, size_t keys) {
+  int rc = 0;
+  if (lx->strs_dropped && (rc = strs_rebuild(lx)) < 0)
+    return rc;
+  size_t cap = lx->strcap ? lx->strcap : 1024;
+  while ((lx->nstrs + strs + 1) * 4 > cap * 3)
+    cap *= 2;
+  if (cap != lx->strcap && (rc = strs_resize(lx, cap)) < 0)
+    return rc;
+  cap = lx->kidxcap ? lx->kidxcap : 1024;
+  while ((lx->nkeys + keys + 1) * 4 > cap * 3)
+    cap *= 2;
+  if (cap != lx->kidxcap && (rc = kidx_resize(lx, cap)) < 0)
+    return rc;
   return 0;
 }
 
@@ -1586,6 +1618,166 @@ int px_lexicon__dictd_items(const char *body, size_t len, int wikdict,
   return 0;
 }
 
+/* ---- dictd: the pairs of a whole dictionary ------------------------------
+ *
+ * A cache (below) holds what parsing a dictionary gives, before any
+ * restriction: the add_pair() calls, in order, with their strings
+ * interned.  Replaying them through add_pair() builds the same lexicon as
+ * the parse, entry for entry, restricted or not. */
+
+typedef struct lex_pair {
+  uint32_t s, t; /* string ids */
+  float w;
+} lex_pair;
+
+typedef struct pair_rec {
+  char *blob; /* the strings, each NUL-terminated */
+  size_t bloblen, blobcap;
+  uint32_t *offs; /* offs[i]: start of string i; nstr + 1 of them */
+  size_t nstr, offcap;
+  uint32_t *tab; /* open addressing over ids + 1, 0 empty */
+  size_t tabcap;
+  lex_pair *pairs;
+  size_t npairs, paircap;
+} pair_rec;
+
+static void rec_free(pair_rec *r) {
+  px_free(r->blob);
+  px_free(r->offs);
+  px_free(r->tab);
+  px_free(r->pairs);
+  memset(r, 0, sizeof *r);
+}
+
+static int rec_intern(pair_rec *r, const char *s, size_t n, uint32_t *id) {
+  if (n > LEX_MAX_WORD || r->nstr >= UINT32_MAX - 2 ||
+      r->bloblen + n + 1 > UINT32_MAX)
+    return px_error_set(PX_ETOOBIG, PX_ERRCLASS_LEXICON, 0,
+                        "lexicon: dictionary too big to cache");
+  if ((r->nstr + 1) * 2 > r->tabcap) {
+    size_t ncap = r->tabcap ? r->tabcap * 2 : 4096;
+    uint32_t *t = px_calloc(ncap, sizeof *t);
+    if (!t)
+      return PX_ENOMEM;
+    for (size_t i = 0; i < r->nstr; i++) {
+      size_t len = r->offs[i + 1] - r->offs[i] - 1;
+      size_t j = (size_t)px_text_hash(r->blob + r->offs[i], len) & (ncap - 1);
+      while (t[j])
+        j = (j + 1) & (ncap - 1);
+      t[j] = (uint32_t)(i + 1);
+    }
+    px_free(r->tab);
+    r->tab = t;
+    r->tabcap = ncap;
+  }
+  size_t mask = r->tabcap - 1, j = (size_t)px_text_hash(s, n) & mask;
+  while (r->tab[j]) {
+    uint32_t i = r->tab[j] - 1;
+    if (r->offs[i + 1] - r->offs[i] - 1 == n &&
+        memcmp(r->blob + r->offs[i], s, n) == 0) {
+      *id = i;
+      return 0;
+    }
+    j = (j + 1) & mask;
+  }
+  int rc = 0;
+  if (r->offcap < r->nstr + 2) {
+    size_t ncap = r->offcap ? r->offcap * 2 : 4096;
+    uint32_t *o = px_realloc(r->offs, ncap * sizeof *o);
+    if (!o)
+      return PX_ENOMEM;
+    r->offs = o;
+    r->offcap = ncap;
+    if (r->nstr == 0)
+      r->offs[0] = 0;
+  }
+  if (r->bloblen + n + 1 > r->blobcap) {
+    size_t ncap = r->blobcap ? r->blobcap * 2 : (size_t)1 << 16;
+    while (ncap < r->bloblen + n + 1)
+      ncap *= 2;
+    char *b = px_realloc(r->blob, ncap);
+    if (!b)
+      return PX_ENOMEM;
+    r->blob = b;
+    r->blobcap = ncap;
+  }
+  memcpy(r->blob + r->bloblen, s, n);
+  r->blob[r->bloblen + n] = '\0';
+  r->bloblen += n + 1;
+  r->offs[++r->nstr] = (uint32_t)r->bloblen;
+  r->tab[j] = (uint32_t)r->nstr;
+  *id = (uint32_t)(r->nstr - 1);
+  return rc;
+}
+
+static int rec_add(pair_rec *r, const char *s, size_t sn, const char *t,
+                   size_t tn, float w) {
+  lex_pair p;
+  int rc = rec_intern(r, s, sn, &p.s);
+  if (rc < 0 || (rc = rec_intern(r, t, tn, &p.t)) < 0)
+    return rc;
+  p.w = w;
+  if ((rc = PX_GROW(r->pairs, r->npairs, r->paircap)) < 0)
+    return rc;
+  r->pairs[r->npairs++] = p;
+  return 0;
+}
+
+/* The pairs, from a recorder or a cache file. */
+typedef struct pair_view {
+  const char *blob;
+  const uint32_t *offs;
+  size_t nstr;
+  const lex_pair *pairs;
+  size_t npairs;
+} pair_view;
+
+/* add_pair() every pair, in order.  Under a restriction, a source string
+ * is checked once (as add_pair() would check it) and its pairs skipped
+ * when it cannot pass. */
+enum { RP_SRC_OK = 1, RP_SRC_NO = 2, RP_USED = 4 };
+
+static int replay(px_lexicon *lx, const pair_view *v, size_t *added) {
+  /* per string: whether it passes as a source (checked once, as
+   * add_pair() checks it), and whether a kept pair uses it */
+  unsigned char *st = px_calloc(v->nstr ? v->nstr : 1, 1);
+  if (!st)
+    return PX_ENOMEM;
+  size_t nused = 0, nkeys = 0, nbare = 0;
+  for (size_t i = 0; i < v->npairs; i++) {
+    const lex_pair *p = &v->pairs[i];
+    if (!(st[p->s] & (RP_SRC_OK | RP_SRC_NO))) {
+      const char *s = v->blob + v->offs[p->s];
+      size_t sn = v->offs[p->s + 1] - v->offs[p->s] - 1;
+      int ok = !lx->restricted || voc_ok(lx, s, sn) ||
+               (bare_arabic(lx, s, sn) && voc_ok(lx, s + 4, sn - 4));
+      st[p->s] |= ok ? RP_SRC_OK : RP_SRC_NO;
+      nkeys += ok;
+      nbare += ok && bare_arabic(lx, s, sn);
+    }
+    if (st[p->s] & RP_SRC_NO)
+      continue;
+    nused += !(st[p->s] & RP_USED) + !(st[p->t] & RP_USED);
+    st[p->s] |= RP_USED;
+    st[p->t] |= RP_USED;
+  }
+  /* at most a key per source string kept, a string per string used, and
+   * one more of each for a bare Arabic word */
+  int rc = tables_reserve(lx, nused + nbare, nkeys + nbare);
+  for (size_t i = 0; i < v->npairs && rc >= 0; i++) {
+    const lex_pair *p = &v->pairs[i];
+    if (st[p->s] & RP_SRC_NO)
+      continue;
+    const char *s = v->blob + v->offs[p->s];
+    size_t sn = v->offs[p->s + 1] - v->offs[p->s] - 1;
+    const char *t = v->blob + v->offs[p->t];
+    size_t tn = v->offs[p->t + 1] - v->offs[p->t] - 1;
+    rc = add_pair(lx, s, sn, t, tn, p->w, added);
+  }
+  px_free(st);
+  return rc < 0 ? rc : 0;
+}
+
 typedef struct dictd_ctx {
   px_lexicon *lx;
   const char *hw;
@@ -1596,6 +1788,7 @@ typedef struct dictd_ctx {
   int hw_state;       /* 0: not yet, 1: in hw_items, -1: unusable */
   char *hw_norm;      /* the headword normalized by the pre-filter, or NULL */
   size_t hw_nn;
+  struct pair_rec *rec; /* building a cache: every pair goes here instead */
 } dictd_ctx;
 
 static void dictd_next_entry(dictd_ctx *c, const char *hw, size_t hwlen) {
@@ -1619,7 +1812,8 @@ static int dictd_item(const char *s, size_t n, unsigned rank, void *payload) {
   char *snorm = NULL;
   size_t snn = 0;
   int rc = 0;
-  if (c->reverse && (rc = voc_prefilter(lx, s, n, &snorm, &snn)) <= 0)
+  if (c->reverse && !c->rec &&
+      (rc = voc_prefilter(lx, s, n, &snorm, &snn)) <= 0)
     goto done;
   rc = 0;
   if (c->hw_state == 0) {
@@ -1634,7 +1828,7 @@ static int dictd_item(const char *s, size_t n, unsigned rank, void *payload) {
     }
     /* a source headword outside a restricted vocabulary: skip the entry
      * before its translations are cleaned */
-    if (rc >= 0 && !c->reverse)
+    if (rc >= 0 && !c->reverse && !c->rec)
       items_restrict(lx, &c->hw_items);
     c->hw_state = rc < 0 || !c->hw_items.count ? -1 : 1;
   }
@@ -1650,11 +1844,14 @@ static int dictd_item(const char *s, size_t n, unsigned rank, void *payload) {
     }
   }
   for (size_t i = 0; rc >= 0 && i < c->hw_items.count; i++)
-    for (size_t j = 0; rc >= 0 && j < it.count; j++)
-      rc = c->reverse ? add_pair(lx, it.s[j], it.n[j], c->hw_items.s[i],
-                                 c->hw_items.n[i], w, &c->added)
-                      : add_pair(lx, c->hw_items.s[i], c->hw_items.n[i],
-                                 it.s[j], it.n[j], w, &c->added);
+    for (size_t j = 0; rc >= 0 && j < it.count; j++) {
+      const char *ps = c->reverse ? it.s[j] : c->hw_items.s[i];
+      const char *pt = c->reverse ? c->hw_items.s[i] : it.s[j];
+      size_t psn = c->reverse ? it.n[j] : c->hw_items.n[i];
+      size_t ptn = c->reverse ? c->hw_items.n[i] : it.n[j];
+      rc = c->rec ? rec_add(c->rec, ps, psn, pt, ptn, w)
+                  : add_pair(lx, ps, psn, pt, ptn, w, &c->added);
+    }
   items_dispose(&it);
 done:
   px_free(snorm);
@@ -1672,9 +1869,12 @@ static int has_wikdict(const char *s, size_t n) {
   return 0;
 }
 
-int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path, int reverse) {
-  PX_ASSERT_ARG(lx);
-  PX_ASSERT_ARG(index_path);
+/* Parse a dictd dictionary: its pairs go into lx (pre-filtered under a
+ * restriction) or, with rec, all of them into rec.  *records counts the
+ * headwords read, *added the entries lx gained. */
+static int dictd_parse(px_lexicon *lx, const char *index_path, int reverse,
+                       struct pair_rec *rec, size_t *records_out,
+                       size_t *added_out) {
   char *idx = NULL;
   size_t idxlen = 0, nrec = 0, caprec = 0, records = 0;
   idx_rec *recs = NULL;
@@ -1687,8 +1887,8 @@ int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path, int reverse) {
   memset(&ctx, 0, sizeof ctx);
   ctx.lx = lx;
   ctx.reverse = reverse;
+  ctx.rec = rec;
   int wikdict = 0;
-  double t0 = now_seconds();
   int rc = px_file__read(&idx, &idxlen, index_path, LEX_MAX_FILE,
                          PX_ERRCLASS_LEXICON);
   if (rc < 0)
@@ -1780,7 +1980,8 @@ int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path, int reverse) {
      * entry either way). */
     char *hn = NULL;
     size_t hnn = 0;
-    int may = reverse ? 1 : voc_prefilter(lx, e->hw, e->hwlen, &hn, &hnn);
+    int may =
+        reverse || rec ? 1 : voc_prefilter(lx, e->hw, e->hwlen, &hn, &hnn);
     if (may == PX_EENCODING || may == PX_EUNICODE)
       may = 0;
     if (may < 0) {
@@ -1808,9 +2009,8 @@ int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path, int reverse) {
     }
     records++;
   }
-  strs_release(lx);
-  rc = add_source(lx, index_path, "dictd", reverse, records, ctx.added,
-                  now_seconds() - t0);
+  *records_out = records;
+  *added_out = ctx.added;
 done:
   items_dispose(&ctx.hw_items);
   px_free(ctx.hw_norm);
@@ -1819,6 +2019,343 @@ done:
   px_buf_dispose(&tmp);
   px_free(recs);
   px_free(idx);
+  return rc;
+}
+
+/* ---- dictd: the cache ------------------------------------------------------
+ *
+ * Parsing a big FreeDict dictionary (inflating it, normalizing and
+ * cleaning every line) takes a few tenths of a second, and `parallax
+ * align` pays it in every process even when it keeps a few thousand
+ * entries.  So the pairs a parse gives (pair_rec above, before any
+ * restriction) are kept in a cache file, one per dictionary and direction:
+ * $PARALLAX_CACHE_DIR (empty: no cache), else $XDG_CACHE_HOME/parallax,
+ * else $HOME/.cache/parallax.  A load replays the file instead of parsing
+ * when it still describes the dictionary: the same index and body (path,
+ * device, inode, size, modification time), direction and cleaning rules,
+ * and the same cleaning code (a version number, and a fingerprint: what
+ * normalization and cleaning make of a set of probe lines, so a changed
+ * ICU or cleaning rule rebuilds it).  Anything else (missing, stale,
+ * truncated, corrupt: a checksum, every offset and every id are checked)
+ * is ignored and the
+ * dictionary parsed and the file rewritten (to a temporary name, then
+ * renamed, so concurrent processes never read a partial file).  A cache
+ * that cannot be written costs nothing but the next load's time.
+ * Dictionaries smaller than LEX_CACHE_MIN bytes are parsed every time. */
+
+#define LEX_CACHE_VERSION 1u
+#define LEX_CACHE_MIN ((size_t)256 * 1024)
+
+static size_t cache_min = LEX_CACHE_MIN;
+
+void px_lexicon__set_cache_min(size_t bytes) { cache_min = bytes; }
+
+typedef struct cache_hdr {
+  char magic[8]; /* "PXLEXC" 0 0 */
+  uint32_t version, endian;
+  uint64_t fingerprint;
+  uint64_t idx_dev, idx_ino, idx_size, idx_mtime;
+  uint64_t body_dev, body_ino, body_size, body_mtime;
+  uint32_t reverse, hw_rules, tr_rules, path_len;
+  uint64_t records, nstr, bloblen, npairs;
+  uint32_t sum, pad; /* adler32 of everything after the header */
+} cache_hdr;
+
+static const char cache_magic[8] = {'P', 'X', 'L', 'E', 'X', 'C', 0, 0};
+
+/* What normalization and cleaning make of probe text, hashed: the cache's
+ * check that it was written by code that cleans as this code does. */
+static uint64_t fingerprint;
+static pthread_once_t fingerprint_once = PTHREAD_ONCE_INIT;
+
+static uint64_t mix(uint64_t h, const void *p, size_t n) {
+  const unsigned char *u = p;
+  for (size_t i = 0; i < n; i++) {
+    h ^= u[i];
+    h *= UINT64_C(1099511628211);
+  }
+  return h;
+}
+
+static int fingerprint_item(const char *s, size_t n, unsigned rank,
+                            void *payload) {
+  uint64_t *h = payload;
+  *h = mix(*h, s, n);
+  *h = mix(*h, &rank, sizeof rank);
+  return 0;
+}
+
+static void fingerprint_init(void) {
+  static const char *const probe[] = {
+      "(informal) guy, fellow; chap",
+      "to go",
+      "the State [pol.]",
+      "l'\xc3\x89tat, s'agir, d'accord",
+      "\xc4\xb0stanbul'da \xc4\xb1RAK \xc5\x9e\xc3\xbc\xc3\xa7",
+      "der Krieg; sich streiten; ein Haus",
+      "le camp, la paix, les gens, une fois",
+      "\xd8\xa7\xd9\x84\xd8\xad\xd9\x83\xd9\x88\xd9\x85\xd8\xa9\xd8\x8c "
+      "\xd9\x83\xd8\xaa\xd8\xa7\xd8\xa8 \xd8\xa6\xd8\xa3\xd8\xa5\xd8\xa2 "
+      "\xd9\x8e\xd9\x80\xd9\x8f",
+      "\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xb4\xd9\x88\xd8\xaf \xd8\xa8\xda\xbe"
+      "\xdb\x8c \xdb\x81 \xdb\x83",
+      "\xd9\xa3\xd9\xa4 \xdb\xb5\xdb\xb6 12,5",
+      "government <n>Gov.",
+      "1,2-butanediol",
+      "sb's sth. o.s. jdn. etw. qn",
+      "/\xc9\xa1\xcb\x88o\xcb\x90"
+      "f/ goof",
+      "\xc3\xa9 \xc3\xaa \xc3\x84 \xc3\x9f \xef\xac\x81",
+      "\xd0\xb2\xd0\xbe\xd0\xb8\xcc\x86\xd0\xbd\xd0\xb0 \xd1\x91\xd0\xb6",
+      "\xc2\xa0x\ty  -z- *w* \"q\"",
+  };
+  static const char body[] =
+      "war /w/ <n>\n1. guerre\n2. (mil.) conflit\n   \"exemple\"\n"
+      "see: battle\nNote: x\n3. lutte. commentary here\n  4\n";
+  uint64_t h = mix(UINT64_C(14695981039346656037), "lexicon", 7);
+  uint32_t v = LEX_CACHE_VERSION;
+  h = mix(h, &v, sizeof v);
+  for (size_t i = 0; i < sizeof probe / sizeof probe[0]; i++)
+    for (int rules = LANG_RULES_NONE; rules <= LANG_RULES_AR; rules++) {
+      item_list l;
+      l.count = 0;
+      int rc = side_items(&l, probe[i], strlen(probe[i]), rules, 3);
+      h = mix(h, &rc, sizeof rc);
+      for (size_t k = 0; k < l.count; k++)
+        h = mix(h, l.s[k], l.n[k] + 1);
+      items_dispose(&l);
+    }
+  for (int wik = 0; wik < 2; wik++)
+    px_lexicon__dictd_items(body, sizeof body - 1, wik, fingerprint_item, &h);
+  fingerprint = h;
+}
+
+/* The directory of the cache into dir; 0 when there is none. */
+static int cache_dir(char *dir, size_t cap) {
+  const char *d = getenv("PARALLAX_CACHE_DIR");
+  int w = -1;
+  if (d)
+    w = d[0] ? snprintf(dir, cap, "%s", d) : -1;
+  else if ((d = getenv("XDG_CACHE_HOME")) && d[0] == '/')
+    w = snprintf(dir, cap, "%s/parallax", d);
+  else if ((d = getenv("HOME")) && d[0] == '/')
+    w = snprintf(dir, cap, "%s/.cache/parallax", d);
+  return w > 0 && (size_t)w < cap;
+}
+
+/* Where the cache for this dictionary and direction lives and what it must
+ * say to be used.  0 when there is to be no cache (no directory, a file
+ * missing, a small dictionary). */
+static int cache_prepare(const px_lexicon *lx, const char *index_path,
+                         int reverse, cache_hdr *h, char *path, size_t cap) {
+  char dir[4096], body[4096 + 16];
+  struct stat si, sb;
+  size_t n = strlen(index_path), base = n;
+  if (ends_with(index_path, ".index"))
+    base -= 6;
+  if (n >= 4096 || !cache_dir(dir, sizeof dir) || stat(index_path, &si) != 0 ||
+      !S_ISREG(si.st_mode))
+    return 0;
+  snprintf(body, sizeof body, "%.*s.dict.dz", (int)base, index_path);
+  if (stat(body, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    snprintf(body, sizeof body, "%.*s.dict", (int)base, index_path);
+    if (stat(body, &sb) != 0 || !S_ISREG(sb.st_mode))
+      return 0;
+  }
+  if ((size_t)si.st_size + (size_t)sb.st_size < cache_min)
+    return 0;
+  pthread_once(&fingerprint_once, fingerprint_init);
+  memset(h, 0, sizeof *h);
+  memcpy(h->magic, cache_magic, sizeof h->magic);
+  h->version = LEX_CACHE_VERSION;
+  h->endian = 0x01020304u;
+  h->fingerprint = fingerprint;
+  h->idx_dev = (uint64_t)si.st_dev;
+  h->idx_ino = (uint64_t)si.st_ino;
+  h->idx_size = (uint64_t)si.st_size;
+  h->idx_mtime =
+      (uint64_t)si.st_mtim.tv_sec * 1000000000u + (uint64_t)si.st_mtim.tv_nsec;
+  h->body_dev = (uint64_t)sb.st_dev;
+  h->body_ino = (uint64_t)sb.st_ino;
+  h->body_size = (uint64_t)sb.st_size;
+  h->body_mtime =
+      (uint64_t)sb.st_mtim.tv_sec * 1000000000u + (uint64_t)sb.st_mtim.tv_nsec;
+  h->reverse = (uint32_t)reverse;
+  h->hw_rules = (uint32_t)(reverse ? lx->tgt_rules : lx->src_rules);
+  h->tr_rules = (uint32_t)(reverse ? lx->src_rules : lx->tgt_rules);
+  h->path_len = (uint32_t)n;
+  uint64_t key = mix(h->fingerprint, index_path, n);
+  key = mix(key, &h->reverse, 3 * sizeof h->reverse);
+  int w = snprintf(path, cap, "%s/lexicon-%016llx.bin", dir,
+                   (unsigned long long)key);
+  return w > 0 && (size_t)w < cap;
+}
+
+/* The pairs of a cache file that matches want (its index path after the
+ * header), or 0 when it does not or is damaged. */
+static int cache_view(const char *data, size_t len, const cache_hdr *want,
+                      const char *index_path, pair_view *v, size_t *records) {
+  cache_hdr h;
+  if (len < sizeof h)
+    return 0;
+  memcpy(&h, data, sizeof h);
+  /* everything up to the counts must be as expected */
+  if (memcmp(&h, want, offsetof(cache_hdr, records)) != 0)
+    return 0;
+  size_t pl = (h.path_len + 7u) & ~(size_t)7u;
+  if (h.nstr >= UINT32_MAX || h.npairs > len || h.bloblen > len)
+    return 0;
+  size_t need = sizeof h + pl + 4 * ((size_t)h.nstr + 1) +
+                sizeof(lex_pair) * (size_t)h.npairs + (size_t)h.bloblen;
+  if (need != len || memcmp(data + sizeof h, index_path, h.path_len) != 0 ||
+      h.pad != 0)
+    return 0;
+  /* a flipped bit in a string would otherwise go unnoticed */
+  uLong sum = adler32(0L, Z_NULL, 0);
+  for (size_t off = sizeof h; off < len;) {
+    size_t take = len - off < ((size_t)1 << 30) ? len - off : (size_t)1 << 30;
+    sum = adler32(sum, (const Bytef *)data + off, (uInt)take);
+    off += take;
+  }
+  if ((uint32_t)sum != h.sum)
+    return 0;
+  const char *p = data + sizeof h + pl;
+  v->offs = (const uint32_t *)(const void *)p;
+  v->nstr = (size_t)h.nstr;
+  p += 4 * (v->nstr + 1);
+  v->pairs = (const lex_pair *)(const void *)p;
+  v->npairs = (size_t)h.npairs;
+  p += sizeof(lex_pair) * v->npairs;
+  v->blob = p;
+  if (v->offs[0] != 0 || v->offs[v->nstr] != h.bloblen)
+    return 0;
+  for (size_t i = 0; i < v->nstr; i++) {
+    uint32_t a = v->offs[i], b = v->offs[i + 1];
+    if (b <= a || b - a - 1 > LEX_MAX_WORD || v->blob[b - 1] != '\0')
+      return 0;
+  }
+  for (size_t i = 0; i < v->npairs; i++)
+    if (v->pairs[i].s >= v->nstr || v->pairs[i].t >= v->nstr ||
+        !(v->pairs[i].w > 0.0f && v->pairs[i].w <= 1.0f))
+      return 0;
+  *records = (size_t)h.records;
+  return 1;
+}
+
+static int write_all(FILE *f, const void *p, size_t n) {
+  return n == 0 || fwrite(p, 1, n, f) == n;
+}
+
+/* Write the recorded pairs to path (through a temporary file).  Failing
+ * to is not an error: the dictionary is simply parsed next time. */
+static void cache_write(const pair_rec *r, const cache_hdr *want,
+                        const char *index_path, size_t records,
+                        const char *path) {
+  char tmp[4096 + 64], dir[4096];
+  static const char zeros[8] = {0};
+  int w = snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+  if (w < 0 || (size_t)w >= sizeof tmp)
+    return;
+  /* the directory, and its parent (~/.cache) when missing */
+  if (cache_dir(dir, sizeof dir) && mkdir(dir, 0700) != 0 && errno == ENOENT) {
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+      *slash = '\0';
+      (void)mkdir(dir, 0700);
+      *slash = '/';
+      (void)mkdir(dir, 0700);
+    }
+  }
+  FILE *f = fopen(tmp, "wb");
+  if (!f)
+    return;
+  cache_hdr h = *want;
+  h.records = records;
+  h.nstr = r->nstr;
+  h.bloblen = r->bloblen;
+  h.npairs = r->npairs;
+  size_t pl = (h.path_len + 7u) & ~(size_t)7u;
+  uint32_t zero = 0;
+  uLong sum = adler32(0L, Z_NULL, 0);
+  sum = adler32(sum, (const Bytef *)index_path, h.path_len);
+  sum = adler32(sum, (const Bytef *)zeros, (uInt)(pl - h.path_len));
+  sum = r->nstr
+            ? adler32(sum, (const Bytef *)r->offs, (uInt)(4 * (r->nstr + 1)))
+            : adler32(sum, (const Bytef *)&zero, 4);
+  sum = adler32(sum, (const Bytef *)r->pairs,
+                (uInt)(sizeof(lex_pair) * r->npairs));
+  sum = adler32(sum, (const Bytef *)r->blob, (uInt)r->bloblen);
+  h.sum = (uint32_t)sum;
+  int ok = write_all(f, &h, sizeof h) && write_all(f, index_path, h.path_len) &&
+           write_all(f, zeros, pl - h.path_len) &&
+           (r->nstr ? write_all(f, r->offs, 4 * (r->nstr + 1))
+                    : write_all(f, &zero, 4)) &&
+           write_all(f, r->pairs, sizeof(lex_pair) * r->npairs) &&
+           write_all(f, r->blob, r->bloblen);
+  if (fclose(f) != 0)
+    ok = 0;
+  if (!ok || rename(tmp, path) != 0)
+    remove(tmp);
+}
+
+int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path, int reverse) {
+  PX_ASSERT_ARG(lx);
+  PX_ASSERT_ARG(index_path);
+  double t0 = now_seconds();
+  size_t records = 0, added = 0;
+  char cpath[4096 + 64];
+  cache_hdr want;
+  pair_rec rec;
+  memset(&rec, 0, sizeof rec);
+  int rc = 0, cached = cache_prepare(lx, index_path, reverse, &want, cpath,
+                                     sizeof cpath);
+  if (cached) {
+    /* mapped, not read: most of it is looked at once */
+    int fd = open(cpath, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    void *map = MAP_FAILED;
+    size_t len = 0;
+    if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size > 0 &&
+        (uint64_t)st.st_size <= LEX_MAX_FILE) {
+      len = (size_t)st.st_size;
+#ifdef MAP_POPULATE
+      /* one fault for the lot instead of one per page */
+      map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+#else
+      map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+#endif
+    }
+    if (fd >= 0)
+      close(fd);
+    pair_view v;
+    /* a missing or damaged cache is not an error: parse */
+    if (map != MAP_FAILED &&
+        cache_view(map, len, &want, index_path, &v, &records)) {
+      rc = replay(lx, &v, &added);
+      munmap(map, len);
+      goto loaded;
+    }
+    if (map != MAP_FAILED)
+      munmap(map, len);
+  }
+  rc = dictd_parse(lx, index_path, reverse, cached ? &rec : NULL, &records,
+                   &added);
+  if (rc >= 0 && cached) {
+    cache_write(&rec, &want, index_path, records, cpath);
+    pair_view v = {rec.blob, rec.offs, rec.nstr, rec.pairs, rec.npairs};
+    if (!rec.nstr) {
+      static const uint32_t zero = 0;
+      v.offs = &zero;
+    }
+    rc = replay(lx, &v, &added);
+  }
+loaded:
+  if (rc >= 0) {
+    strs_release(lx);
+    rc = add_source(lx, index_path, "dictd", reverse, records, added,
+                    now_seconds() - t0);
+  }
+  rec_free(&rec);
   return rc;
 }
 

@@ -32,4 +32,9 @@ int px_lexicon__dictd_items(const char *body, size_t len, int wikdict,
  * existed (tests compare the two); on = 1 (the default) restores it. */
 void px_lexicon__set_prefilter(px_lexicon *lx, int on);
 
+/* The smallest dictionary (index + body, bytes) that px_lexicon_load_dictd()
+ * keeps a cache of (default 256 KiB; tests set 0).  Process-wide; set it
+ * before loading from several threads, not during. */
+void px_lexicon__set_cache_min(size_t bytes);
+
 #endif

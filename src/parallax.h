@@ -640,6 +640,19 @@ int px_lexicon_load_tsv(px_lexicon *lx, const char *path);
  * that FreeDict 0.x and 2020+ editions produce (numbered senses, pronunciation
  * in slashes, part of speech in angle brackets, "see:" and "Note:" lines and
  * examples skipped).  The `00database*` entries are skipped.
+ *
+ * Parsing a big dictionary takes tenths of a second, so what it gives
+ * (every pair, before any px_lexicon_restrict()) is kept in a cache file
+ * and replayed by later loads, with exactly the same result: one file per
+ * dictionary and direction in `$PARALLAX_CACHE_DIR`, else
+ * `$XDG_CACHE_HOME/parallax`, else `$HOME/.cache/parallax` (created when
+ * missing); `PARALLAX_CACHE_DIR=` (empty) turns the cache off.  A cache is
+ * used only while it matches the dictionary files (path, inode, size,
+ * modification time), the direction and this library's cleaning rules,
+ * and passes its checksum; otherwise the dictionary is parsed and the file
+ * rewritten (atomically: concurrent loads are safe).  Failing to write it
+ * is not an error.  Dictionaries under 256 KiB (index and body) are not
+ * cached.
  * @param[in] index_path the `.index` file
  * @param[in] reverse    0: headwords are source words (freedict-rus-eng for
  *                       ru->en); 1: headwords are target words and their
@@ -658,7 +671,8 @@ int px_lexicon_load_dictd(px_lexicon *lx, const char *index_path, int reverse);
  *   reversed, with ISO 639-3 codes) from `$PARALLAX_DICTD_DIR` if set, else
  *   /usr/share/dictd.
  * What is not installed (an index without its body counts as not
- * installed) is skipped silently; what was loaded is listed by
+ * installed) is skipped silently; FreeDict files go through the cache that
+ * px_lexicon_load_dictd() describes; what was loaded is listed by
  * px_lexicon_source_count() and px_lexicon_source_at().
  * @return 0 (even when nothing was found: check px_lexicon_size()), or the
  *         first error of a file that exists but cannot be loaded. */
@@ -674,7 +688,10 @@ int px_lexicon_load_default(px_lexicon *lx);
  * "و" or "ال"; a phrase only when each of its words is.  Call it once per
  * sentence (or once for the whole text) before loading; entries stored
  * before the first call stay.  A lexicon restricted to one document must
- * not be used for another.
+ * not be used for another.  Loads under a restriction skip, before any
+ * cleaning, dictionary lines none of whose words is in the vocabulary (and
+ * a forward FreeDict entry's body when its headword is not), so they cost
+ * a fraction of a full load.
  * @param[in] text,len UTF-8 text (its words join the vocabulary; an empty
  *                     text restricts to nothing so far)
  * @return 0, #PX_EINVALID, #PX_EENCODING, #PX_EUNICODE, #PX_ENOMEM. */

@@ -11,6 +11,7 @@
  * load).  --full loads without the restriction even with FILE.  Prints the
  * best CPU time of N runs (this process's CPU clock: the machine is
  * shared) of the restriction and of the load, and the entries stored.
+ * Then each file loaded in the last run, with its own wall time.
  * --dump writes every entry instead, "src TAB tgt TAB weight" in
  * px_lexicon_foreach() order with the weight's exact bits, for `cmp`.
  * Not a test: run it with `nice`.
@@ -112,6 +113,13 @@ int main(int argc, char **argv) {
     if (t2 - t1 < best_l)
       best_l = t2 - t1;
     entries = px_lexicon_size(lx);
+    if (!dump && r == runs - 1)
+      for (size_t i = 0; i < px_lexicon_source_count(lx); i++) {
+        const px_lexicon_source *s = px_lexicon_source_at(lx, i);
+        printf("  %-60s %s%s records %zu added %zu %.4f s\n", s->path, s->kind,
+               s->reversed ? " reversed" : "", s->records, s->added,
+               s->seconds);
+      }
     if (dump)
       px_lexicon_foreach(lx, dump_entry, NULL);
     px_lexicon_free(lx);
