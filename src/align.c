@@ -358,6 +358,45 @@ static void side_dispose(side *s) {
   memset(s, 0, sizeof *s);
 }
 
+/* After Model 1's corpus is built, no token is added or looked up by its
+ * text again: the interners and the romanized forms go (some megabytes on
+ * a long document, which the second pass's arrays can then reuse). */
+static void side_drop_text(side *s) {
+  sm_dispose(&s->raw);
+  sm_dispose(&s->words);
+  sm_dispose(&s->cog);
+  px_free(s->rom_of.v);
+  px_free(s->cog_skel.v);
+  px_free(s->cog_cap.v);
+  memset(&s->rom_of, 0, sizeof s->rom_of);
+  memset(&s->cog_skel, 0, sizeof s->cog_skel);
+  memset(&s->cog_cap, 0, sizeof s->cog_cap);
+}
+
+/* Give back the unused capacity of a side's biggest arrays, which
+ * doubled as they grew and are kept to the end of the run. */
+static void u32_fit(u32v *a) {
+  if (a->cap > a->n + a->n / 8 + 16) {
+    uint32_t *v = px_realloc(a->v, (a->n ? a->n : 1) * sizeof *v);
+    if (v) {
+      a->v = v;
+      a->cap = a->n ? a->n : 1;
+    }
+  }
+}
+
+static void side_fit(side *s) {
+  u32_fit(&s->toks);
+  u32_fit(&s->keys);
+  if (s->cti > s->nti + s->nti / 8 + 16) {
+    tokinfo *t = px_realloc(s->ti, (s->nti ? s->nti : 1) * sizeof *t);
+    if (t) {
+      s->ti = t;
+      s->cti = s->nti ? s->nti : 1;
+    }
+  }
+}
+
 /* Number of code points in s (UTF-8 lead bytes). */
 static size_t cp_count(const char *s, size_t n) {
   size_t c = 0;
@@ -823,7 +862,6 @@ typedef struct level {
   float *W;     /* total unit weight of the group */
   uint32_t *ko; /* n + 1 offsets into kv */
   uint32_t *kv; /* sorted distinct keys of each group */
-  uint64_t *bloom;
   unsigned char *furn;
   unsigned char *head; /* fine level: the sentence is a heading */
   int fine;
@@ -841,7 +879,6 @@ static void level_dispose(level *L) {
   px_free(L->W);
   px_free(L->ko);
   px_free(L->kv);
-  px_free(L->bloom);
   px_free(L->furn);
   px_free(L->head);
   px_free(L->pk);
@@ -851,24 +888,16 @@ static void level_dispose(level *L) {
   memset(L, 0, sizeof *L);
 }
 
-/* A 512-bit Bloom filter per group with two probes: most keys a unit
- * tries are not in the other sentence, and the filter says so without a
- * binary search. */
-#define BLOOM_WORDS 8
-static unsigned bloom_a(uint32_t k) {
-  return (unsigned)((k * 0x9E3779B1u) >> 23);
-}
-static unsigned bloom_b(uint32_t k) {
-  return (unsigned)((k * 0x85EBCA6Bu + 0x27d4eb2fu) >> 23);
-}
-static void bloom_set(uint64_t *bl, uint32_t k) {
-  unsigned a = bloom_a(k), b = bloom_b(k);
-  bl[a >> 6] |= 1ull << (a & 63);
-  bl[b >> 6] |= 1ull << (b & 63);
-}
-static int bloom_test(const uint64_t *bl, uint32_t k) {
-  unsigned a = bloom_a(k), b = bloom_b(k);
-  return (bl[a >> 6] >> (a & 63)) & (bl[b >> 6] >> (b & 63)) & 1;
+/* Free what matching reads (keys, filters, postings) and keep what the
+ * costs of one-sided beads and the bead lengths read. */
+static void level_drop_keys(level *L) {
+  px_free(L->kv);
+  px_free(L->pk);
+  px_free(L->ps);
+  px_free(L->pg);
+  px_free(L->ph);
+  L->kv = L->pk = L->ps = L->pg = L->ph = NULL;
+  L->nkeys = L->phcap = 0;
 }
 
 /* Sort n keys ascending.  Per-group key lists are short (tens of keys),
@@ -912,6 +941,46 @@ static void sort_u32(uint32_t *v, size_t n) {
     }
     v[r] = x;
   }
+}
+
+/* Sort n keys ascending with tmp[0 .. n) as scratch: an LSD radix sort
+ * (four 8-bit passes, one histogram sweep, passes where every key has
+ * the same byte skipped) from 256 keys on, where the quicksort's
+ * n log n comparisons cost several times more; sort_u32() below. */
+#define RADIX_MIN 256
+static void sort_u32_tmp(uint32_t *v, size_t n, uint32_t *tmp) {
+  if (n < RADIX_MIN || !tmp) {
+    sort_u32(v, n);
+    return;
+  }
+  size_t cnt[4][256];
+  memset(cnt, 0, sizeof cnt);
+  for (size_t q = 0; q < n; q++) {
+    uint32_t x = v[q];
+    cnt[0][x & 255]++;
+    cnt[1][(x >> 8) & 255]++;
+    cnt[2][(x >> 16) & 255]++;
+    cnt[3][x >> 24]++;
+  }
+  uint32_t *from = v, *to = tmp;
+  for (unsigned b = 0; b < 4; b++) {
+    unsigned shift = 8 * b;
+    if (cnt[b][(from[0] >> shift) & 255] == n)
+      continue; /* one value of this byte: the order stands */
+    size_t sum = 0;
+    for (size_t k = 0; k < 256; k++) {
+      size_t c = cnt[b][k];
+      cnt[b][k] = sum;
+      sum += c;
+    }
+    for (size_t q = 0; q < n; q++)
+      to[cnt[b][(from[q] >> shift) & 255]++] = from[q];
+    uint32_t *x = from;
+    from = to;
+    to = x;
+  }
+  if (from != v)
+    memcpy(v, from, n * sizeof *v);
 }
 
 /* Sort (key << 32 | group) pairs by key.  They arrive in group order, so a
@@ -1000,6 +1069,8 @@ static int level_build(level *L, const side *sd, uint32_t *g, size_t n,
                        int fine) {
   u32v sc = {0};
   u32v kv = {0};
+  uint32_t *seen = NULL, *tmp = NULL;
+  size_t tmp_cap = 0;
   int rc = 0;
   L->n = n;
   L->g = g;
@@ -1007,10 +1078,9 @@ static int level_build(level *L, const side *sd, uint32_t *g, size_t n,
   L->len = px_calloc(n + 1, sizeof *L->len);
   L->W = px_calloc(n + 1, sizeof *L->W);
   L->ko = px_calloc(n + 1, sizeof *L->ko);
-  L->bloom = px_calloc((n + 1) * BLOOM_WORDS, sizeof *L->bloom);
   L->furn = px_calloc(n + 1, 1);
   L->head = px_calloc(n + 1, 1);
-  if (!L->len || !L->W || !L->ko || !L->bloom || !L->furn || !L->head)
+  if (!L->len || !L->W || !L->ko || !L->furn || !L->head)
     return PX_ENOMEM;
   /* A coarser level leaves out the units found in more sentences than
    * eight times its number of groups: most groups hold them, they cannot
@@ -1021,6 +1091,11 @@ static int level_build(level *L, const side *sd, uint32_t *g, size_t n,
    * path derail, and 1/2 did that to Arabic even with the lexicons. */
   L->max_df =
       fine ? UINT32_MAX : (uint32_t)(n < UINT32_MAX / 8 ? 8 * n : UINT32_MAX);
+  /* A unit repeated in a group brings the same keys again: a coarse
+   * group (a block, a paragraph) takes each distinct unit's keys once
+   * (seen[t] = the group + 1 that took them), then sorts far fewer. */
+  if (!fine && !(seen = px_calloc(sd->nti + 1, sizeof *seen)))
+    return PX_ENOMEM;
   for (size_t i = 0; i < n; i++) {
     sc.n = 0;
     for (uint32_t s = g[i]; s < g[i + 1]; s++) {
@@ -1036,19 +1111,31 @@ static int level_build(level *L, const side *sd, uint32_t *g, size_t n,
         const tokinfo *ti = &sd->ti[sd->live.v[q]];
         if (ti->df > L->max_df)
           continue;
+        if (seen) {
+          if (seen[sd->live.v[q]] == i + 1)
+            continue;
+          seen[sd->live.v[q]] = (uint32_t)i + 1;
+        }
         for (unsigned r = 0; r < ti->fn; r++)
           if ((rc = u32_push(&sc, sd->fkeys.v[ti->foff + r])))
             goto done;
       }
     }
+    if (sc.n >= RADIX_MIN && sc.n > tmp_cap) {
+      px_free(tmp);
+      tmp_cap = sc.cap;
+      if (!(tmp = px_malloc(tmp_cap * sizeof *tmp))) {
+        rc = PX_ENOMEM;
+        goto done;
+      }
+    }
     if (sc.n)
-      sort_u32(sc.v, sc.n);
+      sort_u32_tmp(sc.v, sc.n, tmp);
     L->ko[i] = (uint32_t)kv.n;
     for (size_t q = 0; q < sc.n; q++)
       if (q == 0 || sc.v[q] != sc.v[q - 1]) {
         if ((rc = u32_push(&kv, sc.v[q])))
           goto done;
-        bloom_set(L->bloom + i * BLOOM_WORDS, sc.v[q]);
       }
   }
   L->ko[n] = (uint32_t)kv.n;
@@ -1058,6 +1145,8 @@ static int level_build(level *L, const side *sd, uint32_t *g, size_t n,
 done:
   px_free(sc.v);
   px_free(kv.v);
+  px_free(seen);
+  px_free(tmp);
   return rc;
 }
 
@@ -1076,9 +1165,10 @@ static uint32_t key_index(const level *L, uint32_t k) {
   return UINT32_MAX;
 }
 
+/* Does group i of L have key k?  (A binary search: the search's memos
+ * find matches through the postings; this serves the match-rate samples
+ * and the few questions outside a memo.) */
 static int has_key(const level *L, size_t i, uint32_t k) {
-  if (!bloom_test(L->bloom + i * BLOOM_WORDS, k))
-    return 0;
   const uint32_t *v = L->kv + L->ko[i];
   size_t lo = 0, hi = L->ko[i + 1] - L->ko[i];
   while (lo < hi) {
@@ -1381,7 +1471,14 @@ typedef struct dp_scratch {
   unsigned char *flag; /* per node of a group's range: windows reached */
   uint32_t *touched;   /* nodes with a flag set */
   size_t cap;
-  u32v units; /* the units of one coarse group, sorted */
+  u32v units; /* the distinct units of one coarse group, sorted */
+  /* per token of a side: the fill that last counted it (seen == epoch)
+   * and how often it occurs in that fill's group */
+  uint32_t *seen, *cnt;
+  size_t seen_cap;
+  uint32_t epoch;
+  uint32_t *tmp; /* radix sort scratch, tmp_cap entries */
+  size_t tmp_cap;
 } dp_scratch;
 
 typedef struct dp {
@@ -1411,6 +1508,9 @@ static void dp_dispose(dp *d) {
   px_free(d->sc.flag);
   px_free(d->sc.touched);
   px_free(d->sc.units.v);
+  px_free(d->sc.seen);
+  px_free(d->sc.cnt);
+  px_free(d->sc.tmp);
   px_free(d->bc);
   memset(d, 0, sizeof *d);
 }
@@ -1420,6 +1520,8 @@ static void dp_dispose(dp *d) {
 static void window_match(const side *sa, const level *La, size_t x,
                          const level *Lb, size_t e, float out[3]) {
   out[0] = out[1] = out[2] = 0;
+  if (!Lb->kv) /* keys dropped (level_drop_keys()): nothing to match */
+    return;
   int live[3];
   for (int j = 0; j < 3; j++)
     live[j] = e > (size_t)j && Lb->ko[e - 1 - j] != Lb->ko[e - j];
@@ -1505,14 +1607,49 @@ static int memo_fill(memo *M, dp_scratch *sc, size_t x) {
   uint32_t s0 = sa->l_off[M->La->g[x]], s1 = sa->l_off[M->La->g[x + 1]];
   const uint32_t *u = sa->live.v + s0;
   size_t nu = s1 - s0;
-  if (!M->La->fine) {
-    sc->units.n = 0;
-    for (size_t q = 0; q < nu; q++)
-      if (sa->ti[u[q]].df <= M->La->max_df && u32_push(&sc->units, u[q]))
+  int coarse = !M->La->fine;
+  if (coarse) {
+    /* each distinct unit once, with its count, in token order (the order
+     * of the additions below, as when every occurrence was sorted) */
+    if (sa->nti > sc->seen_cap) {
+      uint32_t *a = px_realloc(sc->seen, sa->nti * sizeof *a);
+      if (a)
+        sc->seen = a;
+      uint32_t *b = a ? px_realloc(sc->cnt, sa->nti * sizeof *b) : NULL;
+      if (!b)
         return PX_ENOMEM;
+      sc->cnt = b;
+      memset(sc->seen + sc->seen_cap, 0,
+             (sa->nti - sc->seen_cap) * sizeof *sc->seen);
+      sc->seen_cap = sa->nti;
+    }
+    if (++sc->epoch == 0) { /* wrapped: no stale stamp may match */
+      memset(sc->seen, 0, sc->seen_cap * sizeof *sc->seen);
+      sc->epoch = 1;
+    }
+    sc->units.n = 0;
+    for (size_t q = 0; q < nu; q++) {
+      uint32_t t = u[q];
+      if (sa->ti[t].df > M->La->max_df)
+        continue;
+      if (sc->seen[t] != sc->epoch) {
+        sc->seen[t] = sc->epoch;
+        sc->cnt[t] = 0;
+        if (u32_push(&sc->units, t))
+          return PX_ENOMEM;
+      }
+      sc->cnt[t]++;
+    }
     nu = sc->units.n;
+    if (nu >= RADIX_MIN && nu > sc->tmp_cap) {
+      uint32_t *t = px_realloc(sc->tmp, sc->units.cap * sizeof *t);
+      if (!t)
+        return PX_ENOMEM;
+      sc->tmp = t;
+      sc->tmp_cap = sc->units.cap;
+    }
     if (nu > 1)
-      sort_u32(sc->units.v, nu);
+      sort_u32_tmp(sc->units.v, nu, sc->tmp);
     u = sc->units.v;
   }
   /* positions p in [lo-3, hi-1] reach some e in [lo, hi]; when they and
@@ -1527,8 +1664,12 @@ static int memo_fill(memo *M, dp_scratch *sc, size_t x) {
     const tokinfo *ti = &sa->ti[u[q]];
     float w = 0;
     size_t q1 = q, nt = 0;
-    for (; q1 < nu && u[q1] == u[q]; q1++)
-      w += ti->w;
+    if (coarse) /* one entry per unit: its occurrences' weights */
+      for (uint32_t r = sc->cnt[u[q1++]]; r > 0; r--)
+        w += ti->w;
+    else
+      for (; q1 < nu && u[q1] == u[q]; q1++)
+        w += ti->w;
     q = q1;
     if (narrow) {
       /* the positions as bits of one word, bit j = position plo + j; a
@@ -2414,6 +2555,9 @@ static int learn_m1(ctx *c, dp *d, level *LS, level *LT, const path *pth,
     to[n] = tid.n;
   }
   *pairs_out = n;
+  size_t nf = S->words.n, ne = T->words.n;
+  side_drop_text(S);
+  side_drop_text(T);
   /* Model 1 needs data: measured on the development sets, it helps on
    * documents of thousands of sentences (+1 to +7 points strict F1) and is
    * neutral to slightly harmful on one of 468 (textberg-dev, -0.3).  Below
@@ -2430,10 +2574,9 @@ static int learn_m1(ctx *c, dp *d, level *LS, level *LT, const path *pth,
   level_dispose(LT);
   *trained = 1;
   px_align__m1_corpus corp = {n, so, sid.v, to, tid.v};
-  if ((rc = px_align__m1_train(&m1, &corp, (uint32_t)S->words.n,
-                               (uint32_t)T->words.n, 4, 300000)))
+  if ((rc = px_align__m1_train(&m1, &corp, (uint32_t)nf, (uint32_t)ne, 4,
+                               300000)))
     goto done;
-  size_t nf = S->words.n;
   eo = px_malloc((nf + 1) * K * sizeof *eo);
   po = px_malloc((nf + 1) * K * sizeof *po);
   no = px_malloc(nf + 1);
@@ -2569,6 +2712,8 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
   if ((rc = side_build(&c, &c.s, src, n_src, sl, 1)) ||
       (rc = side_build(&c, &c.t, tgt, n_tgt, tl, 0)))
     goto done;
+  side_fit(&c.s);
+  side_fit(&c.t);
   if ((rc = jw_pass(&c.s, &c.t)) || (rc = side_filter(&c.s, &c.t)) ||
       (rc = side_filter(&c.t, &c.s)))
     goto done;
@@ -2684,6 +2829,10 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
   memo_drop(&d.mt);
   px_free(d.bp);
   d.bp = NULL;
+  /* forward-backward reads two-sided costs from the Viterbi pass's cache
+   * only (every bead it scores lies in the band): the levels' keys go */
+  level_drop_keys(&LS);
+  level_drop_keys(&LT);
   if ((rc = dp_posteriors(&d, &pth, 1.0, post)))
     goto done;
   for (size_t q = 0; q < pth.n; q++)
