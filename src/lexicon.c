@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -91,7 +92,8 @@ struct px_lexicon {
   int restricted;
   uint64_t *voc;
   size_t nvoc, voccap;
-  uint64_t *seen; /* raw tokens already given to px_lexicon_restrict() */
+  uint64_t *vbits; /* a bit per top bits of a vocabulary hash (voc_add) */
+  uint64_t *seen;  /* raw tokens already given to px_lexicon_restrict() */
   size_t nseen, seencap;
   int no_prefilter; /* tests: clean every entry, as before the pre-filter */
 };
@@ -171,6 +173,7 @@ void px_lexicon_free(px_lexicon *lx) {
   px_free(lx->kidx);
   px_free(lx->sources);
   px_free(lx->voc);
+  px_free(lx->vbits);
   px_free(lx->seen);
   px_free(lx);
 }
@@ -303,6 +306,21 @@ static int intern(px_lexicon *lx, const char *s, size_t n, uint64_t h,
   return 0;
 }
 
+/* The interned copy of s, or NULL (also when the table is dropped). */
+static const char *strs_lookup(const px_lexicon *lx, const char *s, size_t n,
+                               uint64_t h) {
+  if (!lx->strcap || lx->strs_dropped)
+    return NULL;
+  size_t mask = lx->strcap - 1, j = (size_t)h & mask;
+  while (lx->strs[j].s) {
+    if (lx->strs[j].hash == h && lx->strs[j].len == n &&
+        memcmp(lx->strs[j].s, s, n) == 0)
+      return lx->strs[j].s;
+    j = (j + 1) & mask;
+  }
+  return NULL;
+}
+
 static const lex_key *key_find(const px_lexicon *lx, const char *s, size_t n,
                                uint64_t h) {
   if (!lx->kidxcap)
@@ -356,6 +374,9 @@ static int tables_reserve(px_lexicon *lx, size_t strs, size_t keys) {
   return 0;
 }
 
+static int key_new(px_lexicon *lx, const char *is, size_t n, uint64_t h,
+                   lex_key **out);
+
 static int key_get(px_lexicon *lx, const char *s, size_t n, lex_key **out) {
   uint64_t h = px_text_hash(s, n);
   const lex_key *found = key_find(lx, s, n, h);
@@ -363,6 +384,14 @@ static int key_get(px_lexicon *lx, const char *s, size_t n, lex_key **out) {
     *out = (lex_key *)&lx->keys[found - lx->keys];
     return 0;
   }
+  const char *is = NULL;
+  int rc = intern(lx, s, n, h, &is);
+  return rc < 0 ? rc : key_new(lx, is, n, h, out);
+}
+
+/* A new key for a word that has none yet, whose interned copy is is. */
+static int key_new(px_lexicon *lx, const char *is, size_t n, uint64_t h,
+                   lex_key **out) {
   if (lx->nkeys >= UINT32_MAX - 1)
     return px_error_set(PX_ETOOBIG, PX_ERRCLASS_LEXICON, 0,
                         "lexicon: too many source words");
@@ -370,9 +399,6 @@ static int key_get(px_lexicon *lx, const char *s, size_t n, lex_key **out) {
   if ((lx->nkeys + 1) * 4 > lx->kidxcap * 3 && (rc = kidx_grow(lx)) < 0)
     return rc;
   if ((rc = PX_GROW(lx->keys, lx->nkeys, lx->keycap)) < 0)
-    return rc;
-  const char *is = NULL;
-  if ((rc = intern(lx, s, n, h, &is)) < 0)
     return rc;
   lex_key *k = &lx->keys[lx->nkeys];
   memset(k, 0, sizeof *k);
@@ -444,8 +470,20 @@ static int hset_has(const uint64_t *tab, size_t cap, uint64_t h) {
   return 0;
 }
 
+/* In front of the vocabulary's table (megabytes for a long document, so
+ * a probe is a cache miss): one bit per hash value's top LEX_VOC_BITS
+ * bits, 128 KiB that stay in cache.  Most words a load asks about are not
+ * in the vocabulary, and a clear bit says so without the probe. */
+#define LEX_VOC_BITS 20
+
 static int voc_add(px_lexicon *lx, const char *s, size_t n) {
-  return hset_add(&lx->voc, &lx->nvoc, &lx->voccap, voc_hash(s, n));
+  uint64_t h = voc_hash(s, n);
+  if (!lx->vbits &&
+      !(lx->vbits = px_calloc((size_t)1 << (LEX_VOC_BITS - 6), 8)))
+    return PX_ENOMEM;
+  lx->vbits[h >> (64 - LEX_VOC_BITS + 6)] |=
+      (uint64_t)1 << ((h >> (64 - LEX_VOC_BITS)) & 63);
+  return hset_add(&lx->voc, &lx->nvoc, &lx->voccap, h);
 }
 
 static int seen_add(px_lexicon *lx, uint64_t h) {
@@ -457,7 +495,12 @@ static int seen_has(const px_lexicon *lx, uint64_t h) {
 }
 
 static int voc_has(const px_lexicon *lx, const char *s, size_t n) {
-  return hset_has(lx->voc, lx->voccap, voc_hash(s, n));
+  uint64_t h = voc_hash(s, n);
+  if (!lx->vbits || !((lx->vbits[h >> (64 - LEX_VOC_BITS + 6)] >>
+                       ((h >> (64 - LEX_VOC_BITS)) & 63)) &
+                      1))
+    return 0;
+  return hset_has(lx->voc, lx->voccap, h);
 }
 
 /* May a normalized source word or phrase be stored?  Always, unless the
@@ -653,6 +696,9 @@ int px_lexicon_restrict(px_lexicon *lx, const char *text, size_t len) {
   return rc < 0 ? rc : 0;
 }
 
+static int add_entry(px_lexicon *lx, lex_key *k, const char *it, float w,
+                     size_t *added);
+
 /* Add one normalized pair; a pair already present keeps the larger weight.
  * *added is incremented when a new entry is made. */
 static int add_norm(px_lexicon *lx, const char *s, size_t sn, const char *t,
@@ -666,6 +712,13 @@ static int add_norm(px_lexicon *lx, const char *s, size_t sn, const char *t,
                                  "lexicon: internal error (no key)");
   if ((rc = intern(lx, t, tn, px_text_hash(t, tn), &it)) < 0)
     return rc;
+  return add_entry(lx, k, it, w, added);
+}
+
+/* The entry (key k, interned target it, weight w): a pair already there
+ * keeps the larger weight. */
+static int add_entry(px_lexicon *lx, lex_key *k, const char *it, float w,
+                     size_t *added) {
   for (uint32_t i = 0; i < k->n; i++)
     if (k->ents[i].tgt == it) {
       if (w > k->ents[i].weight)
@@ -687,7 +740,7 @@ static int add_norm(px_lexicon *lx, const char *s, size_t sn, const char *t,
   k->ents[k->n].weight = w;
   k->n++;
   lx->nentries++;
-  size_t words = count_words(s, sn);
+  size_t words = count_words(k->s, k->len);
   if (words > lx->max_words)
     lx->max_words = words;
   if (added)
@@ -1732,19 +1785,31 @@ typedef struct pair_view {
   size_t npairs;
 } pair_view;
 
-/* add_pair() every pair, in order.  Under a restriction, a source string
- * is checked once (as add_pair() would check it) and its pairs skipped
- * when it cannot pass. */
-enum { RP_SRC_OK = 1, RP_SRC_NO = 2, RP_USED = 4 };
+/* add_pair() every pair, in order, or what it amounts to.  Under a
+ * restriction a source string is checked once (as add_pair() checks it)
+ * and its pairs skipped when it cannot pass.
+ *
+ * The pairs' strings are already unique (one id per text), so a string is
+ * looked up once per replay, not once per pair: its interned copy and its
+ * key are remembered by id.  A string that was in the lexicon before is
+ * found in the string table; a new one is copied into the arena without
+ * entering the table (which a load drops at its end anyway: strs_release),
+ * so each text keeps one copy, as interning guarantees.  Arabic lexicons,
+ * whose add_pair() also stores bare words (texts that are no id), take
+ * add_pair() itself. */
+enum { RP_SRC_OK = 1u, RP_SRC_NO = 2u, RP_SHIFT = 2 };
 
 static int replay(px_lexicon *lx, const pair_view *v, size_t *added) {
-  /* per string: whether it passes as a source (checked once, as
-   * add_pair() checks it), and whether a kept pair uses it */
-  unsigned char *st = px_calloc(v->nstr ? v->nstr : 1, 1);
+  /* per string: whether it passes as a source (bits 0-1) and, when a kept
+   * pair uses it, 1 + its index among the strings used (bits 2-31) */
+  uint32_t *st = px_calloc(v->nstr ? v->nstr : 1, sizeof *st);
+  const char **ptr = NULL; /* by index: the interned copy, once known */
+  uint32_t *key = NULL;    /* by index: 1 + its key, once known */
   if (!st)
     return PX_ENOMEM;
   size_t nused = 0, nkeys = 0, nbare = 0;
-  for (size_t i = 0; i < v->npairs; i++) {
+  int rc = 0;
+  for (size_t i = 0; i < v->npairs && rc >= 0; i++) {
     const lex_pair *p = &v->pairs[i];
     if (!(st[p->s] & (RP_SRC_OK | RP_SRC_NO))) {
       const char *s = v->blob + v->offs[p->s];
@@ -1757,13 +1822,21 @@ static int replay(px_lexicon *lx, const pair_view *v, size_t *added) {
     }
     if (st[p->s] & RP_SRC_NO)
       continue;
-    nused += !(st[p->s] & RP_USED) + !(st[p->t] & RP_USED);
-    st[p->s] |= RP_USED;
-    st[p->t] |= RP_USED;
+    if (nused + 2 >= (UINT32_MAX >> RP_SHIFT))
+      rc = px_error_set(PX_ETOOBIG, PX_ERRCLASS_LEXICON, 0,
+                        "lexicon: too many strings");
+    if (!(st[p->s] >> RP_SHIFT))
+      st[p->s] |= (uint32_t)++nused << RP_SHIFT;
+    if (!(st[p->t] >> RP_SHIFT))
+      st[p->t] |= (uint32_t)++nused << RP_SHIFT;
   }
-  /* at most a key per source string kept, a string per string used, and
-   * one more of each for a bare Arabic word */
-  int rc = tables_reserve(lx, nused + nbare, nkeys + nbare);
+  int arabic = lx->src_rules == LANG_RULES_AR;
+  if (rc >= 0)
+    rc = tables_reserve(lx, arabic ? nused + nbare : 0, nkeys + nbare);
+  if (rc >= 0 && !arabic &&
+      (!(ptr = px_calloc(nused + 1, sizeof *ptr)) ||
+       !(key = px_calloc(nused + 1, sizeof *key))))
+    rc = PX_ENOMEM;
   for (size_t i = 0; i < v->npairs && rc >= 0; i++) {
     const lex_pair *p = &v->pairs[i];
     if (st[p->s] & RP_SRC_NO)
@@ -1772,8 +1845,40 @@ static int replay(px_lexicon *lx, const pair_view *v, size_t *added) {
     size_t sn = v->offs[p->s + 1] - v->offs[p->s] - 1;
     const char *t = v->blob + v->offs[p->t];
     size_t tn = v->offs[p->t + 1] - v->offs[p->t] - 1;
-    rc = add_pair(lx, s, sn, t, tn, p->w, added);
+    if (arabic) {
+      rc = add_pair(lx, s, sn, t, tn, p->w, added);
+      continue;
+    }
+    /* voc_ok(s) held (no bare words here): add_norm(s, t) by ids */
+    uint32_t ds = st[p->s] >> RP_SHIFT, dt = st[p->t] >> RP_SHIFT;
+    if (!key[ds]) {
+      uint64_t h = px_text_hash(s, sn);
+      const lex_key *f = key_find(lx, s, sn, h);
+      lex_key *k = NULL;
+      if (!f) {
+        if (!ptr[ds] && !(ptr[ds] = strs_lookup(lx, s, sn, h)) &&
+            !(ptr[ds] = arena_strndup(lx, s, sn))) {
+          rc = PX_ENOMEM;
+          break;
+        }
+        if ((rc = key_new(lx, ptr[ds], sn, h, &k)) < 0)
+          break;
+        f = k;
+      }
+      key[ds] = (uint32_t)(f - lx->keys) + 1;
+    }
+    if (!ptr[dt] && !(ptr[dt] = strs_lookup(lx, t, tn, px_text_hash(t, tn))) &&
+        !(ptr[dt] = arena_strndup(lx, t, tn))) {
+      rc = PX_ENOMEM;
+      break;
+    }
+    rc = add_entry(lx, &lx->keys[key[ds] - 1], ptr[dt], p->w, added);
   }
+  /* the string table lacks the new strings: rebuilt when next needed */
+  if (!arabic)
+    strs_release(lx);
+  px_free(ptr);
+  px_free(key);
   px_free(st);
   return rc < 0 ? rc : 0;
 }
@@ -2253,7 +2358,10 @@ static void cache_write(const pair_rec *r, const cache_hdr *want,
                         const char *path) {
   char tmp[4096 + 64], dir[4096];
   static const char zeros[8] = {0};
-  int w = snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+  /* unique per process and per call: two threads may write the same one */
+  static atomic_uint serial;
+  unsigned k = atomic_fetch_add(&serial, 1u);
+  int w = snprintf(tmp, sizeof tmp, "%s.%ld.%u.tmp", path, (long)getpid(), k);
   if (w < 0 || (size_t)w >= sizeof tmp)
     return;
   /* the directory, and its parent (~/.cache) when missing */

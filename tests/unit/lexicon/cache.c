@@ -384,3 +384,51 @@ PX_TEST(test_lexicon_cache__installed_freedict) {
   if (!any)
     printf("SKIP: no FreeDict dictionary installed\n");
 }
+
+/* After a replay, strings are still one copy per text: a pair added later
+ * with a target the dictionary has shares it (and an existing pair keeps
+ * one entry), as after a parse. */
+PX_TEST(test_lexicon_cache__adds_after_a_replay_share_strings) {
+  char base[600], index[620], cache[600];
+  snprintf(base, sizeof base, "%s/freedict-eng-tur", px_test_tmpdir());
+  snprintf(index, sizeof index, "%s.index", base);
+  snprintf(cache, sizeof cache, "%s/cache", px_test_tmpdir());
+  mkdir(cache, 0700);
+  write_dict(base, 300, NULL);
+  px_lexicon__set_cache_min(0);
+  char *d[3];
+  for (int m = 0; m < 3; m++) { /* no cache, cold, warm */
+    setenv("PARALLAX_CACHE_DIR", m ? cache : "", 1);
+    px_lexicon *lx = NULL;
+    CHECK_OK(px_lexicon_new(&lx, "tr", "en"));
+    CHECK_OK(px_lexicon_add(lx, "huzur", 5, "peace", 5, 0.3f));
+    CHECK_OK(px_lexicon_restrict(lx, text, strlen(text)));
+    CHECK_OK(px_lexicon_load_dictd(lx, index, 1));
+    size_t n = px_lexicon_size(lx);
+    CHECK_OK(px_lexicon_add(lx, "barış", strlen("barış"), "peace", 5, 1.0f));
+    CHECK_INT(px_lexicon_size(lx), n);
+    CHECK_OK(px_lexicon_add(lx, "bakan", 5, "peace", 5, 0.5f));
+    CHECK_OK(px_lexicon_add(lx, "bakan", 5, "army", 4, 0.5f));
+    CHECK_INT(px_lexicon_size(lx), n + 2);
+    const px_lexicon_entry *a = NULL, *b = NULL, *c = NULL;
+    size_t na = 0, nb = 0, nc = 0;
+    CHECK_OK(px_lexicon_lookup(lx, "baris", 5, &a, &na));
+    CHECK_OK(px_lexicon_lookup(lx, "bakan", 5, &b, &nb));
+    CHECK_OK(px_lexicon_lookup(lx, "ordu", 4, &c, &nc));
+    CHECK(na == 1 && nb == 3 && nc == 1);
+    if (na == 1 && nb == 3 && nc == 1) {
+      CHECK(a[0].weight == 1.0f);
+      CHECK(b[1].tgt == a[0].tgt); /* "peace": one copy */
+      CHECK(b[2].tgt == c[0].tgt); /* "army": one copy */
+    }
+    dump x = {NULL, 0, 0};
+    dump_put(&x, "");
+    px_lexicon_foreach(lx, dump_entry, &x);
+    d[m] = x.s;
+    px_lexicon_free(lx);
+  }
+  CHECK_STR(d[1], d[0]);
+  CHECK_STR(d[2], d[0]);
+  for (int m = 0; m < 3; m++)
+    free(d[m]);
+}
