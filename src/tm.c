@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "error.h"
@@ -27,9 +29,11 @@
  * map grows.  Never returned to callers. */
 #define GROW_AND_REPLAY (-1000)
 
-/* A bulk load lets go of its mapped store pages every this many units
- * added, or terms merged (drop_mapped_pages()). */
-#define DROP_EVERY 4096
+/* A bulk load looks at its resident store pages every DROP_CHECK units
+ * added, terms merged or keys scanned, and lets go of them once they grew
+ * by DROP_GROWTH bytes (maybe_drop()). */
+#define DROP_CHECK 64
+#define DROP_GROWTH ((size_t)64 << 20)
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -413,10 +417,18 @@ int px_tm_open(px_tm **out, const char *dir, const px_tm_opts *opts) {
   }
   /* MDB_NOMEMINIT: LMDB need not zero the unused tail of each page it
    * allocates for a write (a measurable share of bulk imports); the bytes
-   * written there are this process's own heap, never read back. */
+   * written there are this process's own heap, never read back.
+   * MDB_NORDAHEAD (MADV_RANDOM on the map), for writers: a writer's reads
+   * are random probes of B-trees, and without it each page fault maps the
+   * page's 15 neighbours too (the kernel's fault-around), which counted
+   * in the writer's resident memory (a million-unit import showed 360 MB
+   * of store pages; 26 MB with it, at no cost in time).  Readers keep
+   * readahead: concordance and fuzzy lookups read posting lists in order. */
   unsigned eflags = MDB_NOTLS | MDB_NOMEMINIT;
   if (o.flags & PX_TM_RDONLY)
     eflags |= MDB_RDONLY;
+  else
+    eflags |= MDB_NORDAHEAD;
   int mrc = env_open(tm, dir, eflags, o.map_size);
   if ((mrc == EACCES || mrc == EROFS) && (o.flags & PX_TM_RDONLY)) {
     /* a shared memory on read-only media: no lock file can be written,
@@ -455,6 +467,9 @@ done:
 static void txn_dispose(px_tm_txn *x);
 static void txn_free(px_tm_txn *x);
 static void drop_mapped_pages(px_tm *tm);
+static size_t resident_file_pages(void);
+static void xf_committed(px_tm *tm, size_t tid);
+static void xf_drop(px_tm *tm);
 
 void px_tm_close(px_tm *tm) {
   if (!tm)
@@ -465,6 +480,7 @@ void px_tm_close(px_tm *tm) {
     txn_dispose(tm->spare);
   if (tm->rtxn)
     mdb_txn_abort(tm->rtxn);
+  px_free(tm->xf);
   if (tm->env)
     mdb_env_close(tm->env);
   px_free(tm->path);
@@ -581,7 +597,6 @@ struct px_tm_txn {
   px_buf multi; /* scratch: the values of one key for MDB_MULTIPLE */
   px_buf rec;   /* scratch for record encoding */
   const px_tm__prepared *ready; /* the unit px_tm__add_prepared() adds */
-  size_t adds;                  /* units px_tm__add_prepared() added */
 };
 
 static int map_grow(px_tm *tm) {
@@ -745,7 +760,6 @@ static void txn_free(px_tm_txn *x) {
   x->replay_at = 0;
   x->replaying = x->broken = 0;
   x->ready = NULL;
-  x->adds = 0;
   tm->spare = x;
 }
 
@@ -871,16 +885,15 @@ static int exec_logged(px_tm_txn *x, size_t at) {
   return rc;
 }
 
-/* After a write, and every DROP_EVERY units of a bulk load: let go of the
- * store pages this process has mapped.  A writer reads B-tree pages
- * through LMDB's read-only shared map, and every page it touched stays in
- * its resident set, with up to 15 neighbours the kernel maps around each
- * fault: a bulk import's random exact-index probes alone would show most
- * of the store as its memory.  Those pages are the kernel's page cache
- * (clean, shared with every reader); MADV_DONTNEED on a shared file
- * mapping only removes them from this process's page tables, and the next
- * access maps them again from the cache (a minor fault).  So the writer's
- * resident memory stays what it is using. */
+/* After a write, and in a bulk load when they grew (maybe_drop()): let go of
+ * the store pages this process has mapped.  A writer reads B-tree pages through
+ * LMDB's read-only shared map, and every page it touched stays in its resident
+ * set, with up to 15 neighbours the kernel maps around each fault: a bulk
+ * import's random exact-index probes alone would show most of the store as its
+ * memory.  Those pages are the kernel's page cache (clean, shared with every
+ * reader); MADV_DONTNEED on a shared file mapping only removes them from this
+ * process's page tables, and the next access maps them again from the cache (a
+ * minor fault).  So the writer's resident memory stays what it is using. */
 static void drop_mapped_pages(px_tm *tm) {
   MDB_envinfo info;
   if (mdb_env_info(tm->env, &info))
@@ -915,6 +928,49 @@ static void drop_mapped_pages(px_tm *tm) {
   }
   if (tm->map_lo)
     (void)madvise((void *)tm->map_lo, tm->map_hi - tm->map_lo, MADV_DONTNEED);
+  tm->drop_base = resident_file_pages();
+}
+
+/* Resident file-backed pages of this process (the "shared" field of
+ * /proc/self/statm: the store's mapped pages and the libraries' and ICU
+ * data's); 0 where that is not known. */
+static size_t resident_file_pages(void) {
+  int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 0;
+  char b[128];
+  ssize_t n = read(fd, b, sizeof b - 1);
+  close(fd);
+  if (n <= 0)
+    return 0;
+  b[n] = 0;
+  size_t field = 0, v = 0;
+  for (ssize_t i = 0; i < n && field < 3; i++) {
+    if (b[i] == ' ') {
+      field++;
+      continue;
+    }
+    if (field == 2 && b[i] >= '0' && b[i] <= '9')
+      v = v * 10 + (size_t)(b[i] - '0');
+  }
+  return v;
+}
+
+/* In a bulk load, every DROP_CHECK calls: drop the mapped store pages if
+ * this process's file-backed resident pages grew by DROP_GROWTH since the
+ * last drop.  Dropping every few units would keep the resident set
+ * smaller but costs time: the next reads fault the B-trees' upper pages
+ * in again (every 64 units: a quarter more CPU); a million-unit import
+ * maps about 100 KB of store pages per unit.  Where the resident set is
+ * not known, every 4,096th call drops. */
+static void maybe_drop(px_tm *tm) {
+  if (++tm->drop_tick % DROP_CHECK)
+    return;
+  size_t now = resident_file_pages();
+  if (now ? now < tm->drop_base + DROP_GROWTH / 4096
+          : tm->drop_tick % 4096 != 0)
+    return;
+  drop_mapped_pages(tm);
 }
 
 int px_tm_txn_commit(px_tm_txn *x) {
@@ -945,11 +1001,13 @@ int px_tm_txn_commit(px_tm_txn *x) {
       mrc = meta_get_u64(x->t, x->tm, "wdelta_runs", &runs);
     if (!mrc && x->tm->has_wdelta)
       mrc = meta_get_u64(x->t, x->tm, "wdelta_bytes", &run_bytes);
+    size_t tid = mdb_txn_id(x->t);
     if (!mrc) {
       mrc = mdb_txn_commit(x->t);
       x->t = NULL;
     }
     if (!mrc) {
+      xf_committed(x->tm, tid);
       drop_mapped_pages(x->tm);
       /* bulk: merge when the runs are many or big; otherwise now */
       merge = x->tm->bulk
@@ -1089,6 +1147,121 @@ static size_t exact_key(unsigned char *k, const char *key, uint64_t h) {
   k[n] = 0;
   put_u64(k + n + 1, h);
   return n + 9;
+}
+
+/* ---- the exact-key filter ----------------------------------------------
+ * A bulk load adds mostly new units, and before each is stored its
+ * variants are looked up in `exact` (adding a unit again merges it).  The
+ * lookups of keys that are not there go to random pages of a B-tree that
+ * grows with the store: at a million units they were a tenth of the
+ * importer's time, and every page they touched counted in its resident
+ * memory.  A Bloom filter of the keys of `exact` answers most of them
+ * without the store: "absent" is certain, "maybe" is looked up.
+ *
+ * It is built by one scan of `exact` when a bulk load first needs it,
+ * takes every key this handle adds after, and is true for the store as of
+ * transaction xf_txn plus this handle's later writes.  When a transaction
+ * of another process came in between (its keys would be missing), it is
+ * dropped and built again; when its keys pass the number it was sized for,
+ * it is built again four times as large.  Keys deleted, or added by a
+ * transaction that aborted, stay in it: they only cost a lookup.  10 bits
+ * per key, 8 bits set in one 64-byte block: about 1% of absent keys are
+ * still looked up. */
+size_t px_tm__xf_min_keys = (size_t)1 << 18;
+#define XF_BITS_PER_KEY 10
+
+static uint64_t xf_mix(uint64_t h) {
+  h ^= h >> 31;
+  h *= 0x7fb5d329728ea185ULL;
+  h ^= h >> 27;
+  h *= 0x81dadef4bc2dd44dULL;
+  h ^= h >> 33;
+  return h;
+}
+
+static void xf_drop(px_tm *tm) {
+  px_free(tm->xf);
+  tm->xf = NULL;
+  tm->xf_blocks = tm->xf_n = tm->xf_cap = 0;
+}
+
+/* The block of a key and the 8 bits (6 bits of g each) set in it. */
+static uint64_t *xf_block(const px_tm *tm, const void *key, size_t len,
+                          uint64_t *g) {
+  uint64_t h = px_text_hash(key, len);
+  *g = xf_mix(h + 0x9e3779b97f4a7c15ULL);
+  return tm->xf + (size_t)(xf_mix(h) & (tm->xf_blocks - 1)) * 8;
+}
+
+static void xf_add(px_tm *tm, const void *key, size_t len) {
+  uint64_t g, *b = xf_block(tm, key, len, &g);
+  for (int i = 0; i < 8; i++, g >>= 6)
+    b[i] |= 1ull << (g & 63);
+  tm->xf_n++;
+}
+
+static int xf_maybe(const px_tm *tm, const void *key, size_t len) {
+  uint64_t g;
+  const uint64_t *b = xf_block(tm, key, len, &g);
+  for (int i = 0; i < 8; i++, g >>= 6)
+    if (!(b[i] & (1ull << (g & 63))))
+      return 0;
+  return 1;
+}
+
+/* Make tm->xf true for transaction x: keep it, or build it from `exact`
+ * as x sees it.  Without memory for it, the lookups go to the store. */
+static int xf_ready(px_tm_txn *x) {
+  px_tm *tm = x->tm;
+  size_t tid = mdb_txn_id(x->t);
+  if (tm->xf && tid == tm->xf_txn + 1 && tm->xf_n <= tm->xf_cap)
+    return 0;
+  size_t grown = tm->xf ? 4 * tm->xf_n : 0;
+  xf_drop(tm);
+  MDB_stat st;
+  int mrc = mdb_stat(x->t, tm->exact, &st);
+  if (mrc)
+    return px_tm__mdb_error(mrc, "reading the index");
+  size_t want = 4 * st.ms_entries;
+  if (want < grown)
+    want = grown;
+  if (want < px_tm__xf_min_keys)
+    want = px_tm__xf_min_keys;
+  size_t blocks = 1;
+  while (blocks * 512 < want * XF_BITS_PER_KEY)
+    blocks <<= 1;
+  tm->xf = px_calloc(blocks * 8, sizeof *tm->xf);
+  if (!tm->xf)
+    return 0;
+  tm->xf_blocks = blocks;
+  tm->xf_cap = blocks * 512 / XF_BITS_PER_KEY;
+  MDB_cursor *cur = NULL;
+  if ((mrc = mdb_cursor_open(x->t, tm->exact, &cur)))
+    goto fail;
+  MDB_val k, v;
+  for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
+       mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_NODUP)) {
+    xf_add(tm, k.mv_data, k.mv_size);
+    /* the scan reads the whole index through the map */
+    maybe_drop(tm);
+  }
+  mdb_cursor_close(cur);
+  if (mrc != MDB_NOTFOUND)
+    goto fail;
+  drop_mapped_pages(tm);
+  tm->xf_txn = tid - 1;
+  return 0;
+fail:
+  xf_drop(tm);
+  return px_tm__mdb_error(mrc, "reading the index");
+}
+
+/* After a commit of transaction tid by this handle. */
+static void xf_committed(px_tm *tm, size_t tid) {
+  if (tm->xf && tid == tm->xf_txn + 1)
+    tm->xf_txn = tid;
+  else
+    xf_drop(tm);
 }
 
 /* Word postings of added variants wait in the transaction, grouped by
@@ -1450,8 +1623,8 @@ static int merge_step(MDB_txn *t, px_tm *tm, size_t max_terms, int *more) {
     }
     if (mrc)
       goto mdb_fail;
-    if (++nterms % DROP_EVERY == 0)
-      drop_mapped_pages(tm);
+    nterms++;
+    maybe_drop(tm);
   }
   /* the merged keys leave wdelta */
   for (size_t off = 0; off + 2 <= dels.len;) {
@@ -1497,6 +1670,8 @@ int px_tm__bulk(px_tm *tm, int on) {
   if (tm->flags & PX_TM_RDONLY)
     return 0;
   tm->bulk = on;
+  if (!on)
+    xf_drop(tm);
   /* a bulk load syncs the data of each commit but not its meta page
    * (integrity is kept: a system crash may undo the last commit, which
    * the importer's checkpoint then redoes); turning bulk off syncs all */
@@ -1528,9 +1703,12 @@ int px_tm__merge(px_tm *tm) {
       return px_tm__mdb_error(mrc, tm->path);
     int more = 0;
     rc = merge_step(t, tm, PX_TM__MERGE_TERMS, &more);
+    size_t tid = mdb_txn_id(t);
     if (rc == 0) {
       mrc = mdb_txn_commit(t);
       t = NULL;
+      if (!mrc)
+        xf_committed(tm, tid);
       if (mrc == MDB_MAP_FULL)
         rc = GROW_AND_REPLAY;
       else if (mrc)
@@ -1643,6 +1821,8 @@ static int index_variant(px_tm_txn *x, uint32_t id, const char *lang,
                 : mdb_put(x->t, tm->exact, &k, &v, MDB_NODUPDATA);
   if (mrc && mrc != MDB_KEYEXIST && mrc != MDB_NOTFOUND)
     goto mdb_fail;
+  if (!del && tm->xf)
+    xf_add(tm, kb, k.mv_size);
   vb[0] = vt->ncore;
   px_tm__put_u32(vb + 1, id);
   size_t klen0 = strlen(key) + 1;
@@ -1785,10 +1965,14 @@ static int find_merge_target(px_tm_txn *x, const prep *p, size_t np,
   int mrc = mdb_cursor_open(x->t, x->tm->exact, &cur);
   if (mrc)
     return px_tm__mdb_error(mrc, "reading the index");
-  int rc = 0;
+  int rc = x->tm->bulk ? xf_ready(x) : 0;
+  if (rc < 0)
+    goto done;
   for (size_t i = 0; i < np && !*id_out; i++) {
     unsigned char kb[PX_TM__LANG_MAX + 10];
     MDB_val k = {exact_key(kb, p[i].key, p[i].kd.xhash), kb}, v;
+    if (x->tm->bulk && x->tm->xf && !xf_maybe(x->tm, kb, k.mv_size))
+      continue;
     mrc = mdb_cursor_get(cur, &k, &v, MDB_SET);
     int checked = 0;
     while (mrc == 0 && checked++ < 64) {
@@ -2344,8 +2528,8 @@ int px_tm__add_prepared(px_tm_txn *x, px_tm__prepared *pr, uint64_t *id_out,
   x->ready = pr;
   rc = add_logged(x, pr->enc.ptr, pr->enc.len, id_out, was_new);
   x->ready = NULL;
-  if (rc == 0 && x->tm->bulk && ++x->adds % DROP_EVERY == 0)
-    drop_mapped_pages(x->tm);
+  if (rc == 0 && x->tm->bulk)
+    maybe_drop(x->tm);
   return rc;
 }
 

@@ -29,6 +29,8 @@ struct px_tm {
   int bulk;       /* px_tm__bulk(): commits add runs, merged in chunks */
   unsigned long map_lo, map_hi; /* where LMDB's map is (drop_mapped_pages) */
   size_t map_seen;              /* the map size when it was found */
+  size_t drop_tick, drop_base;  /* maybe_drop(): calls, and resident
+                                   file pages after the last drop */
   unsigned flags;
   size_t max_map;
   char *path;
@@ -36,6 +38,14 @@ struct px_tm {
   px_tm_txn *spare; /* the last one, ended: its buffers are reused */
   MDB_txn *rtxn;    /* a reset read transaction kept for reuse */
   int rtxn_live;    /* rtxn is currently active (between begin and end) */
+  /* bulk loads: a Bloom filter of the `exact` keys, so that a unit
+   * whose variants are all new is not looked up in the index (tm.c,
+   * "the exact-key filter"); NULL when not built or stale */
+  uint64_t *xf;
+  size_t xf_blocks; /* 512-bit blocks, a power of two */
+  size_t xf_n;      /* keys added */
+  size_t xf_cap;    /* keys it was sized for: past them, it is rebuilt */
+  size_t xf_txn;    /* the last transaction it is true for */
 };
 
 /* A decoded record: the public unit first (so a px_unit * from the codec
@@ -125,8 +135,13 @@ void px_tm__prepared_free(px_tm__prepared *p);
  * merge any pending runs.  The importer turns it on and calls
  * px_tm__merge() at the end.  Bulk commits skip the sync of the meta page
  * (MDB_NOMETASYNC: integrity kept, a system crash may undo the last
- * commit); turning bulk off syncs.  0 or PX_ESTORE. */
+ * commit); turning bulk off syncs.  0 or PX_ESTORE.  In bulk mode a
+ * Bloom filter of the exact keys spares the lookups of new variants
+ * (tm.c, "the exact-key filter"); off frees it. */
 int px_tm__bulk(px_tm *tm, int on);
+/* The fewest keys the exact-key filter is sized for (2^18; tests lower
+ * it to make it grow). */
+extern size_t px_tm__xf_min_keys;
 #define PX_TM__MERGE_RUNS 128
 #define PX_TM__MERGE_BYTES (64u * 1024u * 1024u)
 /* Merge every pending run into `words`, in transactions of at most

@@ -6,11 +6,15 @@
  * byte for byte the one plain commits build; runs left pending (a killed
  * import) are merged by the next plain commit; a delete with runs pending
  * sees every posting; a schema-1 store (no wdelta) is read as it is and
- * upgraded by a write open.  Real LMDB in a temporary directory.
+ * upgraded by a write open; the exact-key filter of bulk loads misses no
+ * stored unit (built from the store, grown, dropped after another
+ * process's commit).  Real LMDB in a temporary directory.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <lmdb.h>
 
@@ -326,5 +330,100 @@ PX_TEST(test_tm_bulk__corrupt_run_key) {
   CHECK_OK(px_tm_open(&tm, d, NULL));
   CHECK_ERR(px_tm__merge(tm), PX_ESTORE);
   CHECK(strstr(px_error_last()->message, "wdelta") != NULL);
+  px_tm_close(tm);
+}
+
+/* The number of units in the store. */
+static uint64_t units_in(px_tm *tm) {
+  px_tm_stat *st = NULL;
+  CHECK_OK(px_tm_stats(&st, tm));
+  uint64_t n = st->units;
+  px_free(st);
+  return n;
+}
+
+/* Bulk adds find the units a plain commit stored before (the exact-key
+ * filter is built by a scan of `exact`), and units added again in the
+ * same bulk load: nothing is stored twice. */
+PX_TEST(test_tm_bulk__filter_finds_stored_units) {
+  const char *d = subdir("xf1");
+  px_tm *tm = NULL;
+  CHECK_OK(px_tm_open(&tm, d, NULL));
+  fill(tm, 0, 300, 100);
+  CHECK_INT(units_in(tm), 300);
+  CHECK_OK(px_tm__bulk(tm, 1));
+  fill(tm, 200, 500, 50);
+  CHECK(tm->xf != NULL);
+  fill(tm, 0, 500, 70);
+  CHECK_INT(units_in(tm), 500);
+  CHECK_OK(px_tm__merge(tm));
+  CHECK_OK(px_tm__bulk(tm, 0));
+  CHECK(tm->xf == NULL);
+  px_tm_close(tm);
+  /* the same store as one plain load builds */
+  const char *ref = subdir("xf1-ref");
+  CHECK_OK(px_tm_open(&tm, ref, NULL));
+  fill(tm, 0, 500, 500);
+  px_tm_close(tm);
+  char *ea = dump_db(ref, "exact", NULL), *eb = dump_db(d, "exact", NULL);
+  CHECK_STR(ea, eb);
+  free(ea);
+  free(eb);
+}
+
+/* A filter that outgrows its size is built again, larger, and still
+ * knows every key. */
+PX_TEST(test_tm_bulk__filter_rebuilt_when_outgrown) {
+  const char *d = subdir("xf2");
+  size_t saved = px_tm__xf_min_keys;
+  px_tm__xf_min_keys = 64;
+  px_tm *tm = NULL;
+  CHECK_OK(px_tm_open(&tm, d, NULL));
+  CHECK_OK(px_tm__bulk(tm, 1));
+  fill(tm, 0, 10, 10);
+  size_t cap0 = tm->xf_cap;
+  CHECK(cap0 > 0 && cap0 < 400);
+  fill(tm, 10, 600, 40);
+  CHECK(tm->xf_cap > cap0);
+  CHECK(tm->xf_n <= tm->xf_cap);
+  fill(tm, 0, 600, 40);
+  CHECK_INT(units_in(tm), 600);
+  CHECK_OK(px_tm__bulk(tm, 0));
+  px_tm_close(tm);
+  px_tm__xf_min_keys = saved;
+}
+
+/* Another process's commit between two bulk transactions makes the
+ * filter stale (it lacks that process's keys): it is dropped and built
+ * again, so the unit that process stored is found, not stored twice. */
+PX_TEST(test_tm_bulk__filter_dropped_after_other_writer) {
+  const char *d = subdir("xf3");
+  px_tm *tm = NULL;
+  CHECK_OK(px_tm_open(&tm, d, NULL));
+  CHECK_OK(px_tm__bulk(tm, 1));
+  fill(tm, 0, 100, 50);
+  CHECK(tm->xf != NULL);
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid == 0) {
+    px_tm *other = NULL;
+    px_tm_txn *txn = NULL;
+    int ok =
+        px_tm_open(&other, d, NULL) == 0 && px_tm_txn_begin(&txn, other) == 0;
+    if (ok)
+      add_unit(txn, 1000);
+    ok = ok && px_tm_txn_commit(txn) == 0;
+    px_tm_close(other);
+    _exit(ok ? 0 : 1);
+  }
+  CHECK(pid > 0);
+  int status = 0;
+  CHECK_INT(waitpid(pid, &status, 0), pid);
+  CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  CHECK_INT(units_in(tm), 101);
+  fill(tm, 1000, 1001, 1); /* the other process's unit */
+  fill(tm, 99, 101, 2);
+  CHECK_INT(units_in(tm), 102);
+  CHECK_OK(px_tm__bulk(tm, 0));
   px_tm_close(tm);
 }
