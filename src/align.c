@@ -983,6 +983,10 @@ static void sort_u32_tmp(uint32_t *v, size_t n, uint32_t *tmp) {
     memcpy(v, from, n * sizeof *v);
 }
 
+void px_align__sort_keys(uint32_t *v, size_t n, uint32_t *tmp) {
+  sort_u32_tmp(v, n, tmp);
+}
+
 /* Sort (key << 32 | group) pairs by key.  They arrive in group order, so a
  * stable LSD radix sort on the key's bits (three 11-bit passes) gives the
  * same order as a full 64-bit sort, in linear time. */

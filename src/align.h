@@ -55,6 +55,11 @@ void px_align__m1_free(px_align__m1 *m);
 #define PX_ALIGN__NTYPES 8
 extern const int px_align__types[PX_ALIGN__NTYPES][2];
 
+/* Sort n keys ascending (the sort of the search's key lists: insertion
+ * sort, quicksort, and from 256 keys on a radix sort using tmp[0 .. n),
+ * or the quicksort when tmp is NULL). */
+void px_align__sort_keys(uint32_t *v, size_t n, uint32_t *tmp);
+
 /* Gale-Church: -log P(match | delta) for source and target lengths ls, lt
  * under target/source ratio c and variance s2 per source character. */
 double px_align__len_cost(double ls, double lt, double c, double s2);
