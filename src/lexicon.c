@@ -2142,11 +2142,14 @@ done:
  * normalization and cleaning make of a set of probe lines, so a changed
  * ICU or cleaning rule rebuilds it).  Anything else (missing, stale,
  * truncated, corrupt: a checksum, every offset and every id are checked)
- * is ignored and the
- * dictionary parsed and the file rewritten (to a temporary name, then
- * renamed, so concurrent processes never read a partial file).  A cache
- * that cannot be written costs nothing but the next load's time.
- * Dictionaries smaller than LEX_CACHE_MIN bytes are parsed every time. */
+ * is ignored: the dictionary is parsed and the file rewritten (to a
+ * temporary name, then renamed, so concurrent processes never read a
+ * partial file).  A cache that cannot be written costs nothing but the
+ * next load's time.  Dictionaries smaller than LEX_CACHE_MIN bytes are
+ * parsed every time.
+ *
+ * Whoever changes how entries are cleaned in a way the probes below may
+ * not show bumps LEX_CACHE_VERSION, so old caches are not replayed. */
 
 #define LEX_CACHE_VERSION 1u
 #define LEX_CACHE_MIN ((size_t)256 * 1024)
