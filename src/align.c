@@ -859,9 +859,11 @@ typedef struct level {
   size_t n;
   uint32_t *g; /* n + 1 sentence boundaries */
   double *len;
-  float *W;     /* total unit weight of the group */
-  uint32_t *ko; /* n + 1 offsets into kv */
-  uint32_t *kv; /* sorted distinct keys of each group */
+  float *W;      /* total unit weight of the group */
+  uint32_t *ko;  /* n + 1 offsets into kv */
+  uint32_t *kv;  /* sorted distinct keys of each group */
+  uint64_t *sig; /* per group, a 64-bit filter of its keys (two bits a
+                    key): most keys asked about a group are not in it */
   unsigned char *furn;
   unsigned char *head; /* fine level: the sentence is a heading */
   int fine;
@@ -879,6 +881,7 @@ static void level_dispose(level *L) {
   px_free(L->W);
   px_free(L->ko);
   px_free(L->kv);
+  px_free(L->sig);
   px_free(L->furn);
   px_free(L->head);
   px_free(L->pk);
@@ -896,8 +899,16 @@ static void level_drop_keys(level *L) {
   px_free(L->ps);
   px_free(L->pg);
   px_free(L->ph);
+  px_free(L->sig);
   L->kv = L->pk = L->ps = L->pg = L->ph = NULL;
+  L->sig = NULL;
   L->nkeys = L->phcap = 0;
+}
+
+/* Two bits of a 64-bit word for key k (see level.sig). */
+static uint64_t key_sig(uint32_t k) {
+  uint32_t h = k * 0x9E3779B1u;
+  return (1ull << (h >> 26)) | (1ull << ((h >> 20) & 63));
 }
 
 /* Sort n keys ascending.  Per-group key lists are short (tens of keys),
@@ -1082,9 +1093,10 @@ static int level_build(level *L, const side *sd, uint32_t *g, size_t n,
   L->len = px_calloc(n + 1, sizeof *L->len);
   L->W = px_calloc(n + 1, sizeof *L->W);
   L->ko = px_calloc(n + 1, sizeof *L->ko);
+  L->sig = px_calloc(n + 1, sizeof *L->sig);
   L->furn = px_calloc(n + 1, 1);
   L->head = px_calloc(n + 1, 1);
-  if (!L->len || !L->W || !L->ko || !L->furn || !L->head)
+  if (!L->len || !L->W || !L->ko || !L->sig || !L->furn || !L->head)
     return PX_ENOMEM;
   /* A coarser level leaves out the units found in more sentences than
    * eight times its number of groups: most groups hold them, they cannot
@@ -1140,6 +1152,7 @@ static int level_build(level *L, const side *sd, uint32_t *g, size_t n,
       if (q == 0 || sc.v[q] != sc.v[q - 1]) {
         if ((rc = u32_push(&kv, sc.v[q])))
           goto done;
+        L->sig[i] |= key_sig(sc.v[q]);
       }
   }
   L->ko[n] = (uint32_t)kv.n;
@@ -1169,10 +1182,13 @@ static uint32_t key_index(const level *L, uint32_t k) {
   return UINT32_MAX;
 }
 
-/* Does group i of L have key k?  (A binary search: the search's memos
- * find matches through the postings; this serves the match-rate samples
- * and the few questions outside a memo.) */
+/* Does group i of L have key k?  (The filter, then a binary search: the
+ * search's memos find matches through the postings; this serves the
+ * match-rate samples and the few questions outside a memo.) */
 static int has_key(const level *L, size_t i, uint32_t k) {
+  uint64_t m = key_sig(k);
+  if ((L->sig[i] & m) != m)
+    return 0;
   const uint32_t *v = L->kv + L->ko[i];
   size_t lo = 0, hi = L->ko[i + 1] - L->ko[i];
   while (lo < hi) {
