@@ -2722,13 +2722,13 @@ int px_align_run(px_bead **out, size_t *count, px_align *al,
    * (levels, the searches' costs and memos, Model 1's table), each freed
    * before the next phase allocates about as much.  The C library maps
    * such arrays fresh and unmaps them on free, so each phase pays a page
-   * fault per 4 KB again (a fifth of the CPU time of a 10,000-sentence
-   * pair here, on a virtual machine).  glibc raises its mapping threshold
-   * to the size of a freed mapped block (mallopt(3), "dynamic threshold"),
-   * after which such arrays come from the heap and freed ones are reused:
-   * one untouched 24 MB block, allocated and freed, does that (no page of
-   * it is touched; elsewhere it is a harmless malloc/free).  Measured on
-   * the 10k pair: 14,800 -> 12,100 page faults, the same peak memory. */
+   * fault per 4 KB again (on this virtual machine some 20 us a page:
+   * about a tenth of the CPU time of a 10,000-sentence pair).  glibc raises its
+   * mapping threshold to the size of a freed mapped block (mallopt(3), "dynamic
+   * threshold"), after which such arrays come from the heap and freed ones are
+   * reused: one untouched 24 MB block, allocated and freed, does that (no page
+   * of it is touched; elsewhere it is a harmless malloc/free).  Measured on the
+   * 10k pair: 14,800 -> 12,100 page faults, the same peak memory. */
   if (n_src + n_tgt >= 2000) {
     void *prime = px_malloc((size_t)24 << 20);
     px_free(prime);
