@@ -1792,16 +1792,37 @@ typedef struct pair_view {
  * The pairs' strings are already unique (one id per text), so a string is
  * looked up once per replay, not once per pair: its interned copy and its
  * key are remembered by id.  A string that was in the lexicon before is
- * found in the string table; a new one is copied into the arena without
- * entering the table (which a load drops at its end anyway: strs_release),
- * so each text keeps one copy, as interning guarantees.  Arabic lexicons,
- * whose add_pair() also stores bare words (texts that are no id), take
- * add_pair() itself. */
-enum { RP_SRC_OK = 1u, RP_SRC_NO = 2u, RP_SHIFT = 2 };
+ * found in the string table; a new one is copied into the arena, so each
+ * text keeps one copy, as interning guarantees.  The new ones stay out of
+ * the table (which a load drops at its end anyway: strs_release), except
+ * in an Arabic lexicon, whose bare words (add_pair() stores "حكومة" for
+ * "الحكومة") are texts with no id and go through add_norm(): they must
+ * find in the table every string made so far. */
+enum { RP_FULL = 1u, RP_BARE = 2u, RP_SEEN = 4u, RP_SHIFT = 3 };
+
+/* The one copy of the cache string (s, n) of index d: remembered, else
+ * the string table's, else a new one (entered in the table when keep). */
+static int replay_str(px_lexicon *lx, const char **ptr, uint32_t d,
+                      const char *s, size_t n, int keep, const char **out) {
+  if (!ptr[d]) {
+    uint64_t h = px_text_hash(s, n);
+    if (keep) {
+      int rc = intern(lx, s, n, h, &ptr[d]);
+      if (rc < 0)
+        return rc;
+    } else if (!(ptr[d] = strs_lookup(lx, s, n, h)) &&
+               !(ptr[d] = arena_strndup(lx, s, n))) {
+      return PX_ENOMEM;
+    }
+  }
+  *out = ptr[d];
+  return 0;
+}
 
 static int replay(px_lexicon *lx, const pair_view *v, size_t *added) {
-  /* per string: whether it passes as a source (bits 0-1) and, when a kept
-   * pair uses it, 1 + its index among the strings used (bits 2-31) */
+  /* per string: as a source, whether add_pair() stores it (RP_FULL) and
+   * its bare Arabic form (RP_BARE); and, when a kept pair uses it, 1 + its
+   * index among the strings used (bits RP_SHIFT and up) */
   uint32_t *st = px_calloc(v->nstr ? v->nstr : 1, sizeof *st);
   const char **ptr = NULL; /* by index: the interned copy, once known */
   uint32_t *key = NULL;    /* by index: 1 + its key, once known */
@@ -1811,16 +1832,16 @@ static int replay(px_lexicon *lx, const pair_view *v, size_t *added) {
   int rc = 0;
   for (size_t i = 0; i < v->npairs && rc >= 0; i++) {
     const lex_pair *p = &v->pairs[i];
-    if (!(st[p->s] & (RP_SRC_OK | RP_SRC_NO))) {
+    if (!(st[p->s] & RP_SEEN)) {
       const char *s = v->blob + v->offs[p->s];
       size_t sn = v->offs[p->s + 1] - v->offs[p->s] - 1;
-      int ok = !lx->restricted || voc_ok(lx, s, sn) ||
-               (bare_arabic(lx, s, sn) && voc_ok(lx, s + 4, sn - 4));
-      st[p->s] |= ok ? RP_SRC_OK : RP_SRC_NO;
-      nkeys += ok;
-      nbare += ok && bare_arabic(lx, s, sn);
+      int full = voc_ok(lx, s, sn);
+      int bare = bare_arabic(lx, s, sn) && voc_ok(lx, s + 4, sn - 4);
+      st[p->s] |= RP_SEEN | (full ? RP_FULL : 0u) | (bare ? RP_BARE : 0u);
+      nkeys += full;
+      nbare += bare;
     }
-    if (st[p->s] & RP_SRC_NO)
+    if (!(st[p->s] & (RP_FULL | RP_BARE)))
       continue;
     if (nused + 2 >= (UINT32_MAX >> RP_SHIFT))
       rc = px_error_set(PX_ETOOBIG, PX_ERRCLASS_LEXICON, 0,
@@ -1830,52 +1851,46 @@ static int replay(px_lexicon *lx, const pair_view *v, size_t *added) {
     if (!(st[p->t] >> RP_SHIFT))
       st[p->t] |= (uint32_t)++nused << RP_SHIFT;
   }
-  int arabic = lx->src_rules == LANG_RULES_AR;
+  int keep = nbare > 0; /* bare words to come: keep the table whole */
   if (rc >= 0)
-    rc = tables_reserve(lx, arabic ? nused + nbare : 0, nkeys + nbare);
-  if (rc >= 0 && !arabic &&
-      (!(ptr = px_calloc(nused + 1, sizeof *ptr)) ||
-       !(key = px_calloc(nused + 1, sizeof *key))))
+    rc = tables_reserve(lx, keep ? nused + nbare : 0, nkeys + nbare);
+  if (rc >= 0 && (!(ptr = px_calloc(nused + 1, sizeof *ptr)) ||
+                  !(key = px_calloc(nused + 1, sizeof *key))))
     rc = PX_ENOMEM;
   for (size_t i = 0; i < v->npairs && rc >= 0; i++) {
     const lex_pair *p = &v->pairs[i];
-    if (st[p->s] & RP_SRC_NO)
+    uint32_t f = st[p->s];
+    if (!(f & (RP_FULL | RP_BARE)))
       continue;
     const char *s = v->blob + v->offs[p->s];
     size_t sn = v->offs[p->s + 1] - v->offs[p->s] - 1;
     const char *t = v->blob + v->offs[p->t];
     size_t tn = v->offs[p->t + 1] - v->offs[p->t] - 1;
-    if (arabic) {
-      rc = add_pair(lx, s, sn, t, tn, p->w, added);
-      continue;
-    }
-    /* voc_ok(s) held (no bare words here): add_norm(s, t) by ids */
-    uint32_t ds = st[p->s] >> RP_SHIFT, dt = st[p->t] >> RP_SHIFT;
-    if (!key[ds]) {
-      uint64_t h = px_text_hash(s, sn);
-      const lex_key *f = key_find(lx, s, sn, h);
-      lex_key *k = NULL;
-      if (!f) {
-        if (!ptr[ds] && !(ptr[ds] = strs_lookup(lx, s, sn, h)) &&
-            !(ptr[ds] = arena_strndup(lx, s, sn))) {
-          rc = PX_ENOMEM;
-          break;
+    uint32_t ds = f >> RP_SHIFT, dt = st[p->t] >> RP_SHIFT;
+    if (f & RP_FULL) { /* add_norm(s, t) by ids */
+      if (!key[ds]) {
+        uint64_t h = px_text_hash(s, sn);
+        const lex_key *k = key_find(lx, s, sn, h);
+        if (!k) {
+          const char *is = NULL;
+          lex_key *nk = NULL;
+          if ((rc = replay_str(lx, ptr, ds, s, sn, keep, &is)) < 0 ||
+              (rc = key_new(lx, is, sn, h, &nk)) < 0)
+            break;
+          k = nk;
         }
-        if ((rc = key_new(lx, ptr[ds], sn, h, &k)) < 0)
-          break;
-        f = k;
+        key[ds] = (uint32_t)(k - lx->keys) + 1;
       }
-      key[ds] = (uint32_t)(f - lx->keys) + 1;
+      const char *it = NULL;
+      if ((rc = replay_str(lx, ptr, dt, t, tn, keep, &it)) < 0 ||
+          (rc = add_entry(lx, &lx->keys[key[ds] - 1], it, p->w, added)) < 0)
+        break;
     }
-    if (!ptr[dt] && !(ptr[dt] = strs_lookup(lx, t, tn, px_text_hash(t, tn))) &&
-        !(ptr[dt] = arena_strndup(lx, t, tn))) {
-      rc = PX_ENOMEM;
-      break;
-    }
-    rc = add_entry(lx, &lx->keys[key[ds] - 1], ptr[dt], p->w, added);
+    if (f & RP_BARE) /* the rest of add_pair() */
+      rc = add_norm(lx, s + 4, sn - 4, t, tn, p->w * 0.9f, added);
   }
   /* the string table lacks the new strings: rebuilt when next needed */
-  if (!arabic)
+  if (!keep)
     strs_release(lx);
   px_free(ptr);
   px_free(key);
