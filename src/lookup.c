@@ -999,6 +999,23 @@ done:
   return rc;
 }
 
+/* consider() for the ids px_tm__exact_in_runs() finds, with the cap on
+ * exact candidates; an error stops the walk and is kept in rc. */
+typedef struct exact_run_ctx {
+  lookup_ctx *c;
+  size_t n;
+  int rc;
+} exact_run_ctx;
+
+static int consider_run(void *arg, uint32_t id) {
+  exact_run_ctx *x = arg;
+  if (x->n++ >= MAX_EXACT_CANDIDATES)
+    return 1;
+  if ((x->rc = consider(x->c, id)) < 0)
+    return 1;
+  return 0;
+}
+
 /* Builds the public result for hit h. */
 static int make_match(px_match *out, lookup_ctx *c, const hit *h,
                       int subst_ok) {
@@ -1169,6 +1186,13 @@ int px_tm_lookup(px_match **out, size_t *count, px_tm *tm, const char *text,
     rc = px_tm__mdb_error(mrc, "reading the exact index");
     goto done;
   }
+  /* and in the runs of an import not merged yet (tm/SCHEMA.md) */
+  exact_run_ctx xr = {&c, nx, 0};
+  if ((rc = px_tm__exact_in_runs(c.t, tm, kb, kl + 9, 0, consider_run, &xr)) <
+      0)
+    goto done;
+  if ((rc = xr.rc) < 0)
+    goto done;
   if (!(o.flags & PX_LOOKUP_EXACT) && c.min <= 100) {
     if ((rc = fuzzy_candidates(&cands, &ncands, &c, tm, c.t, &q, kfrom, c.min,
                                o.candidates, o.limit)) < 0)

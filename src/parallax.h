@@ -1016,8 +1016,8 @@ typedef struct px_tm_txn px_tm_txn;
 typedef struct px_tm_iter px_tm_iter;
 
 /** The schema version this library writes (tm/SCHEMA.md).  It also reads
- * version 1 stores, which a write open upgrades in place. */
-#define PX_TM_SCHEMA_VERSION 2
+ * version 1 and 2 stores, which a write open upgrades in place. */
+#define PX_TM_SCHEMA_VERSION 3
 
 /** Limits: longer input is refused with #PX_ETOOBIG. */
 #define PX_TM_MAX_TEXT (64u * 1024u)  /**< bytes of one variant's text */

@@ -33,7 +33,7 @@
  * added, terms merged or keys scanned, and lets go of them once they grew
  * by DROP_GROWTH bytes (maybe_drop()). */
 #define DROP_CHECK 64
-#define DROP_GROWTH ((size_t)64 << 20)
+#define DROP_GROWTH ((size_t)24 << 20)
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -319,9 +319,10 @@ static int open_dbs(px_tm *tm) {
     goto done;
   } else {
     uint32_t ver = v.mv_size == 4 ? px_tm__get_u32(v.mv_data) : 0;
-    if (ver == 1) {
-      /* schema 1 is schema 2 without wdelta: read as it is, or upgraded
-       * in place by the first write open */
+    if (ver == 1 || ver == 2) {
+      /* schema 1 is schema 3 without wdelta, schema 2 is schema 3 without
+       * exact keys in wdelta's runs: read as they are, or upgraded in
+       * place by the first write open */
       if (!rdonly) {
         unsigned char b[4];
         px_tm__put_u32(b, PX_TM_SCHEMA_VERSION);
@@ -335,8 +336,8 @@ static int open_dbs(px_tm *tm) {
     } else if (ver != PX_TM_SCHEMA_VERSION) {
       rc = px_error_set(PX_ESCHEMA, PX_ERRCLASS_TM, 0,
                         "%s: written with schema version %u; this parallax "
-                        "reads version %u (export it to TMX with the parallax "
-                        "that wrote it, then import)",
+                        "reads versions 1 to %u (export it to TMX with the "
+                        "parallax that wrote it, then import)",
                         tm->path, (unsigned)ver, PX_TM_SCHEMA_VERSION);
       goto done;
     }
@@ -480,7 +481,8 @@ void px_tm_close(px_tm *tm) {
     txn_dispose(tm->spare);
   if (tm->rtxn)
     mdb_txn_abort(tm->rtxn);
-  px_free(tm->xf);
+  xf_drop(tm);
+  px_free(tm->xruns);
   if (tm->env)
     mdb_env_close(tm->env);
   px_free(tm->path);
@@ -579,7 +581,8 @@ struct px_tm_txn {
   px_buf log;       /* the operations, to replay after the map grows */
   size_t replay_at; /* while replaying: offset of the op being replayed */
   int replaying;
-  int broken; /* a write failed half-way: commit refuses */
+  int broken;      /* a write failed half-way: commit refuses */
+  int runs_merged; /* outside bulk loads: pending runs merged (or none) */
   /* counters, flushed to meta at commit */
   uint32_t next_id;
   int64_t d_units, d_variants, d_text;
@@ -679,6 +682,7 @@ static int lmdb_begin(px_tm_txn *x) {
   }
   x->next_id = next ? (uint32_t)next : 1;
   x->first_id = x->next_id;
+  x->runs_merged = 0;
   x->d_units = x->d_variants = x->d_text = 0;
   x->nlangs = 0;
   pending_reset(x);
@@ -958,10 +962,10 @@ static size_t resident_file_pages(void) {
 
 /* In a bulk load, every DROP_CHECK calls: drop the mapped store pages if
  * this process's file-backed resident pages grew by DROP_GROWTH since the
- * last drop.  Dropping every few units would keep the resident set
- * smaller but costs time: the next reads fault the B-trees' upper pages
- * in again (every 64 units: a quarter more CPU); a million-unit import
- * maps about 100 KB of store pages per unit.  Where the resident set is
+ * last drop.  Dropping more often keeps the resident set smaller but
+ * costs time, since the next reads fault the B-trees' upper pages in
+ * again.  A million-unit import with 24 MB: peak RSS 95 MB (57 MB heap),
+ * 111 CPU s; with 64 MB: 136 MB, 100 CPU s.  Where the resident set is
  * not known, every 4,096th call drops. */
 static void maybe_drop(px_tm *tm) {
   if (++tm->drop_tick % DROP_CHECK)
@@ -1151,24 +1155,43 @@ static size_t exact_key(unsigned char *k, const char *key, uint64_t h) {
 
 /* ---- the exact-key filter ----------------------------------------------
  * A bulk load adds mostly new units, and before each is stored its
- * variants are looked up in `exact` (adding a unit again merges it).  The
- * lookups of keys that are not there go to random pages of a B-tree that
- * grows with the store: at a million units they were a tenth of the
- * importer's time, and every page they touched counted in its resident
- * memory.  A Bloom filter of the keys of `exact` answers most of them
- * without the store: "absent" is certain, "maybe" is looked up.
+ * variants are looked up in the exact index (adding a unit again merges
+ * it).  The lookups of keys that are not there go to random pages of a
+ * B-tree that grows with the store: at a million units they were a tenth
+ * of the importer's time, and every page they touched counted in its
+ * resident memory.  A Bloom filter of the exact keys (in `exact`, in the
+ * pending runs and in the open transaction) answers most of them without
+ * the store: "absent" is certain, "maybe" is looked up.
  *
- * It is built by one scan of `exact` when a bulk load first needs it,
- * takes every key this handle adds after, and is true for the store as of
- * transaction xf_txn plus this handle's later writes.  When a transaction
- * of another process came in between (its keys would be missing), it is
- * dropped and built again; when its keys pass the number it was sized for,
- * it is built again four times as large.  Keys deleted, or added by a
- * transaction that aborted, stay in it: they only cost a lookup.  10 bits
- * per key, 8 bits set in one 64-byte block: about 1% of absent keys are
- * still looked up. */
+ * It is built by one scan when a bulk load first needs it, takes every key
+ * this handle adds after, and is true for the store as of transaction
+ * xf_txn plus this handle's later writes.  When a transaction of another
+ * process came in between (its keys would be missing), it is dropped and
+ * built again; when its keys pass the number it was sized for, it is built
+ * again four times as large.  Keys deleted, or added by a transaction that
+ * aborted, stay in it: they only cost a lookup.  10 bits per key, 8 bits
+ * set in one 64-byte block: about 1% of absent keys are still looked up.
+ *
+ * ---- exact keys in runs ------------------------------------------------
+ * In a bulk load the exact index is written as the word index is: each
+ * commit's exact keys go into its run of wdelta, under (run, 0x01,
+ * language key, NUL, hash) with the unit ids as postings (length byte 0),
+ * and a merge moves them into `exact` in key order.  One random insert
+ * into `exact` per variant copied a page of it for nearly every variant of
+ * a batch: at a million units that was half the importer's time and most
+ * of its heap.  Until a merge, an exact lookup looks in `exact` and in
+ * each pending run (lookups of other processes: in every run); the writer
+ * keeps a Bloom filter of each run it wrote and looks only in the runs
+ * that may hold the key. */
 size_t px_tm__xf_min_keys = (size_t)1 << 18;
 #define XF_BITS_PER_KEY 10
+#define XKEY 0x01 /* first byte of an exact key in a run (terms: a letter) */
+
+struct px_tm__xrun {
+  uint32_t run;
+  uint64_t *bits; /* a Bloom filter of its exact keys */
+  size_t blocks;  /* 512-bit blocks, a power of two */
+};
 
 static uint64_t xf_mix(uint64_t h) {
   h ^= h >> 31;
@@ -1179,57 +1202,224 @@ static uint64_t xf_mix(uint64_t h) {
   return h;
 }
 
-static void xf_drop(px_tm *tm) {
-  px_free(tm->xf);
-  tm->xf = NULL;
-  tm->xf_blocks = tm->xf_n = tm->xf_cap = 0;
-}
-
-/* The block of a key and the 8 bits (6 bits of g each) set in it. */
-static uint64_t *xf_block(const px_tm *tm, const void *key, size_t len,
-                          uint64_t *g) {
+/* The block of a key in a filter and the 8 bits (6 bits of g each) that
+ * stand for it there. */
+static uint64_t *bloom_block(uint64_t *bits, size_t blocks, const void *key,
+                             size_t len, uint64_t *g) {
   uint64_t h = px_text_hash(key, len);
   *g = xf_mix(h + 0x9e3779b97f4a7c15ULL);
-  return tm->xf + (size_t)(xf_mix(h) & (tm->xf_blocks - 1)) * 8;
+  return bits + (size_t)(xf_mix(h) & (blocks - 1)) * 8;
 }
 
-static void xf_add(px_tm *tm, const void *key, size_t len) {
-  uint64_t g, *b = xf_block(tm, key, len, &g);
+static void bloom_add(uint64_t *bits, size_t blocks, const void *key,
+                      size_t len) {
+  uint64_t g, *b = bloom_block(bits, blocks, key, len, &g);
   for (int i = 0; i < 8; i++, g >>= 6)
     b[i] |= 1ull << (g & 63);
-  tm->xf_n++;
 }
 
-static int xf_maybe(const px_tm *tm, const void *key, size_t len) {
+static int bloom_maybe(uint64_t *bits, size_t blocks, const void *key,
+                       size_t len) {
   uint64_t g;
-  const uint64_t *b = xf_block(tm, key, len, &g);
+  const uint64_t *b = bloom_block(bits, blocks, key, len, &g);
   for (int i = 0; i < 8; i++, g >>= 6)
     if (!(b[i] & (1ull << (g & 63))))
       return 0;
   return 1;
 }
 
-/* Make tm->xf true for transaction x: keep it, or build it from `exact`
+static size_t bloom_blocks(size_t keys) {
+  size_t blocks = 1;
+  while (blocks * 512 < keys * XF_BITS_PER_KEY)
+    blocks <<= 1;
+  return blocks;
+}
+
+static void xf_add(px_tm *tm, const void *key, size_t len) {
+  bloom_add(tm->xf, tm->xf_blocks, key, len);
+  tm->xf_n++;
+}
+
+static void xruns_clear(px_tm *tm) {
+  for (size_t i = 0; i < tm->nxruns; i++)
+    px_free(tm->xruns[i].bits);
+  tm->nxruns = 0;
+}
+
+/* Drop the filter and the runs' filters (nothing is known of the runs). */
+static void xf_drop(px_tm *tm) {
+  px_free(tm->xf);
+  tm->xf = NULL;
+  tm->xf_blocks = tm->xf_n = tm->xf_cap = 0;
+  xruns_clear(tm);
+  tm->xruns_all = 0;
+}
+
+/* Start the filter of run `run` (this handle's next run), sized for n
+ * keys.  Without memory for it, lookups look in every run. */
+static void xrun_begin(px_tm *tm, uint32_t run, size_t n) {
+  struct px_tm__xrun *r = NULL;
+  for (size_t i = 0; i < tm->nxruns && !r; i++)
+    if (tm->xruns[i].run == run) /* a transaction replayed */
+      r = &tm->xruns[i];
+  if (!r) {
+    if (PX_GROW(tm->xruns, tm->nxruns, tm->cap_xruns) < 0) {
+      tm->xruns_all = 0;
+      return;
+    }
+    r = &tm->xruns[tm->nxruns++];
+    r->run = run;
+    r->bits = NULL;
+  }
+  px_free(r->bits);
+  r->blocks = bloom_blocks(n);
+  if (!(r->bits = px_calloc(r->blocks * 8, sizeof *r->bits)))
+    tm->xruns_all = 0;
+}
+
+/* Unit ids under exact key kb[0..kl) in the pending runs that t sees, to
+ * fn(arg, id) until it returns non-zero (returned).  filters: look only in
+ * the runs whose filter may hold the key, when the handle's filters cover
+ * every run (the writer's own transactions). */
+int px_tm__exact_in_runs(MDB_txn *t, px_tm *tm, const unsigned char *kb,
+                         size_t kl, int filters,
+                         int (*fn)(void *arg, uint32_t id), void *arg) {
+  if (!tm->has_wdelta || kl > PX_TM__LANG_MAX + 9)
+    return 0;
+  unsigned char rk[5 + PX_TM__LANG_MAX + 9];
+  rk[4] = XKEY;
+  memcpy(rk + 5, kb, kl);
+  MDB_val k = {5 + kl, rk}, v;
+  MDB_cursor *scan = NULL;
+  int mrc = 0, rc = 0;
+  size_t i = 0;
+  int all = !(filters && tm->xruns_all);
+  if (all && (mrc = mdb_cursor_open(t, tm->wdelta, &scan)))
+    goto done;
+  uint32_t next = 0; /* all: the next run number to look for */
+  for (;;) {
+    uint32_t run;
+    if (all) {
+      unsigned char sk[4];
+      px_tm__put_u32(sk, next);
+      MDB_val s = {4, sk}, sv;
+      mrc = mdb_cursor_get(scan, &s, &sv, MDB_SET_RANGE);
+      if (mrc == MDB_NOTFOUND) {
+        mrc = 0;
+        break;
+      }
+      if (mrc)
+        goto done;
+      if (s.mv_size < 5) {
+        rc = px_error_set(PX_ESTORE, PX_ERRCLASS_TM, 0,
+                          "%s: a bad key in wdelta", tm->path);
+        goto done;
+      }
+      run = px_tm__get_u32(s.mv_data);
+      next = run + 1;
+    } else {
+      if (i == tm->nxruns)
+        break;
+      const struct px_tm__xrun *r = &tm->xruns[i++];
+      if (!bloom_maybe(r->bits, r->blocks, kb, kl))
+        continue;
+      run = r->run;
+    }
+    px_tm__put_u32(rk, run);
+    k.mv_size = 5 + kl;
+    k.mv_data = rk;
+    mrc = mdb_get(t, tm->wdelta, &k, &v);
+    if (mrc == 0) {
+      const unsigned char *p = v.mv_data;
+      for (size_t j = 0; j + PX_TM__POSTING <= v.mv_size && !rc;
+           j += PX_TM__POSTING)
+        rc = fn(arg, px_tm__get_u32(p + j + 1));
+      if (rc)
+        goto done;
+    } else if (mrc != MDB_NOTFOUND)
+      goto done;
+    mrc = 0;
+    if (all && run == UINT32_MAX)
+      break;
+  }
+done:
+  if (scan)
+    mdb_cursor_close(scan);
+  if (rc)
+    return rc;
+  return mrc ? px_tm__mdb_error(mrc, "reading the exact index") : 0;
+}
+
+/* Add the exact keys of the runs x sees (and of x's own pending keys) to
+ * the filter: a rebuilt filter must know what is not in `exact` yet. */
+static int xf_add_pending(px_tm_txn *x) {
+  px_tm *tm = x->tm;
+  for (size_t i = 0; i < x->nterms; i++) {
+    const unsigned char *key =
+        (const unsigned char *)x->pend.ptr + x->terms[i].koff;
+    if (x->terms[i].klen > 1 && key[0] == XKEY)
+      xf_add(tm, key + 1, x->terms[i].klen - 1);
+  }
+  if (!tm->has_wdelta)
+    return 0;
+  MDB_cursor *cur = NULL;
+  int mrc = mdb_cursor_open(x->t, tm->wdelta, &cur);
+  uint32_t run = 0;
+  while (!mrc) {
+    unsigned char sk[5];
+    px_tm__put_u32(sk, run);
+    sk[4] = XKEY;
+    MDB_val k = {5, sk}, v;
+    mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+    while (!mrc && k.mv_size > 5 && px_tm__get_u32(k.mv_data) == run &&
+           ((const unsigned char *)k.mv_data)[4] == XKEY) {
+      xf_add(tm, (const unsigned char *)k.mv_data + 5, k.mv_size - 5);
+      maybe_drop(tm);
+      mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+    }
+    if (mrc)
+      break;
+    /* k is past this run's exact keys: go on with its run */
+    uint32_t r = k.mv_size >= 4 ? px_tm__get_u32(k.mv_data) : run;
+    if (r == UINT32_MAX)
+      break;
+    run = r > run ? r : run + 1;
+  }
+  mdb_cursor_close(cur);
+  return mrc == MDB_NOTFOUND ? 0 : px_tm__mdb_error(mrc, "reading the index");
+}
+
+/* Make tm->xf true for transaction x: keep it, or build it from the store
  * as x sees it.  Without memory for it, the lookups go to the store. */
 static int xf_ready(px_tm_txn *x) {
   px_tm *tm = x->tm;
   size_t tid = mdb_txn_id(x->t);
-  if (tm->xf && tid == tm->xf_txn + 1 && tm->xf_n <= tm->xf_cap)
+  int stale = !tm->xf || tid != tm->xf_txn + 1;
+  if (!stale && tm->xf_n <= tm->xf_cap)
     return 0;
   size_t grown = tm->xf ? 4 * tm->xf_n : 0;
-  xf_drop(tm);
+  int mrc = 0;
+  if (stale) {
+    /* what runs are pending, and whose filters this handle has not */
+    uint64_t runs = 0;
+    xf_drop(tm);
+    if (tm->has_wdelta && (mrc = meta_get_u64(x->t, tm, "wdelta_runs", &runs)))
+      return px_tm__mdb_error(mrc, "reading the index");
+    tm->xruns_all = runs == 0;
+  } else {
+    px_free(tm->xf);
+    tm->xf = NULL;
+    tm->xf_blocks = tm->xf_n = tm->xf_cap = 0;
+  }
   MDB_stat st;
-  int mrc = mdb_stat(x->t, tm->exact, &st);
-  if (mrc)
+  if ((mrc = mdb_stat(x->t, tm->exact, &st)))
     return px_tm__mdb_error(mrc, "reading the index");
   size_t want = 4 * st.ms_entries;
   if (want < grown)
     want = grown;
   if (want < px_tm__xf_min_keys)
     want = px_tm__xf_min_keys;
-  size_t blocks = 1;
-  while (blocks * 512 < want * XF_BITS_PER_KEY)
-    blocks <<= 1;
+  size_t blocks = bloom_blocks(want);
   tm->xf = px_calloc(blocks * 8, sizeof *tm->xf);
   if (!tm->xf)
     return 0;
@@ -1248,6 +1438,11 @@ static int xf_ready(px_tm_txn *x) {
   mdb_cursor_close(cur);
   if (mrc != MDB_NOTFOUND)
     goto fail;
+  int rc = xf_add_pending(x);
+  if (rc < 0) {
+    xf_drop(tm);
+    return rc;
+  }
   drop_mapped_pages(tm);
   tm->xf_txn = tid - 1;
   return 0;
@@ -1459,6 +1654,33 @@ static int pack_postings(px_buf *b, const uint64_t *vals, size_t m) {
   return 0;
 }
 
+/* The unit ids of postings vals[0..m) (sorted) under the exact key that
+ * follows XKEY in run key *k, into `exact` through cursor c: one put for
+ * all (the ids are new there), else one by one.  An MDB_ code or 0. */
+static int put_exact_ids(MDB_cursor *c, const MDB_val *k, const uint64_t *vals,
+                         size_t m) {
+  MDB_val ek = {k->mv_size - 1, (char *)k->mv_data + 1};
+  uint32_t ids[64];
+  for (size_t j = 0; j < m;) {
+    size_t n = 0;
+    for (; j < m && n < 64; j++, n++) {
+      unsigned char *b = (unsigned char *)&ids[n];
+      px_tm__put_u32(b, (uint32_t)vals[j]);
+    }
+    int mrc;
+    if (n > 1) {
+      MDB_val mv[2] = {{4, ids}, {n, NULL}};
+      mrc = mdb_cursor_put(c, &ek, mv, MDB_MULTIPLE);
+    } else {
+      MDB_val one = {4, ids};
+      mrc = mdb_cursor_put(c, &ek, &one, MDB_NODUPDATA);
+    }
+    if (mrc && mrc != MDB_KEYEXIST)
+      return mrc;
+  }
+  return 0;
+}
+
 /* Write the pending postings, term by term in key order.  In bulk mode
  * (px_tm__bulk()) they become one new run of wdelta, appended: no page of
  * words is touched until a merge.  Otherwise into words: the postings of
@@ -1492,6 +1714,21 @@ static int pending_flush(px_tm_txn *x) {
       !(mrc = meta_get_u64(x->t, tm, "wdelta_runs", &runs)))
     mrc = meta_get_u64(x->t, tm, "wdelta_bytes", &run_bytes);
   run = run ? run : 1;
+  /* exact keys (XKEY first: they sort first) */
+  size_t nx = 0;
+  while (nx < x->nterms && order[nx]->klen > 1 &&
+         ((const unsigned char *)pend_base + order[nx]->koff)[0] == XKEY)
+    nx++;
+  struct px_tm__xrun *xr = NULL;
+  if (bulk && nx) {
+    xrun_begin(tm, (uint32_t)run, nx);
+    for (size_t i = 0; i < tm->nxruns && !xr; i++)
+      if (tm->xruns[i].run == (uint32_t)run && tm->xruns[i].bits)
+        xr = &tm->xruns[i];
+  }
+  MDB_cursor *xcur = NULL;
+  if (!mrc && !bulk && nx)
+    mrc = mdb_cursor_open(x->t, tm->exact, &xcur);
   if (!mrc)
     mrc = mdb_cursor_open(x->t, bulk ? tm->wdelta : tm->words, &cur);
   for (size_t i = 0; i < x->nterms && !mrc && !rc; i++) {
@@ -1526,6 +1763,12 @@ static int pending_flush(px_tm_txn *x) {
     if ((rc = pack_postings(&x->multi, vals, m)) < 0)
       break;
     MDB_val k = {t->klen, (void *)(pend_base + t->koff)};
+    if (i < nx && xr)
+      bloom_add(xr->bits, xr->blocks, pend_base + t->koff + 1, t->klen - 1);
+    if (i < nx && !bulk) { /* bulk mode ended with keys pending */
+      mrc = put_exact_ids(xcur, &k, vals, m);
+      continue;
+    }
     if (bulk) {
       unsigned char kb[4 + PX_TM__LANG_MAX + 1 + PX_TM__TERM_MAX];
       px_tm__put_u32(kb, (uint32_t)run);
@@ -1550,6 +1793,8 @@ static int pending_flush(px_tm_txn *x) {
   }
   if (cur)
     mdb_cursor_close(cur);
+  if (xcur)
+    mdb_cursor_close(xcur);
   px_free(order);
   px_free(vals);
   if (rc < 0)
@@ -1582,7 +1827,7 @@ static int merge_step(MDB_txn *t, px_tm *tm, size_t max_terms, int *more) {
   MDB_val ck[MERGE_MAX_RUNS], cv[MERGE_MAX_RUNS];
   int live[MERGE_MAX_RUNS];
   size_t nr = 0, nterms = 0;
-  MDB_cursor *scan = NULL, *w = NULL;
+  MDB_cursor *scan = NULL, *w = NULL, *xc = NULL;
   uint64_t *vals = NULL;
   size_t cap_vals = 0;
   px_buf dels = PX_BUF_INIT, packed = PX_BUF_INIT;
@@ -1701,7 +1946,11 @@ static int merge_step(MDB_txn *t, px_tm *tm, size_t max_terms, int *more) {
     /* postings in runs are in no other run and not in words (a delete
      * merges first), so they all go in with one put */
     MDB_val tk = {tl, term};
-    if (m > 1) {
+    if (tl > 1 && term[0] == XKEY) { /* an exact key: its ids to `exact` */
+      if (!xc && (mrc = mdb_cursor_open(t, tm->exact, &xc)))
+        goto mdb_fail;
+      mrc = put_exact_ids(xc, &tk, vals, m);
+    } else if (m > 1) {
       MDB_val mv[2] = {{PX_TM__POSTING, packed.ptr}, {m, NULL}};
       mrc = mdb_cursor_put(w, &tk, mv, MDB_MULTIPLE);
     } else {
@@ -1740,6 +1989,8 @@ done:
     mdb_cursor_close(scan);
   if (w)
     mdb_cursor_close(w);
+  if (xc)
+    mdb_cursor_close(xc);
   px_free(vals);
   px_buf_dispose(&dels);
   px_buf_dispose(&packed);
@@ -1749,6 +2000,9 @@ done:
 /* Merge every run within x (a delete needs `words` complete). */
 static int merge_all_in(px_tm_txn *x) {
   int more = 1, rc = 0;
+  /* the runs' filters no longer say where keys are (if x commits) */
+  xruns_clear(x->tm);
+  x->tm->xruns_all = 0;
   while (more && rc == 0)
     rc = merge_step(x->t, x->tm, 0, &more);
   return rc;
@@ -1816,8 +2070,12 @@ int px_tm__merge(px_tm *tm) {
     if (rc < 0)
       return rc;
     drop_mapped_pages(tm);
-    if (!more)
+    if (!more) {
+      /* no run is left: no key is in one */
+      xruns_clear(tm);
+      tm->xruns_all = 1;
       return 0;
+    }
   }
 }
 
@@ -1906,10 +2164,23 @@ static int index_variant(px_tm_txn *x, uint32_t id, const char *lang,
   unsigned char vb[PX_TM__POSTING];
   px_tm__put_u32(vb, id);
   MDB_val k = {exact_key(kb, key, kd->xhash), kb}, v = {4, vb};
-  int mrc = del ? mdb_del(x->t, tm->exact, &k, &v)
-                : mdb_put(x->t, tm->exact, &k, &v, MDB_NODUPDATA);
-  if (mrc && mrc != MDB_KEYEXIST && mrc != MDB_NOTFOUND)
-    goto mdb_fail;
+  int mrc = 0;
+  if (!del && tm->bulk && tm->has_wdelta) {
+    /* into this commit's run ("exact keys in runs") */
+    unsigned char xk[1 + PX_TM__LANG_MAX + 10], xv[PX_TM__POSTING] = {0};
+    xk[0] = XKEY;
+    memcpy(xk + 1, kb, k.mv_size);
+    px_tm__put_u32(xv + 1, id);
+    if ((rc = pending_add(x, xk, 1 + k.mv_size,
+                          px_text_hash((const char *)xk, 1 + k.mv_size), xv)) <
+        0)
+      return rc;
+  } else {
+    mrc = del ? mdb_del(x->t, tm->exact, &k, &v)
+              : mdb_put(x->t, tm->exact, &k, &v, MDB_NODUPDATA);
+    if (mrc && mrc != MDB_KEYEXIST && mrc != MDB_NOTFOUND)
+      goto mdb_fail;
+  }
   if (!del && tm->xf)
     xf_add(tm, kb, k.mv_size);
   vb[0] = vt->ncore;
@@ -2046,52 +2317,123 @@ static int compatible(const px_tm__rec *rec, const prep *p, size_t np, int *ok,
 }
 
 /* Find a stored unit the new variants merge into; *id_out 0 if none. */
+/* Candidate unit ids of one exact key, at most MAX_CANDS. */
+#define MAX_CANDS 64
+typedef struct cands {
+  uint32_t id[MAX_CANDS];
+  size_t n;
+} cands;
+
+static int cands_add(void *arg, uint32_t id) {
+  cands *c = arg;
+  for (size_t i = 0; i < c->n; i++)
+    if (c->id[i] == id)
+      return 0;
+  if (c->n == MAX_CANDS)
+    return 1; /* enough */
+  c->id[c->n++] = id;
+  return 0;
+}
+
+/* The pending term with this key in x, or NULL. */
+static const pterm *pending_find(const px_tm_txn *x, const unsigned char *key,
+                                 size_t klen, uint64_t h) {
+  if (!x->cap_slots)
+    return NULL;
+  for (size_t s = (size_t)h & (x->cap_slots - 1); x->slots[s];
+       s = (s + 1) & (x->cap_slots - 1)) {
+    const pterm *c = &x->terms[x->slots[s] - 1];
+    if (c->h == h && c->klen == klen &&
+        memcmp(x->pend.ptr + c->koff, key, klen) == 0)
+      return c;
+  }
+  return NULL;
+}
+
+/* The ids under exact key kb[0..kl) as x sees them: in `exact`, in x's
+ * pending exact keys and in the runs of wdelta. */
+static int exact_ids(px_tm_txn *x, MDB_cursor *cur, unsigned char *kb,
+                     size_t kl, cands *c) {
+  px_tm *tm = x->tm;
+  MDB_val k = {kl, kb}, v;
+  c->n = 0;
+  int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET);
+  while (mrc == 0 && !cands_add(c, px_tm__get_u32(v.mv_data)))
+    mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP);
+  if (mrc && mrc != MDB_NOTFOUND)
+    return px_tm__mdb_error(mrc, "reading the index");
+  if (!tm->bulk || !tm->has_wdelta)
+    return 0; /* outside bulk loads, runs are merged first */
+  unsigned char xk[1 + PX_TM__LANG_MAX + 10];
+  xk[0] = XKEY;
+  memcpy(xk + 1, kb, kl);
+  const pterm *t =
+      pending_find(x, xk, 1 + kl, px_text_hash((const char *)xk, 1 + kl));
+  for (uint32_t q = t ? t->head : UINT32_MAX; q != UINT32_MAX;
+       q = x->posts[q].next)
+    if (cands_add(c, (uint32_t)x->posts[q].v))
+      break;
+  int rc = px_tm__exact_in_runs(x->t, tm, kb, kl, 1, cands_add, c);
+  return rc < 0 ? rc : 0;
+}
+
+/* The stored unit that u (prepared as p, np) merges into: one sharing an
+ * exact key whose variants do not conflict (compatible()), or none. */
 static int find_merge_target(px_tm_txn *x, const prep *p, size_t np,
                              uint32_t *id_out, px_tm__rec **rec_out) {
+  px_tm *tm = x->tm;
   *id_out = 0;
   *rec_out = NULL;
+  int rc = 0;
+  if (tm->bulk)
+    rc = xf_ready(x);
+  else if (tm->has_wdelta && !x->runs_merged) {
+    /* runs an import left: merged first, so that `exact` has every key */
+    uint64_t runs = 0;
+    int mrc = meta_get_u64(x->t, tm, "wdelta_runs", &runs);
+    if (mrc)
+      return px_tm__mdb_error(mrc, "reading the index");
+    if (runs && (rc = merge_all_in(x)) < 0)
+      return rc;
+    x->runs_merged = 1;
+  }
+  if (rc < 0)
+    return rc;
   MDB_cursor *cur = NULL;
-  int mrc = mdb_cursor_open(x->t, x->tm->exact, &cur);
+  int mrc = mdb_cursor_open(x->t, tm->exact, &cur);
   if (mrc)
     return px_tm__mdb_error(mrc, "reading the index");
-  int rc = x->tm->bulk ? xf_ready(x) : 0;
-  if (rc < 0)
-    goto done;
+  cands c;
   for (size_t i = 0; i < np && !*id_out; i++) {
     unsigned char kb[PX_TM__LANG_MAX + 10];
-    MDB_val k = {exact_key(kb, p[i].key, p[i].kd.xhash), kb}, v;
-    if (x->tm->bulk && x->tm->xf && !xf_maybe(x->tm, kb, k.mv_size))
+    size_t kl = exact_key(kb, p[i].key, p[i].kd.xhash);
+    if (tm->bulk && tm->xf && !bloom_maybe(tm->xf, tm->xf_blocks, kb, kl))
       continue;
-    mrc = mdb_cursor_get(cur, &k, &v, MDB_SET);
-    int checked = 0;
-    while (mrc == 0 && checked++ < 64) {
-      uint32_t id = px_tm__get_u32(v.mv_data);
+    if ((rc = exact_ids(x, cur, kb, kl, &c)) < 0)
+      goto done;
+    for (size_t j = 0; j < c.n; j++) {
+      uint32_t id = c.id[j];
       px_tm__rec *rec = NULL;
       rc = get_record(x, id, &rec);
       if (rc == PX_ENOTFOUND) { /* stale entry: ignore */
         rc = 0;
-      } else if (rc < 0)
-        goto done;
-      else {
-        int ok = 0;
-        size_t shared = 0;
-        rc = compatible(rec, p, np, &ok, &shared);
-        if (rc < 0) {
-          px_unit_free(&rec->u);
-          goto done;
-        }
-        if (ok) {
-          *id_out = id;
-          *rec_out = rec;
-          goto done;
-        }
-        px_unit_free(&rec->u);
+        continue;
       }
-      mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT_DUP);
-    }
-    if (mrc && mrc != MDB_NOTFOUND) {
-      rc = px_tm__mdb_error(mrc, "reading the index");
-      goto done;
+      if (rc < 0)
+        goto done;
+      int ok = 0;
+      size_t shared = 0;
+      rc = compatible(rec, p, np, &ok, &shared);
+      if (rc < 0) {
+        px_unit_free(&rec->u);
+        goto done;
+      }
+      if (ok) {
+        *id_out = id;
+        *rec_out = rec;
+        goto done;
+      }
+      px_unit_free(&rec->u);
     }
   }
 done:

@@ -46,6 +46,12 @@ struct px_tm {
   size_t xf_n;      /* keys added */
   size_t xf_cap;    /* keys it was sized for: past them, it is rebuilt */
   size_t xf_txn;    /* the last transaction it is true for */
+  /* bulk loads: per run of wdelta this handle wrote, a Bloom filter of
+   * the exact keys in it (tm.c, "exact keys in runs"); xruns_all: the
+   * list has every pending run, so a key no filter has is in no run */
+  struct px_tm__xrun *xruns;
+  size_t nxruns, cap_xruns;
+  int xruns_all;
 };
 
 /* A decoded record: the public unit first (so a px_unit * from the codec
@@ -142,6 +148,14 @@ int px_tm__bulk(px_tm *tm, int on);
 /* The fewest keys the exact-key filter is sized for (2^18; tests lower
  * it to make it grow). */
 extern size_t px_tm__xf_min_keys;
+/* Unit ids under exact key kb[0..kl) (language key, NUL, 8-byte hash) in
+ * the runs of wdelta that t sees (exact keys not merged into `exact` yet),
+ * to fn(arg, id) until it returns non-zero, which is returned.  filters:
+ * the writing handle's own transactions may skip the runs its filters rule
+ * out.  0, that value, or PX_ESTORE. */
+int px_tm__exact_in_runs(MDB_txn *t, px_tm *tm, const unsigned char *kb,
+                         size_t kl, int filters,
+                         int (*fn)(void *arg, uint32_t id), void *arg);
 #define PX_TM__MERGE_RUNS 128
 #define PX_TM__MERGE_BYTES (64u * 1024u * 1024u)
 /* Merge every pending run into `words`, in transactions of at most

@@ -9,10 +9,10 @@ expect_rc 0
 expect_out_has "units:       4"
 expect_out_has "variants:    9 (en 4, fa 4, ru 1)"
 expect_out_has "documents:   2"
-expect_out_has "(schema 2)"
+expect_out_has "(schema 3)"
 px stats --format json
 expect_rc 0
-expect_out_has '"schema":2,"units":4,"variants":9,"languages":{"en":4,"fa":4,"ru":1},"documents":2'
+expect_out_has '"schema":3,"units":4,"variants":9,"languages":{"en":4,"fa":4,"ru":1},"documents":2'
 px delete --id 2 --id 3
 expect_rc 0
 expect_out_text "deleted 2 units"

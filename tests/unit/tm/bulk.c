@@ -286,7 +286,7 @@ PX_TEST(test_tm_bulk__delete_with_runs_pending) {
 
 /* A schema-1 store (no wdelta) reads as it is, read-only, and a write
  * open upgrades it to schema 2. */
-PX_TEST(test_tm_bulk__schema1_store) {
+PX_TEST(test_tm_bulk__schema1_and_2_stores) {
   const char *d = subdir("v1");
   px_tm *tm = NULL;
   CHECK_OK(px_tm_open(&tm, d, NULL));
@@ -313,7 +313,19 @@ PX_TEST(test_tm_bulk__schema1_store) {
   CHECK_INT(mdb_dbi_open(t, "wdelta", 0, &dbi), 0);
   CHECK_INT(mdb_dbi_open(t, "meta", 0, &dbi), 0);
   CHECK_INT(mdb_get(t, dbi, &k, &v), 0);
-  CHECK_INT(px_tm__get_u32(v.mv_data), 2);
+  CHECK_INT(px_tm__get_u32(v.mv_data), PX_TM_SCHEMA_VERSION);
+  mdb_txn_abort(t);
+  mdb_env_close(env);
+  /* schema 2 (no exact keys in runs) is upgraded by a write open too */
+  unsigned char two[4] = {0, 0, 0, 2};
+  raw_write(d, "meta", "schema", 6, two, 4, 0);
+  CHECK_OK(px_tm_open(&tm, d, NULL));
+  fill(tm, 20, 21, 1);
+  px_tm_close(tm);
+  t = open_raw(d, 1, &env);
+  CHECK_INT(mdb_dbi_open(t, "meta", 0, &dbi), 0);
+  CHECK_INT(mdb_get(t, dbi, &k, &v), 0);
+  CHECK_INT(px_tm__get_u32(v.mv_data), PX_TM_SCHEMA_VERSION);
   mdb_txn_abort(t);
   mdb_env_close(env);
 }
@@ -426,4 +438,40 @@ PX_TEST(test_tm_bulk__filter_dropped_after_other_writer) {
   CHECK_INT(units_in(tm), 102);
   CHECK_OK(px_tm__bulk(tm, 0));
   px_tm_close(tm);
+}
+
+/* Units whose exact keys wait in runs an import left are found, not
+ * stored twice: by a later bulk load (which looks in every run, having no
+ * filters of them) and by a plain write (which merges the runs first). */
+PX_TEST(test_tm_bulk__exact_keys_in_left_runs) {
+  const char *d = subdir("xleft");
+  px_tm *tm = NULL;
+  CHECK_OK(px_tm_open(&tm, d, NULL));
+  CHECK_OK(px_tm__bulk(tm, 1));
+  fill(tm, 0, 50, 10); /* 5 runs: exact keys in runs only */
+  px_tm_close(tm);
+  char *ex = dump_db(d, "exact", NULL);
+  CHECK_STR(ex, ""); /* nothing merged yet */
+  free(ex);
+  CHECK_OK(px_tm_open(&tm, d, NULL));
+  CHECK_OK(px_tm__bulk(tm, 1));
+  CHECK_INT(tm->xruns_all, 0);
+  fill(tm, 0, 60, 20);
+  CHECK_INT(units_in(tm), 60);
+  px_tm_close(tm);
+  CHECK_OK(px_tm_open(&tm, d, NULL));
+  fill(tm, 55, 61, 6); /* plain: merges, then finds 55..59 */
+  CHECK_INT(units_in(tm), 61);
+  px_tm_close(tm);
+  size_t pending = 0;
+  free(dump_db(d, "words", &pending));
+  CHECK_INT(pending, 0);
+  const char *ref = subdir("xleft-ref");
+  CHECK_OK(px_tm_open(&tm, ref, NULL));
+  fill(tm, 0, 61, 61);
+  px_tm_close(tm);
+  char *ea = dump_db(ref, "exact", NULL), *eb = dump_db(d, "exact", NULL);
+  CHECK_STR(ea, eb);
+  free(ea);
+  free(eb);
 }
