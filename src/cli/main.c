@@ -115,7 +115,12 @@ static int print_man(FILE *f) {
   fputs(".SH ENVIRONMENT\n.TP\n.B PARALLAX_TM\nthe translation memory "
         "directory when \\-\\-tm is not given (default ./tm/).\n"
         ".TP\n.B PARALLAX_DICTDIR\nwhere the shipped dictionaries (SRX rules, "
-        "lexicons, name dictionaries) are read from.\n.TP\n.B NO_COLOR\n"
+        "lexicons, name dictionaries) are read from.\n.TP\n"
+        ".B PARALLAX_DICTD_DIR\nwhere FreeDict dictionaries are read from "
+        "(default /usr/share/dictd).\n.TP\n.B PARALLAX_CACHE_DIR\nwhere "
+        "the parsed form of big FreeDict dictionaries is cached (default "
+        "$XDG_CACHE_HOME/parallax, else ~/.cache/parallax; empty: no "
+        "cache).\n.TP\n.B NO_COLOR\n"
         "no colour in terminal output.\n",
         f);
   fputs(".SH EXIT STATUS\n.TP\n0\nsuccess.\n.TP\n1\nthe command ran and "

@@ -23,6 +23,8 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/px-cli-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 OUT=$T/.stdout
 ERR=$T/.stderr
+# lexicon caches of this test stay in its directory, not in the user's
+export PARALLAX_CACHE_DIR=$T/.cache
 RC=0
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
