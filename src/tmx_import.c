@@ -133,6 +133,7 @@ typedef struct ev {
   int code;                 /* EV_BAD, EV_END: the code */
   uint64_t done, total;     /* EV_PROGRESS */
   const px_tmx_header *hdr; /* EV_HEADER: borrowed until answered */
+  struct ev *next;          /* in pipe_s.done */
 } ev;
 
 #define QCAP 256u
@@ -144,6 +145,11 @@ typedef struct pipe_s {
   pthread_cond_t can_take, can_put, answered;
   ev *q[QCAP];
   size_t head, n;
+  /* events the storing side is done with, freed by the reader: the units
+   * were allocated by the reader thread, and freeing them there keeps
+   * glibc's arena lock and the cost of freeing off the storing thread,
+   * which is the slower one */
+  ev *done;
   int stop;   /* the storing side failed: the reader stops */
   int hdr_rc; /* the answer to an EV_HEADER */
   int hdr_done;
@@ -156,8 +162,19 @@ typedef struct pipe_s {
 } pipe_s;
 
 /* Queue an event; 0, or -1 when the storing side has stopped (e is freed). */
+static void free_evs(ev *e) {
+  while (e) {
+    ev *next = e->next;
+    px_tm__prepared_free(e->pr);
+    px_free(e);
+    e = next;
+  }
+}
+
 static int put_ev(pipe_s *pp, ev *e) {
   pthread_mutex_lock(&pp->mu);
+  ev *done = pp->done;
+  pp->done = NULL;
   /* the storing side drains until EV_END, so EV_END may always wait */
   int stopped;
   while (!(stopped = pp->stop && e->kind != EV_END) && pp->n == QCAP)
@@ -168,6 +185,7 @@ static int put_ev(pipe_s *pp, ev *e) {
     pthread_cond_signal(&pp->can_take);
   }
   pthread_mutex_unlock(&pp->mu);
+  free_evs(done);
   if (stopped) {
     px_tm__prepared_free(e->pr);
     px_free(e);
@@ -176,8 +194,13 @@ static int put_ev(pipe_s *pp, ev *e) {
   return 0;
 }
 
-static ev *take_ev(pipe_s *pp) {
+/* The next event; finished (may be NULL) goes to the reader to free. */
+static ev *take_ev(pipe_s *pp, ev *finished) {
   pthread_mutex_lock(&pp->mu);
+  if (finished) {
+    finished->next = pp->done;
+    pp->done = finished;
+  }
   while (pp->n == 0)
     pthread_cond_wait(&pp->can_take, &pp->mu);
   ev *e = pp->q[pp->head];
@@ -306,8 +329,10 @@ static int read_and_store(imp *im, const char *path, const px_tmx_read_opts *ro,
   }
   px_error stored;
   memset(&stored, 0, sizeof stored);
+  ev *finished = NULL;
   for (;;) {
-    ev *e = take_ev(pp);
+    ev *e = take_ev(pp, finished);
+    finished = NULL;
     int erc = 0;
     if (e->kind == EV_END) {
       if (rc == 0 && e->code < 0)
@@ -342,8 +367,7 @@ static int read_and_store(imp *im, const char *path, const px_tmx_read_opts *ro,
       pthread_mutex_unlock(&pp->mu);
       /* the reader returns hrc and ends with it: EV_END brings it back */
     }
-    px_tm__prepared_free(e->pr);
-    px_free(e);
+    finished = e;
     if (erc < 0) {
       rc = erc;
       stored = *px_error_last();
@@ -354,6 +378,8 @@ static int read_and_store(imp *im, const char *path, const px_tmx_read_opts *ro,
     }
   }
   pthread_join(th, NULL);
+  free_evs(pp->done);
+  pp->done = NULL;
   if (stored.code < 0 && rc == stored.code) /* ours, not the reader's */
     px_error_set(stored.code, stored.klass, stored.cause, "%s", stored.message);
   im->st->read += pp->read;
