@@ -7,16 +7,16 @@
 # the unit builder, nothing stored).  Run it on a quiet machine, niced:
 #   nice tools/bench-import.sh build build/bench
 #
-# Figures of 2026-11-29 13:33-13:36 UTC (commit d37faa8, 2 cores shared
-# with other jobs, load ~3), `nice tools/bench-import.sh build build/bench`:
-#   reader alone: 1,000,000 units in 4.7 CPU s (214,000 units per CPU s)
-#   import: 157.8 s wall = 6,336 units/s; 106.4 s user + 22.5 s sys
-#   (7,759 units per CPU second); peak RSS 507 MB = heap (RssAnon) 89 MB
-#   + mapped store pages (RssFile) 377 MB, the kernel's page cache mapped
-#   around the exact-index probes and dropped every 4,096 units; store
-#   1.211 GB in use = 2.96 x the 408.7 MB of text (data.mdb 3.20 x).
-#   With --batch 2000 (an earlier build, load ~4): 238.6 CPU s, peak RSS
-#   114 MB (heap 37 MB).
+# Figures of 2026-11-29 15:35 UTC (commit 9006bda, 2 cores, load about 1),
+# `nice tools/bench-import.sh build build/bench`:
+#   reader alone: 1,000,000 units in 4.3 CPU s (232,000 units per CPU s)
+#   import: 66.3 s wall = 15,092 units/s; 79.8 s user + 9.7 s sys
+#   (11,167 units per CPU second); peak RSS 93.4 MB = heap (RssAnon)
+#   57 MB + mapped store pages (RssFile) 34 MB; store 1.201 GB in use =
+#   2.94 x the 408.7 MB of text (data.mdb 3.05 x).
+# Earlier the same day (13:33, commit d37faa8, load ~3): 157.8 s wall,
+#   128.9 CPU s, peak RSS 507 MB (heap 89 MB + 377 MB mapped store pages):
+#   exact-index inserts at random places and the kernel's fault-around.
 # Before the import pipeline, bulk runs and page dropping (commit 07a5634):
 #   11:03 wall, 192 CPU s (~5,200 units per CPU second), peak RSS 2.33 GB
 #   (heap 431 MB): every batch added postings to most of the `words`
