@@ -18,31 +18,8 @@
 #include <sys/stat.h>
 
 #include "lexicon.h"
+#include "lexhelp.h"
 #include "px_test.h"
-
-typedef struct dump {
-  char *s;
-  size_t n, cap;
-} dump;
-
-static void dump_put(dump *d, const char *s) {
-  size_t k = strlen(s);
-  if (d->n + k + 1 > d->cap) {
-    d->cap = (d->n + k + 1) * 2;
-    d->s = realloc(d->s, d->cap);
-  }
-  memcpy(d->s + d->n, s, k + 1);
-  d->n += k;
-}
-
-static int dump_entry(const px_lexicon_entry *e, void *payload) {
-  char line[1200];
-  uint32_t bits;
-  memcpy(&bits, &e->weight, sizeof bits);
-  snprintf(line, sizeof line, "%s\t%s\t%08x\n", e->src, e->tgt, (unsigned)bits);
-  dump_put(payload, line);
-  return 0;
-}
 
 /* Entries and per-file counts of a fresh lexicon after loading index in
  * direction rev, restricted to text when text is not NULL. */
@@ -52,16 +29,16 @@ static char *load_dump(const char *index, int rev, const char *text) {
   if (text)
     CHECK_OK(px_lexicon_restrict(lx, text, strlen(text)));
   CHECK_OK(px_lexicon_load_dictd(lx, index, rev));
-  dump d = {NULL, 0, 0};
-  dump_put(&d, "");
-  px_lexicon_foreach(lx, dump_entry, &d);
+  lexdump d = {NULL, 0, 0};
+  lexdump_put(&d, "");
+  px_lexicon_foreach(lx, lexdump_entry, &d);
   const px_lexicon_source *s = px_lexicon_source_at(lx, 0);
   CHECK(s != NULL);
   if (s) {
     char line[800];
     snprintf(line, sizeof line, "source %s %d %zu %zu\n", s->path, s->reversed,
              s->records, s->added);
-    dump_put(&d, line);
+    lexdump_put(&d, line);
   }
   px_lexicon_free(lx);
   return d.s;
@@ -93,21 +70,6 @@ static void cache_path(const char *dir, char *path, size_t cap) {
   }
   if (d)
     closedir(d);
-}
-
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void b64num(char *out, size_t v) {
-  char tmp[16];
-  size_t n = 0;
-  do {
-    tmp[n++] = b64[v % 64];
-    v /= 64;
-  } while (v);
-  for (size_t i = 0; i < n; i++)
-    out[i] = tmp[n - 1 - i];
-  out[n] = '\0';
 }
 
 /* An English-Turkish dictionary of n entries: a few real ones, then
@@ -142,8 +104,8 @@ static void write_dict(const char *base, size_t n, const char *extra) {
     }
     size_t bl = strlen(def);
     char o[16], l[16];
-    b64num(o, len);
-    b64num(l, bl);
+    lexhelp_b64num(o, len);
+    lexhelp_b64num(l, bl);
     memcpy(body + len, def, bl);
     len += bl;
     ilen +=
@@ -364,9 +326,9 @@ PX_TEST(test_lexicon_cache__installed_freedict) {
       CHECK_OK(px_lexicon_new(&l[m], names[i][1], "en"));
       CHECK_OK(px_lexicon_restrict(l[m], t, strlen(t)));
       CHECK_OK(px_lexicon_load_dictd(l[m], index, rev));
-      dump x = {NULL, 0, 0};
-      dump_put(&x, "");
-      px_lexicon_foreach(l[m], dump_entry, &x);
+      lexdump x = {NULL, 0, 0};
+      lexdump_put(&x, "");
+      px_lexicon_foreach(l[m], lexdump_entry, &x);
       d[m] = x.s;
       CHECK(px_lexicon_size(l[m]) > 0);
       CHECK_INT(px_lexicon_source_at(l[m], 0)->records,
@@ -421,9 +383,9 @@ PX_TEST(test_lexicon_cache__adds_after_a_replay_share_strings) {
       CHECK(b[1].tgt == a[0].tgt); /* "peace": one copy */
       CHECK(b[2].tgt == c[0].tgt); /* "army": one copy */
     }
-    dump x = {NULL, 0, 0};
-    dump_put(&x, "");
-    px_lexicon_foreach(lx, dump_entry, &x);
+    lexdump x = {NULL, 0, 0};
+    lexdump_put(&x, "");
+    px_lexicon_foreach(lx, lexdump_entry, &x);
     d[m] = x.s;
     px_lexicon_free(lx);
   }

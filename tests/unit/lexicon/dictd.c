@@ -12,22 +12,8 @@
 #include <zlib.h>
 
 #include "lexicon.h"
+#include "lexhelp.h"
 #include "px_test.h"
-
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void b64num(char *out, size_t v) {
-  char tmp[16];
-  size_t n = 0;
-  do {
-    tmp[n++] = b64[v % 64];
-    v /= 64;
-  } while (v);
-  for (size_t i = 0; i < n; i++)
-    out[i] = tmp[n - 1 - i];
-  out[n] = '\0';
-}
 
 typedef struct entry {
   const char *hw, *body;
@@ -56,8 +42,8 @@ static void build_dict(const char *base, const entry *e, size_t n,
   for (size_t i = 0; i < n; i++) {
     size_t bl = strlen(e[i].body);
     char o[16], l[16];
-    b64num(o, len);
-    b64num(l, bl);
+    lexhelp_b64num(o, len);
+    lexhelp_b64num(l, bl);
     memcpy(body + len, e[i].body, bl);
     len += bl;
     ilen += (size_t)snprintf(index + ilen, cap - ilen, "%s\t%s\t%s\n", e[i].hw,

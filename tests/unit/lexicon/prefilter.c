@@ -17,43 +17,19 @@
 #include <string.h>
 
 #include "lexicon.h"
+#include "lexhelp.h"
 #include "px_test.h"
 
-/* Every entry as "src\ttgt\t<weight bits>\n", in foreach order. */
-typedef struct dump {
-  char *s;
-  size_t n, cap;
-} dump;
-
-static void dump_put(dump *d, const char *s) {
-  size_t k = strlen(s);
-  if (d->n + k + 1 > d->cap) {
-    d->cap = (d->n + k + 1) * 2;
-    d->s = realloc(d->s, d->cap);
-  }
-  memcpy(d->s + d->n, s, k + 1);
-  d->n += k;
-}
-
-static int dump_entry(const px_lexicon_entry *e, void *payload) {
-  char line[1200];
-  uint32_t bits;
-  memcpy(&bits, &e->weight, sizeof bits);
-  snprintf(line, sizeof line, "%s\t%s\t%08x\n", e->src, e->tgt, (unsigned)bits);
-  dump_put(payload, line);
-  return 0;
-}
-
 static char *dump_lexicon(const px_lexicon *lx) {
-  dump d = {NULL, 0, 0};
-  dump_put(&d, "");
-  px_lexicon_foreach(lx, dump_entry, &d);
+  lexdump d = {NULL, 0, 0};
+  lexdump_put(&d, "");
+  px_lexicon_foreach(lx, lexdump_entry, &d);
   for (size_t i = 0; i < px_lexicon_source_count(lx); i++) {
     const px_lexicon_source *s = px_lexicon_source_at(lx, i);
     char line[700];
     snprintf(line, sizeof line, "source %s %s %d %zu %zu\n", s->path, s->kind,
              s->reversed, s->records, s->added);
-    dump_put(&d, line);
+    lexdump_put(&d, line);
   }
   return d.s;
 }
@@ -104,21 +80,6 @@ static size_t compare_pair(const char *what, px_lexicon *with,
 /* ---- a small dictd file ---------------------------------------------------
  */
 
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void b64num(char *out, size_t v) {
-  char tmp[16];
-  size_t n = 0;
-  do {
-    tmp[n++] = b64[v % 64];
-    v /= 64;
-  } while (v);
-  for (size_t i = 0; i < n; i++)
-    out[i] = tmp[n - 1 - i];
-  out[n] = '\0';
-}
-
 /* Write base.index and base.dict from headwords and bodies. */
 static void write_dictd(const char *base, const char *const (*e)[2], size_t n) {
   size_t cap = 1 << 20, len = 0, ilen = 0;
@@ -127,8 +88,8 @@ static void write_dictd(const char *base, const char *const (*e)[2], size_t n) {
     size_t bl = strlen(e[i][1]);
     char o[16], l[16];
     CHECK(len + bl < cap && ilen + 600 < cap);
-    b64num(o, len);
-    b64num(l, bl);
+    lexhelp_b64num(o, len);
+    lexhelp_b64num(l, bl);
     memcpy(body + len, e[i][1], bl);
     len += bl;
     ilen += (size_t)snprintf(index + ilen, cap - ilen, "%s\t%s\t%s\n", e[i][0],
@@ -451,15 +412,15 @@ static int installed(const char *name) {
  * punctuation around it: the restriction then meets a good share of the
  * dictionary, inflected forms included (their prefixes). */
 typedef struct sample {
-  dump text;
+  lexdump text;
   size_t i, k;
 } sample;
 
 static int sample_entry(const px_lexicon_entry *e, void *payload) {
   sample *s = payload;
   if (s->i++ % s->k == 0 && s->text.n < 200000) {
-    dump_put(&s->text, e->src);
-    dump_put(&s->text, s->i % 3 ? "lar, " : ". ");
+    lexdump_put(&s->text, e->src);
+    lexdump_put(&s->text, s->i % 3 ? "lar, " : ". ");
   }
   return 0;
 }
@@ -469,7 +430,7 @@ static void installed_pair(const char *src, const char *tgt, size_t k) {
   CHECK_OK(px_lexicon_new(&full, src, tgt));
   CHECK_OK(px_lexicon_load_default(full));
   sample s = {{NULL, 0, 0}, 0, k};
-  dump_put(&s.text, "");
+  lexdump_put(&s.text, "");
   px_lexicon_foreach(full, sample_entry, &s);
   new_pair(&a, &b, src, tgt, s.text.s);
   CHECK_OK(px_lexicon_load_default(a));

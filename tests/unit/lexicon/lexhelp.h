@@ -1,0 +1,29 @@
+/*
+ * lexhelp.h: what the lexicon tests share: a dump of a lexicon's entries
+ * (to compare two loads byte for byte) and the base-64 numbers of dictd
+ * index files (to write small dictionaries).
+ */
+#ifndef PX_TEST_LEXHELP_H
+#define PX_TEST_LEXHELP_H
+
+#include <stddef.h>
+
+#include "parallax.h"
+
+/* A growing string of "src\ttgt\t<weight bits in hex>\n" lines. */
+typedef struct lexdump {
+  char *s; /* malloc'd, NUL-terminated once something was put */
+  size_t n, cap;
+} lexdump;
+
+void lexdump_put(lexdump *d, const char *s);
+/* A px_lexicon_foreach() callback: the entry as one line into payload (a
+ * lexdump). */
+int lexdump_entry(const px_lexicon_entry *e, void *payload);
+/* Every entry of lx in foreach order; free() it. */
+char *lexdump_entries(const px_lexicon *lx);
+
+/* v in dictd's base-64 digits (at most 15), NUL-terminated. */
+void lexhelp_b64num(char *out, size_t v);
+
+#endif
