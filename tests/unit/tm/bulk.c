@@ -354,6 +354,20 @@ static uint64_t units_in(px_tm *tm) {
   return n;
 }
 
+/* The exact index of the store at d is the one a plain load of units
+ * [0, n) in one commit builds (in a fresh store named ref). */
+static void check_exact_as_plain(const char *d, const char *ref, int n) {
+  px_tm *tm = NULL;
+  const char *r = subdir(ref);
+  CHECK_OK(px_tm_open(&tm, r, NULL));
+  fill(tm, 0, n, n);
+  px_tm_close(tm);
+  char *ea = dump_db(r, "exact", NULL), *eb = dump_db(d, "exact", NULL);
+  CHECK_STR(ea, eb);
+  free(ea);
+  free(eb);
+}
+
 /* Bulk adds find the units a plain commit stored before (the exact-key
  * filter is built by a scan of `exact`), and units added again in the
  * same bulk load: nothing is stored twice. */
@@ -372,15 +386,8 @@ PX_TEST(test_tm_bulk__filter_finds_stored_units) {
   CHECK_OK(px_tm__bulk(tm, 0));
   CHECK(tm->xf == NULL);
   px_tm_close(tm);
-  /* the same store as one plain load builds */
-  const char *ref = subdir("xf1-ref");
-  CHECK_OK(px_tm_open(&tm, ref, NULL));
-  fill(tm, 0, 500, 500);
-  px_tm_close(tm);
-  char *ea = dump_db(ref, "exact", NULL), *eb = dump_db(d, "exact", NULL);
-  CHECK_STR(ea, eb);
-  free(ea);
-  free(eb);
+  /* the same index as one plain load builds */
+  check_exact_as_plain(d, "xf1-ref", 500);
 }
 
 /* A filter that outgrows its size is built again, larger, and still
@@ -466,12 +473,5 @@ PX_TEST(test_tm_bulk__exact_keys_in_left_runs) {
   size_t pending = 0;
   free(dump_db(d, "words", &pending));
   CHECK_INT(pending, 0);
-  const char *ref = subdir("xleft-ref");
-  CHECK_OK(px_tm_open(&tm, ref, NULL));
-  fill(tm, 0, 61, 61);
-  px_tm_close(tm);
-  char *ea = dump_db(ref, "exact", NULL), *eb = dump_db(d, "exact", NULL);
-  CHECK_STR(ea, eb);
-  free(ea);
-  free(eb);
+  check_exact_as_plain(d, "xleft-ref", 61);
 }
