@@ -118,22 +118,7 @@ static void build_dict(const char *base, const entry *e, size_t n,
 }
 
 static const char *tr(const px_lexicon *lx, const char *word) {
-  static char out[1024];
-  char *n = NULL;
-  size_t nl = 0;
-  out[0] = '\0';
-  if (px_lexicon_normalize_word(&n, &nl, word, strlen(word)) != 0)
-    return "(normalize failed)";
-  const px_lexicon_entry *e = NULL;
-  size_t count = 0;
-  if (px_lexicon_lookup(lx, n, nl, &e, &count) == 0)
-    for (size_t i = 0; i < count; i++) {
-      size_t o = strlen(out);
-      snprintf(out + o, sizeof out - o, "%s%s:%.2f", i ? "|" : "", e[i].tgt,
-               (double)e[i].weight);
-    }
-  px_free(n);
-  return out;
+  return lexhelp_tr(lx, word, LEXTR_WEIGHTS);
 }
 
 static void check_sample(const char *base, int reverse) {

@@ -23,6 +23,14 @@ int lexdump_entry(const px_lexicon_entry *e, void *payload);
 /* Every entry of lx in foreach order; free() it. */
 char *lexdump_entries(const px_lexicon *lx);
 
+/* The translations of a raw word (normalized as entries are) as one
+ * "t1|t2" string, in lookup order; weights as ":0.50" after each
+ * (LEXTR_WEIGHTS) or after those below 1 (LEXTR_WEIGHTS_BELOW_1).  Fails
+ * the test when the entries of one lookup differ in source.  A static
+ * buffer: valid until the next call. */
+enum { LEXTR_PLAIN, LEXTR_WEIGHTS, LEXTR_WEIGHTS_BELOW_1 };
+const char *lexhelp_tr(const px_lexicon *lx, const char *word, int weights);
+
 /* v in dictd's base-64 digits (at most 15), NUL-terminated. */
 void lexhelp_b64num(char *out, size_t v);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mem.h"
+#include "lexhelp.h"
 #include "px_test.h"
 
 static char *norm(const char *w) {
@@ -72,20 +73,7 @@ PX_TEST(test_lexicon_lookup__normalize_case_and_spaces) {
 
 /* "tgt|tgt" for a raw word. */
 static const char *tr(const px_lexicon *lx, const char *word) {
-  static char out[1024];
-  char *n = norm(word);
-  out[0] = '\0';
-  const px_lexicon_entry *e = NULL;
-  size_t count = 0;
-  if (n && px_lexicon_lookup(lx, n, strlen(n), &e, &count) == 0)
-    for (size_t i = 0; i < count; i++) {
-      size_t o = strlen(out);
-      snprintf(out + o, sizeof out - o, "%s%s", i ? "|" : "", e[i].tgt);
-      if (e[i].src != e[0].src)
-        px_test_fail(__FILE__, __LINE__, "entries of %s differ in src", word);
-    }
-  px_free(n);
-  return out;
+  return lexhelp_tr(lx, word, LEXTR_PLAIN);
 }
 
 static int add(px_lexicon *lx, const char *s, const char *t, float w) {

@@ -11,25 +11,12 @@
 #include <string.h>
 
 #include "lexicon.h"
+#include "lexhelp.h"
 #include "px_test.h"
 
 /* The translations of a word, "t1|t2", or "" when none. */
-static const char *tr(const px_lexicon *lx, const char *w) {
-  static char out[1024];
-  char *n = NULL;
-  size_t nl = 0;
-  out[0] = '\0';
-  if (px_lexicon_normalize_word(&n, &nl, w, strlen(w)) != 0)
-    return "(normalize failed)";
-  const px_lexicon_entry *e = NULL;
-  size_t count = 0;
-  if (px_lexicon_lookup(lx, n, nl, &e, &count) == 0)
-    for (size_t i = 0; i < count; i++) {
-      size_t o = strlen(out);
-      snprintf(out + o, sizeof out - o, "%s%s", i ? "|" : "", e[i].tgt);
-    }
-  px_free(n);
-  return out;
+static const char *tr(const px_lexicon *lx, const char *word) {
+  return lexhelp_tr(lx, word, LEXTR_PLAIN);
 }
 
 static void add(px_lexicon *lx, const char *s, const char *t) {

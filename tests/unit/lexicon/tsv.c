@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lexhelp.h"
 #include "px_test.h"
 
 static const char *write_tmp(const char *name, const char *data, size_t len) {
@@ -20,25 +21,7 @@ static const char *write_tmp(const char *name, const char *data, size_t len) {
 /* The translations of a raw word as one "a|b|c" string (weights as
  * ":0.50" when not 1). */
 static const char *tr(const px_lexicon *lx, const char *word) {
-  static char out[1024];
-  char *norm = NULL;
-  size_t n = 0;
-  out[0] = '\0';
-  if (px_lexicon_normalize_word(&norm, &n, word, strlen(word)) != 0)
-    return "(normalize failed)";
-  const px_lexicon_entry *e = NULL;
-  size_t count = 0;
-  if (px_lexicon_lookup(lx, norm, n, &e, &count) == 0)
-    for (size_t i = 0; i < count; i++) {
-      size_t o = strlen(out);
-      if (e[i].weight < 0.999f)
-        snprintf(out + o, sizeof out - o, "%s%s:%.2f", i ? "|" : "", e[i].tgt,
-                 (double)e[i].weight);
-      else
-        snprintf(out + o, sizeof out - o, "%s%s", i ? "|" : "", e[i].tgt);
-    }
-  px_free(norm);
-  return out;
+  return lexhelp_tr(lx, word, LEXTR_WEIGHTS_BELOW_1);
 }
 
 PX_TEST(test_lexicon_tsv__comments_weights_bom_crlf) {
