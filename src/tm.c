@@ -422,8 +422,8 @@ int px_tm_open(px_tm **out, const char *dir, const px_tm_opts *opts) {
    * MDB_NORDAHEAD (MADV_RANDOM on the map), for writers: a writer's reads
    * are random probes of B-trees, and without it each page fault maps the
    * page's 15 neighbours too (the kernel's fault-around), which counted
-   * in the writer's resident memory (a million-unit import showed 360 MB
-   * of store pages; 26 MB with it, at no cost in time).  Readers keep
+   * in the writer's resident memory (a 200,000-unit import: 62-76 MB of
+   * store pages at its peak, 26 MB with it, at no cost in time).  Readers keep
    * readahead: concordance and fuzzy lookups read posting lists in order. */
   unsigned eflags = MDB_NOTLS | MDB_NOMEMINIT;
   if (o.flags & PX_TM_RDONLY)
@@ -971,7 +971,8 @@ static void maybe_drop(px_tm *tm) {
   if (++tm->drop_tick % DROP_CHECK)
     return;
   size_t now = resident_file_pages();
-  if (now ? now < tm->drop_base + DROP_GROWTH / 4096
+  long page = sysconf(_SC_PAGESIZE);
+  if (now ? now < tm->drop_base + DROP_GROWTH / (size_t)(page > 0 ? page : 4096)
           : tm->drop_tick % 4096 != 0)
     return;
   drop_mapped_pages(tm);
