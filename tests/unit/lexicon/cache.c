@@ -141,12 +141,18 @@ static void check_modes(const char *index, const char *cache) {
     }
 }
 
+/* A test's dictionary (base name and .index, in the test's directory)
+ * and an empty cache folder, made. */
+static void test_paths(char base[600], char index[620], char cache[600]) {
+  snprintf(base, 600, "%s/freedict-eng-tur", px_test_tmpdir());
+  snprintf(index, 620, "%s.index", base);
+  snprintf(cache, 600, "%s/cache", px_test_tmpdir());
+  mkdir(cache, 0700);
+}
+
 PX_TEST(test_lexicon_cache__same_entries_parsed_written_and_read) {
   char base[600], index[620], cache[600];
-  snprintf(base, sizeof base, "%s/freedict-eng-tur", px_test_tmpdir());
-  snprintf(index, sizeof index, "%s.index", base);
-  snprintf(cache, sizeof cache, "%s/cache", px_test_tmpdir());
-  mkdir(cache, 0700);
+  test_paths(base, index, cache);
   write_dict(base, 3000, NULL);
   px_lexicon__set_cache_min(0);
   check_modes(index, cache);
@@ -166,10 +172,7 @@ PX_TEST(test_lexicon_cache__same_entries_parsed_written_and_read) {
 
 PX_TEST(test_lexicon_cache__small_dictionaries_are_not_cached) {
   char base[600], index[620], cache[600];
-  snprintf(base, sizeof base, "%s/freedict-eng-tur", px_test_tmpdir());
-  snprintf(index, sizeof index, "%s.index", base);
-  snprintf(cache, sizeof cache, "%s/cache", px_test_tmpdir());
-  mkdir(cache, 0700);
+  test_paths(base, index, cache);
   write_dict(base, 50, NULL);
   setenv("PARALLAX_CACHE_DIR", cache, 1);
   px_lexicon__set_cache_min(1 << 20);
@@ -182,10 +185,7 @@ PX_TEST(test_lexicon_cache__small_dictionaries_are_not_cached) {
 
 PX_TEST(test_lexicon_cache__a_changed_dictionary_is_parsed_again) {
   char base[600], index[620], cache[600];
-  snprintf(base, sizeof base, "%s/freedict-eng-tur", px_test_tmpdir());
-  snprintf(index, sizeof index, "%s.index", base);
-  snprintf(cache, sizeof cache, "%s/cache", px_test_tmpdir());
-  mkdir(cache, 0700);
+  test_paths(base, index, cache);
   px_lexicon__set_cache_min(0);
   setenv("PARALLAX_CACHE_DIR", cache, 1);
   write_dict(base, 400, "extra\nbarış görüşmesi\n");
@@ -206,10 +206,7 @@ PX_TEST(test_lexicon_cache__a_changed_dictionary_is_parsed_again) {
 
 PX_TEST(test_lexicon_cache__damaged_cache_is_ignored_and_rewritten) {
   char base[600], index[620], cache[600], cpath[1200];
-  snprintf(base, sizeof base, "%s/freedict-eng-tur", px_test_tmpdir());
-  snprintf(index, sizeof index, "%s.index", base);
-  snprintf(cache, sizeof cache, "%s/cache", px_test_tmpdir());
-  mkdir(cache, 0700);
+  test_paths(base, index, cache);
   px_lexicon__set_cache_min(0);
   write_dict(base, 2000, NULL); /* loaded whole: every string counts */
   setenv("PARALLAX_CACHE_DIR", "", 1);
@@ -352,10 +349,7 @@ PX_TEST(test_lexicon_cache__installed_freedict) {
  * one entry), as after a parse. */
 PX_TEST(test_lexicon_cache__adds_after_a_replay_share_strings) {
   char base[600], index[620], cache[600];
-  snprintf(base, sizeof base, "%s/freedict-eng-tur", px_test_tmpdir());
-  snprintf(index, sizeof index, "%s.index", base);
-  snprintf(cache, sizeof cache, "%s/cache", px_test_tmpdir());
-  mkdir(cache, 0700);
+  test_paths(base, index, cache);
   write_dict(base, 300, NULL);
   px_lexicon__set_cache_min(0);
   char *d[3];
