@@ -221,7 +221,6 @@ static int strs_grow(px_lexicon *lx) {
   return strs_resize(lx, lx->strcap ? lx->strcap * 2 : 1024);
 }
 
-/* The one stored copy of s, creating it if new. */
 /* Put an arena string back into the string table (rebuilding it): the
  * same pointer, so that pairs stay comparable by pointer. */
 static int reintern(px_lexicon *lx, const char *s) {
@@ -274,6 +273,7 @@ static int strs_rebuild(px_lexicon *lx) {
   return rc < 0 ? rc : 0;
 }
 
+/* The one stored copy of s, creating it if new. */
 static int intern(px_lexicon *lx, const char *s, size_t n, uint64_t h,
                   const char **out) {
   if (lx->strs_dropped) {
