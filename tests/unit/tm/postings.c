@@ -9,24 +9,7 @@
 #include <string.h>
 
 #include "px_test.h"
-
-static void add1(px_tm_txn *txn, const char *l1, const char *t1, const char *l2,
-                 const char *t2, uint64_t *id) {
-  px_variant v[2];
-  memset(v, 0, sizeof v);
-  v[0].lang = l1;
-  v[0].text = t1;
-  v[0].len = strlen(t1);
-  v[1].lang = l2;
-  v[1].text = t2;
-  v[1].len = strlen(t2);
-  px_unit u;
-  memset(&u, 0, sizeof u);
-  u.confidence = -1;
-  u.variants = v;
-  u.nvariants = 2;
-  CHECK_OK(px_tm_add(txn, &u, id, NULL));
-}
+#include "tmhelp.h"
 
 static size_t hits(px_tm *tm, const char *phrase, const char *lang) {
   px_concord_hit *h = NULL;
@@ -47,7 +30,7 @@ PX_TEST(test_tm_postings__many_units_per_term) {
     char en[64], fr[64];
     snprintf(en, sizeof en, "alpha beta number%d", i);
     snprintf(fr, sizeof fr, "alpha bêta numéro%d", i);
-    add1(txn, "en", en, "fr", fr, NULL);
+    tm_add_pair(txn, "en", en, "fr", fr, NULL);
   }
   CHECK_OK(px_tm_txn_commit(txn));
   CHECK_INT(hits(tm, "alpha beta", "en"), 300);
@@ -62,13 +45,13 @@ PX_TEST(test_tm_postings__merge_after_flush) {
   px_tm_txn *txn = NULL;
   uint64_t a = 0, b = 0, a2 = 0;
   CHECK_OK(px_tm_txn_begin(&txn, tm));
-  add1(txn, "en", "alpha gamma", "fr", "alpha gamma fr", &a);
-  add1(txn, "en", "delta", "fr", "delta fr", &b);
+  a = tm_add_pair(txn, "en", "alpha gamma", "fr", "alpha gamma fr", NULL);
+  b = tm_add_pair(txn, "en", "delta", "fr", "delta fr", NULL);
   CHECK_OK(px_tm_delete_unit(txn, b)); /* flushes a's postings */
   /* en the same, en-gb new: merged into a, whose (en, alpha) posting is
    * stored already; zeta's unit makes "alpha" a run of two */
-  add1(txn, "en", "alpha gamma", "en-GB", "alpha gamma", &a2);
-  add1(txn, "en", "alpha zeta", "fr", "alpha zeta fr", NULL);
+  a2 = tm_add_pair(txn, "en", "alpha gamma", "en-GB", "alpha gamma", NULL);
+  tm_add_pair(txn, "en", "alpha zeta", "fr", "alpha zeta fr", NULL);
   CHECK_OK(px_tm_txn_commit(txn));
   CHECK_INT((int)a2, (int)a);
   CHECK_INT(hits(tm, "zeta", "en"), 1);

@@ -16,6 +16,7 @@
 #include <lmdb.h>
 
 #include "px_test.h"
+#include "tmhelp.h"
 
 static px_tm *open_tm(const char *dir) {
   px_tm *tm = NULL;
@@ -29,30 +30,6 @@ static char *subdir(const char *name) {
   k = (k + 1) % 4;
   snprintf(buf[k], sizeof buf[k], "%s/%s", px_test_tmpdir(), name);
   return buf[k];
-}
-
-/* Adds a two-language pair; returns the id. */
-static uint64_t add_pair(px_tm_txn *txn, const char *l1, const char *t1,
-                         const char *l2, const char *t2, int *was_new) {
-  px_variant v[2];
-  memset(v, 0, sizeof v);
-  v[0].lang = l1;
-  v[0].text = t1;
-  v[0].len = strlen(t1);
-  v[1].lang = l2;
-  v[1].text = t2;
-  v[1].len = strlen(t2);
-  px_unit u;
-  memset(&u, 0, sizeof u);
-  u.confidence = -1;
-  u.variants = v;
-  u.nvariants = 2;
-  uint64_t id = 0;
-  int nw = -1;
-  CHECK_OK(px_tm_add(txn, &u, &id, &nw));
-  if (was_new)
-    *was_new = nw;
-  return id;
 }
 
 PX_TEST(test_tm_store__add_get_roundtrip) {
@@ -138,27 +115,27 @@ PX_TEST(test_tm_store__dedup_and_merge) {
   px_tm_txn *txn = NULL;
   int nw = -1;
   CHECK_OK(px_tm_txn_begin(&txn, tm));
-  uint64_t a =
-      add_pair(txn, "fa", "او به تهران رفت.", "en", "He went to Tehran.", &nw);
+  uint64_t a = tm_add_pair(txn, "fa", "او به تهران رفت.", "en",
+                           "He went to Tehran.", &nw);
   CHECK_INT(nw, 1);
   /* the same pair again (other spacing): no duplicate, usage updated */
-  uint64_t b = add_pair(txn, "fa", "او به  تهران رفت.", "en",
-                        "He went to Tehran. ", &nw);
+  uint64_t b = tm_add_pair(txn, "fa", "او به  تهران رفت.", "en",
+                           "He went to Tehran. ", &nw);
   CHECK_INT(nw, 0);
   CHECK_INT(b, a);
   /* the English sentence aligned from Russian: merged into one unit */
-  uint64_t c = add_pair(txn, "ru", "Он поехал в Тегеран.", "en",
-                        "He went to Tehran.", &nw);
+  uint64_t c = tm_add_pair(txn, "ru", "Он поехал в Тегеран.", "en",
+                           "He went to Tehran.", &nw);
   CHECK_INT(nw, 0);
   CHECK_INT(c, a);
   /* a different Persian translation of the same English: a new unit */
-  uint64_t d =
-      add_pair(txn, "fa", "وی عازم تهران شد.", "en", "He went to Tehran.", &nw);
+  uint64_t d = tm_add_pair(txn, "fa", "وی عازم تهران شد.", "en",
+                           "He went to Tehran.", &nw);
   CHECK_INT(nw, 1);
   CHECK(d != a);
   /* case matters for identity */
-  uint64_t e =
-      add_pair(txn, "fa", "او به تهران رفت.", "en", "he went to tehran.", &nw);
+  uint64_t e = tm_add_pair(txn, "fa", "او به تهران رفت.", "en",
+                           "he went to tehran.", &nw);
   CHECK_INT(nw, 1);
   CHECK(e != a);
   CHECK_OK(px_tm_txn_commit(txn));
@@ -225,7 +202,7 @@ PX_TEST(test_tm_store__bad_units_change_nothing) {
   u.nvariants = 0;
   CHECK_ERR(px_tm_add(txn, &u, NULL, NULL), PX_EINVALID);
   /* the transaction is still good */
-  uint64_t id = add_pair(txn, "fa", "یک", "en", "one", NULL);
+  uint64_t id = tm_add_pair(txn, "fa", "یک", "en", "one", NULL);
   CHECK_INT(id, 1);
   CHECK_OK(px_tm_txn_commit(txn));
   px_tm_close(tm);
@@ -235,7 +212,7 @@ PX_TEST(test_tm_store__abort_discards) {
   px_tm *tm = open_tm(subdir("m"));
   px_tm_txn *txn = NULL;
   CHECK_OK(px_tm_txn_begin(&txn, tm));
-  add_pair(txn, "fa", "یک", "en", "one", NULL);
+  tm_add_pair(txn, "fa", "یک", "en", "one", NULL);
   px_tm_txn *second = NULL;
   CHECK_ERR(px_tm_txn_begin(&second, tm), PX_EEXISTS);
   px_tm_txn_abort(txn);
@@ -313,7 +290,7 @@ PX_TEST(test_tm_store__meta_and_iterate) {
     char e[64], f[64];
     snprintf(e, sizeof e, "Sentence number %d in English.", i);
     snprintf(f, sizeof f, "Предложение номер %d.", i);
-    add_pair(txn, "en", e, "ru", f, NULL);
+    tm_add_pair(txn, "en", e, "ru", f, NULL);
   }
   CHECK_OK(px_tm_meta_put(txn, "import:x", "offset=1234", 11));
   /* the open transaction sees its own checkpoint */
@@ -363,7 +340,7 @@ PX_TEST(test_tm_store__map_grows) {
              i * 7);
     snprintf(f, sizeof f, "Комитет собрался в день %d по пункту %d плана.", i,
              i * 7);
-    id = add_pair(txn, "en", e, "ru", f, NULL);
+    id = tm_add_pair(txn, "en", e, "ru", f, NULL);
   }
   CHECK_INT(id, 3000);
   CHECK_OK(px_tm_txn_commit(txn));
@@ -373,7 +350,7 @@ PX_TEST(test_tm_store__map_grows) {
       char e[128], f[128];
       snprintf(e, sizeof e, "Batch %d line %d: prices rose again today.", b, i);
       snprintf(f, sizeof f, "Партия %d строка %d: цены снова выросли.", b, i);
-      add_pair(txn, "en", e, "ru", f, NULL);
+      tm_add_pair(txn, "en", e, "ru", f, NULL);
     }
     CHECK_OK(px_tm_txn_commit(txn));
   }
@@ -439,7 +416,7 @@ PX_TEST(test_tm_store__readonly) {
   tm = open_tm(dir);
   px_tm_txn *txn = NULL;
   CHECK_OK(px_tm_txn_begin(&txn, tm));
-  add_pair(txn, "fa", "یک", "en", "one", NULL);
+  tm_add_pair(txn, "fa", "یک", "en", "one", NULL);
   CHECK_OK(px_tm_txn_commit(txn));
   px_tm_close(tm);
   CHECK_OK(px_tm_open(&tm, dir, &o));
@@ -521,7 +498,7 @@ PX_TEST(test_tm_store__corrupt_record) {
   px_tm *tm = open_tm(dir);
   px_tm_txn *txn = NULL;
   CHECK_OK(px_tm_txn_begin(&txn, tm));
-  add_pair(txn, "fa", "یک دو", "en", "one two", NULL);
+  tm_add_pair(txn, "fa", "یک دو", "en", "one two", NULL);
   CHECK_OK(px_tm_txn_commit(txn));
   px_tm_close(tm);
   MDB_env *env;
@@ -561,8 +538,8 @@ PX_TEST(test_tm_store__concurrent_readers) {
   px_tm *tm = open_tm(dir);
   px_tm_txn *txn = NULL;
   CHECK_OK(px_tm_txn_begin(&txn, tm));
-  add_pair(txn, "en", "The reader must always find this sentence.", "fa",
-           "خواننده همیشه باید این جمله را پیدا کند.", NULL);
+  tm_add_pair(txn, "en", "The reader must always find this sentence.", "fa",
+              "خواننده همیشه باید این جمله را پیدا کند.", NULL);
   CHECK_OK(px_tm_txn_commit(txn));
   pid_t kids[3];
   for (int k = 0; k < 3; k++) {
@@ -594,7 +571,7 @@ PX_TEST(test_tm_store__concurrent_readers) {
       char e[96], f[96];
       snprintf(e, sizeof e, "Concurrent batch %d sentence %d.", b, i);
       snprintf(f, sizeof f, "دسته %d جمله %d.", b, i);
-      add_pair(txn, "en", e, "fa", f, NULL);
+      tm_add_pair(txn, "en", e, "fa", f, NULL);
     }
     CHECK_OK(px_tm_txn_commit(txn));
   }
